@@ -1,0 +1,191 @@
+import { z } from 'zod';
+
+export const ROLES = ['all', 'receiver', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Thrown by {@link loadConfig}; `problems` names every wrong variable, never a secret value. */
+export class ConfigError extends Error {
+  override name = 'ConfigError' as const;
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const httpUrl = z
+  .string()
+  .url('must be a URL')
+  .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const required = z.string().trim().min(1, 'is required');
+
+/**
+ * Every variable we read, with its schema and default. `secret` variables are never echoed in
+ * errors; `roles` says which processes need them (a receiver needs no OAuth credentials).
+ */
+const VARIABLES = {
+  ROLE: { schema: z.enum(ROLES, `must be one of ${ROLES.join(', ')}`), default: 'all' },
+  PORT: { schema: int(0, 65535), default: '8080' },
+  HOST: { schema: required, default: '0.0.0.0' },
+  REDIS_URL: {
+    schema: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
+    secret: true, // may carry a password
+  },
+  REDIS_DATA_DIR: { schema: required, default: './data/redis' },
+  QUEUE_PREFIX: {
+    schema: z.string().regex(/^[\w{}-]{1,64}$/, 'must be 1-64 letters, digits, -, _, { or }'),
+    default: 'zlw',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+  },
+  ZOOM_WEBHOOK_SECRET_TOKEN: {
+    schema: required.refine((s) => s.split(',').some((x) => x.trim()), 'must name a secret'),
+    secret: true,
+    roles: ['receiver'],
+  },
+  WEBHOOK_TOLERANCE_SECONDS: { schema: int(1, 86_400), default: '300' },
+  WEBHOOK_BODY_LIMIT_BYTES: { schema: int(1024, 1_048_575), default: '262144' },
+  ZOOM_ACCOUNT_ID: { schema: required, roles: ['worker'] },
+  ZOOM_CLIENT_ID: { schema: required, roles: ['worker'] },
+  ZOOM_CLIENT_SECRET: { schema: required, secret: true, roles: ['worker'] },
+  ZOOM_API_BASE_URL: { schema: httpUrl, default: 'https://api.zoom.us/v2' },
+  ZOOM_OAUTH_TOKEN_URL: { schema: httpUrl, default: 'https://zoom.us/oauth/token' },
+  ZOOM_HTTP_TIMEOUT_MS: { schema: int(100, 60_000), default: '10000' },
+  LIVESTREAM_RETRY_DELAY_MS: { schema: int(0, 3_600_000), default: '30000' },
+  LIVESTREAM_GIVE_UP_AFTER_MS: { schema: int(1000, 7 * 86_400_000), default: '14400000' },
+  LIVESTREAM_BACKOFF_BASE_MS: { schema: int(10, 600_000), default: '2000' },
+  LIVESTREAM_DISPLAY_NAME: { schema: z.string().min(1).max(50, 'must be 1-50 characters') },
+  LIVESTREAM_ACTIVE_SPEAKER_NAME: {
+    schema: z.enum(['true', 'false'], 'must be true or false').transform((v) => v === 'true'),
+  },
+  WORKER_CONCURRENCY: { schema: int(1, 1000), default: '10' },
+  WORKER_LOCK_DURATION_MS: { schema: int(1000, 600_000), default: '30000' },
+  SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600_000), default: '25000' },
+} satisfies Record<string, VariableSpec>;
+
+interface VariableSpec {
+  schema: z.ZodType<unknown, string>;
+  default?: string;
+  secret?: boolean;
+  roles?: readonly Exclude<Role, 'all'>[];
+}
+
+type Vars = typeof VARIABLES;
+type Parsed = { [K in keyof Vars]: z.output<Vars[K]['schema']> | undefined };
+
+export interface LivestreamSettings {
+  display_name?: string;
+  active_speaker_name?: boolean;
+}
+
+export interface Config {
+  role: Role;
+  http: { port: number; host: string };
+  redis: { url: string | undefined; dataDir: string; queuePrefix: string };
+  logLevel: string;
+  webhook: { secrets: string[]; toleranceSeconds: number; bodyLimitBytes: number };
+  zoom: {
+    accountId: string;
+    clientId: string;
+    clientSecret: string;
+    apiBaseUrl: string;
+    oauthTokenUrl: string;
+    httpTimeoutMs: number;
+  };
+  livestream: {
+    retryDelayMs: number;
+    giveUpAfterMs: number;
+    backoffBaseMs: number;
+    settings: LivestreamSettings;
+  };
+  worker: { concurrency: number; lockDurationMs: number; shutdownTimeoutMs: number };
+}
+
+export const runsReceiver = (role: Role): boolean => role !== 'worker';
+export const runsWorker = (role: Role): boolean => role !== 'receiver';
+
+/**
+ * Validates the whole environment at once and returns a frozen config. Variables of a role the
+ * process does not run are parsed when present but not required. Throws {@link ConfigError}.
+ */
+export function loadConfig(env: Record<string, string | undefined>, roleOverride?: string): Config {
+  const problems: string[] = [];
+  const values: Partial<Record<string, unknown>> = {};
+  const roleResult = VARIABLES.ROLE.schema.safeParse(roleOverride ?? env.ROLE ?? 'all');
+  const role: Role = roleResult.success ? roleResult.data : 'all';
+  if (!roleResult.success) problems.push(`ROLE: must be one of ${ROLES.join(', ')}`);
+
+  for (const [name, spec] of Object.entries(VARIABLES) as [string, VariableSpec][]) {
+    if (name === 'ROLE') continue;
+    const raw = env[name] === '' ? undefined : env[name];
+    const needed = spec.roles?.some((r) => r === role || role === 'all') ?? false;
+    if (raw === undefined && spec.default === undefined) {
+      if (needed) problems.push(`${name}: is required for role "${role}"`);
+      continue;
+    }
+    const result = spec.schema.safeParse(raw ?? spec.default);
+    if (result.success) values[name] = result.data;
+    else {
+      const why = result.error.issues.map((i) => i.message).join('; ');
+      problems.push(`${name}: ${why}${spec.secret ? '' : ` (got ${JSON.stringify(raw)})`}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return freeze(role, values as Parsed);
+}
+
+function freeze(role: Role, v: Parsed): Config {
+  const settings: LivestreamSettings = {};
+  if (v.LIVESTREAM_DISPLAY_NAME !== undefined) settings.display_name = v.LIVESTREAM_DISPLAY_NAME;
+  if (v.LIVESTREAM_ACTIVE_SPEAKER_NAME !== undefined)
+    settings.active_speaker_name = v.LIVESTREAM_ACTIVE_SPEAKER_NAME;
+  const config: Config = {
+    role,
+    http: { port: v.PORT!, host: v.HOST! },
+    redis: { url: v.REDIS_URL, dataDir: v.REDIS_DATA_DIR!, queuePrefix: v.QUEUE_PREFIX! },
+    logLevel: v.LOG_LEVEL!,
+    webhook: {
+      secrets: (v.ZOOM_WEBHOOK_SECRET_TOKEN ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+      toleranceSeconds: v.WEBHOOK_TOLERANCE_SECONDS!,
+      bodyLimitBytes: v.WEBHOOK_BODY_LIMIT_BYTES!,
+    },
+    zoom: {
+      accountId: v.ZOOM_ACCOUNT_ID ?? '',
+      clientId: v.ZOOM_CLIENT_ID ?? '',
+      clientSecret: v.ZOOM_CLIENT_SECRET ?? '',
+      apiBaseUrl: v.ZOOM_API_BASE_URL!,
+      oauthTokenUrl: v.ZOOM_OAUTH_TOKEN_URL!,
+      httpTimeoutMs: v.ZOOM_HTTP_TIMEOUT_MS!,
+    },
+    livestream: {
+      retryDelayMs: v.LIVESTREAM_RETRY_DELAY_MS!,
+      giveUpAfterMs: v.LIVESTREAM_GIVE_UP_AFTER_MS!,
+      backoffBaseMs: v.LIVESTREAM_BACKOFF_BASE_MS!,
+      settings,
+    },
+    worker: {
+      concurrency: v.WORKER_CONCURRENCY!,
+      lockDurationMs: v.WORKER_LOCK_DURATION_MS!,
+      shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS!,
+    },
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(o: T): T {
+  for (const value of Object.values(o)) if (value && typeof value === 'object') deepFreeze(value);
+  return Object.freeze(o);
+}

@@ -1,0 +1,124 @@
+import { ZoomApiError, ZoomCredentialsError, ZoomError, ZoomNetworkError } from '../zoom/errors';
+
+/** The result of one start call: Zoom accepted it, or a Zoom error. */
+export type CallOutcome = { ok: true; status: number } | { ok: false; error: ZoomError };
+
+/** Counters the decision needs from earlier attempts of this job. */
+export interface RetryCounters {
+  /** Consecutive 5xx / network failures. */
+  transientFailures: number;
+  /** Consecutive "meeting has not started" answers. */
+  notStartedRetries: number;
+}
+
+export interface RetryPolicy {
+  /** Wait after a livestream 429 (Zoom asks for 30 s). */
+  retryDelayMs: number;
+  /** Stop trying this long after `meeting.started` was received. */
+  giveUpAfterMs: number;
+  /** First step of the exponential backoff for 5xx, network errors and "not started". */
+  backoffBaseMs: number;
+}
+
+export type RetryReason =
+  | 'livestream_rate_limited'
+  | 'account_rate_limited'
+  | 'daily_rate_limited'
+  | 'zoom_unavailable'
+  | 'meeting_not_started';
+
+export type FailureCode = 'zoom_rejected' | 'oauth_rejected' | 'zoom_unavailable' | 'deadline';
+
+export type Decision =
+  | { type: 'done' }
+  /** Try again at `at`. `counted` is false for waits Zoom asked for (429, not started). */
+  | { type: 'retry'; at: number; reason: RetryReason; counted: boolean }
+  | { type: 'fail'; code: FailureCode; reason: string };
+
+/** 5xx / network failures in a row before the job fails: about two minutes of backoff in all. */
+export const MAX_TRANSIENT_FAILURES = 6;
+const MAX_BACKOFF_MS = 60_000;
+const NOT_STARTED = /(has not|hasn't|not yet|is not) started|not in progress/i;
+
+export interface DecideInput {
+  outcome: CallOutcome;
+  counters: RetryCounters;
+  now: number;
+  receivedAt: number;
+  policy: RetryPolicy;
+  /** A number in [0, 1) for jitter; pass Math.random() in production. */
+  random: number;
+}
+
+/**
+ * What to do with Zoom's answer to a start call. Pure: the same input always gives the same
+ * decision, so the whole policy is tested as a table. Every retry lands by the give-up deadline,
+ * or the decision is to fail.
+ */
+export function decide(input: DecideInput): Decision {
+  const { outcome, now, policy } = input;
+  if (outcome.ok) return { type: 'done' };
+  const error = outcome.error;
+  const deadline = input.receivedAt + policy.giveUpAfterMs;
+  const retry = (delayMs: number, reason: RetryReason, counted: boolean): Decision => {
+    const at = now + Math.max(0, Math.round(delayMs));
+    if (at > deadline) {
+      return {
+        type: 'fail',
+        code: 'deadline',
+        reason: `gave up: the next attempt (${reason}) would come after the deadline ${new Date(deadline).toISOString()}`,
+      };
+    }
+    return { type: 'retry', at, reason, counted };
+  };
+  const backoff = (n: number): number =>
+    Math.min(MAX_BACKOFF_MS, policy.backoffBaseMs * 2 ** (n - 1)) * (0.5 + input.random / 2);
+
+  if (error instanceof ZoomCredentialsError) {
+    return { type: 'fail', code: 'oauth_rejected', reason: error.message };
+  }
+  if (error instanceof ZoomNetworkError || (error instanceof ZoomApiError && error.status >= 500)) {
+    const n = input.counters.transientFailures + 1;
+    if (n > MAX_TRANSIENT_FAILURES) {
+      return { type: 'fail', code: 'zoom_unavailable', reason: `Zoom unavailable after ${n} tries: ${error.message}` };
+    }
+    const retryAfter = error instanceof ZoomApiError ? (error.retryAfterMs ?? 0) : 0;
+    return retry(Math.max(backoff(n), retryAfter), 'zoom_unavailable', true);
+  }
+  if (!(error instanceof ZoomApiError)) {
+    return { type: 'fail', code: 'zoom_rejected', reason: error.message };
+  }
+  if (error.status === 429) {
+    const type = (error.rateLimitType ?? '').toLowerCase();
+    if (type.includes('daily')) {
+      // A daily limit resets at 00:00 UTC; it must never become a 30-second loop.
+      return retry(error.retryAfterMs ?? msToUtcMidnight(now), 'daily_rate_limited', false);
+    }
+    if (type !== '') return retry(error.retryAfterMs ?? 1000, 'account_rate_limited', false);
+    return retry(Math.max(policy.retryDelayMs, error.retryAfterMs ?? 0), 'livestream_rate_limited', false);
+  }
+  if (error.status === 400 && NOT_STARTED.test(error.zoomMessage)) {
+    return retry(backoff(input.counters.notStartedRetries + 1), 'meeting_not_started', false);
+  }
+  return { type: 'fail', code: 'zoom_rejected', reason: explain(error) };
+}
+
+function msToUtcMidnight(now: number): number {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1) - now;
+}
+
+/** Zoom's words plus what an operator should do for the codes we know. */
+function explain(error: ZoomApiError): string {
+  const hints: Record<number, string> = {
+    124: 'the access token was rejected twice',
+    4711: 'the app lacks a scope: add meeting:write:admin or meeting:update:livestream_status:admin',
+    3000: 'the meeting is not set up for custom live streaming (stream URL and key)',
+    1001: 'the user does not exist on this account',
+    3001: 'the meeting does not exist',
+    1010: 'the user does not belong to this account',
+    3161: 'hosting is not allowed for this user',
+  };
+  const hint = error.zoomCode !== undefined ? hints[error.zoomCode] : undefined;
+  return hint ? `${error.message} (${hint})` : error.message;
+}

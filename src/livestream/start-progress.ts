@@ -1,0 +1,47 @@
+import type { RetryCounters } from './decide';
+
+/** What an operator sees for a start job (stored as the BullMQ job's progress). */
+export type StartState = 'queued' | 'starting' | 'waiting' | 'started' | 'failed' | 'cancelled';
+
+/** One Zoom answer (or failure to get one). */
+export interface AttemptRecord {
+  at: number;
+  status?: number;
+  zoomCode?: number;
+  message?: string;
+  trackingId?: string;
+  /** `started`, `retry:<reason>`, `failed:<code>`, `cancelled`. */
+  decision: string;
+}
+
+export interface StartProgress extends RetryCounters {
+  state: StartState;
+  /** Zoom start calls made so far. */
+  attempts: number;
+  /** Livestream and account 429s so far (these never count towards failure). */
+  rateLimited: number;
+  nextAttemptAt?: number;
+  /** Why the job waits or failed, in words. */
+  reason?: string;
+  /** The latest answers, newest last (at most {@link HISTORY_LIMIT}). */
+  history: AttemptRecord[];
+}
+
+export const HISTORY_LIMIT = 50;
+
+export const EMPTY_PROGRESS: StartProgress = {
+  state: 'queued',
+  attempts: 0,
+  rateLimited: 0,
+  transientFailures: 0,
+  notStartedRetries: 0,
+  history: [],
+};
+
+/** The progress stored on a job, or the empty one for a job never tried (progress is 0). */
+export function readProgress(progress: unknown): StartProgress {
+  if (progress && typeof progress === 'object' && 'state' in progress && 'history' in progress) {
+    return progress as StartProgress;
+  }
+  return { ...EMPTY_PROGRESS, history: [] };
+}

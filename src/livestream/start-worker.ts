@@ -1,0 +1,35 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logging/create-logger';
+import { LIVESTREAM_QUEUE, type StartJobData } from '../queue/start-queue';
+import type { StartResult } from './start-processor';
+
+export interface StartWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  lockDurationMs: number;
+  log: Logger;
+  processor: (job: import('bullmq').Job<StartJobData>, token?: string) => Promise<StartResult>;
+}
+
+/**
+ * The BullMQ worker for start jobs. A job whose worker died is picked up again after the lock
+ * expires (stall recovery); a start issued twice is harmless, so a few stalls are allowed.
+ */
+export function createStartWorker(options: StartWorkerOptions): Worker<StartJobData, StartResult> {
+  const worker = new Worker<StartJobData, StartResult>(LIVESTREAM_QUEUE, options.processor, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    lockDuration: options.lockDurationMs,
+    stalledInterval: options.lockDurationMs,
+    maxStalledCount: 3,
+  });
+  worker.on('error', (err) => options.log.error({ err: { message: err.message } }, 'worker error'));
+  worker.on('failed', (job, err) => {
+    if (err.name === 'UnrecoverableError') return; // already logged with its reason
+    options.log.error({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: { message: err.message } }, 'start job error');
+  });
+  return worker;
+}

@@ -1,0 +1,127 @@
+import { Job, Queue, type JobsOptions, type RedisClient } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logging/create-logger';
+
+/** BullMQ's client type declares only the pipeline commands BullMQ itself uses. */
+type PipelineWithExists = ReturnType<RedisClient['pipeline']> & { exists(key: string): unknown };
+
+export const LIVESTREAM_QUEUE = 'livestream';
+export const START_JOB = 'start-livestream';
+
+export type EventKind = 'meeting' | 'webinar';
+
+/**
+ * What the worker needs to start one stream: identifiers and the few fields rules and operators
+ * read. Never secrets, never the whole webhook payload.
+ */
+export interface StartJobData {
+  kind: EventKind;
+  /** Meeting or webinar number as a digit string (used in Zoom API paths). */
+  meetingId: string;
+  /** Zoom's id of this instance of the meeting. */
+  uuid: string;
+  topic?: string;
+  hostId?: string;
+  meetingType?: number;
+  /** When we received `meeting.started` (ms); the give-up deadline counts from here. */
+  receivedAt: number;
+  source: 'webhook' | 'cli';
+}
+
+/** Finished jobs are kept this long so redeliveries of the same instance still deduplicate. */
+const KEEP_COMPLETED_SECONDS = 7 * 24 * 3600;
+const KEEP_FAILED_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Zoom retries for 85 minutes; jobs live longer than that. `attempts` only covers unexpected
+ * errors (our own Redis blips): Zoom's answers are scheduled by the decision function.
+ */
+export const START_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 5000 },
+  removeOnComplete: { age: KEEP_COMPLETED_SECONDS },
+  removeOnFail: { age: KEEP_FAILED_SECONDS },
+};
+
+/**
+ * One job per meeting instance. BullMQ ids may not contain `:` or be all digits, and Zoom uuids
+ * can hold `/`, `+` and `=`, so the uuid is base64url-encoded behind a kind prefix.
+ */
+export function startJobId(kind: EventKind, uuid: string): string {
+  return `${kind}-${Buffer.from(uuid, 'utf8').toString('base64url')}`;
+}
+
+/** The producer side of the queue. Connection errors are logged by the connection itself. */
+export function createStartQueue(connection: Redis, prefix: string, log: Logger): Queue<StartJobData> {
+  const queue = new Queue<StartJobData>(LIVESTREAM_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: START_JOB_OPTIONS,
+  });
+  queue.on('error', (err) => log.debug({ err: { message: err.message } }, 'queue error'));
+  return queue;
+}
+
+export interface EnqueueResult {
+  jobId: string;
+  duplicate: boolean;
+}
+
+/**
+ * Adds the start job unless this instance already has one. One round trip: an `EXISTS` and
+ * BullMQ's add script are pipelined (as BullMQ's own `addBulk` does), so we learn whether it was
+ * a duplicate without a second call. The add itself is idempotent on the job id either way.
+ */
+export async function enqueueStart(
+  queue: Queue<StartJobData>,
+  data: StartJobData,
+): Promise<EnqueueResult> {
+  const jobId = startJobId(data.kind, data.uuid);
+  const client = await queue.client;
+  const pipeline = client.pipeline() as PipelineWithExists;
+  pipeline.exists(queue.toKey(jobId));
+  const job = new Job(queue, START_JOB, data, { ...START_JOB_OPTIONS, jobId }, jobId);
+  const queued = job.addJob(pipeline);
+  const results = await pipeline.exec();
+  await queued;
+  if (!results) throw new Error('redis pipeline was discarded');
+  for (const [err] of results) if (err) throw err;
+  return { jobId, duplicate: results[0]?.[1] === 1 };
+}
+
+export function endedMarkerKey(queue: Queue, jobId: string): string {
+  return queue.toKey(`ended:${jobId}`);
+}
+
+const ENDED_MARKER_SECONDS = 7 * 24 * 3600;
+
+/**
+ * `meeting.ended`: records that the instance is over (the worker checks this before every Zoom
+ * call and after every answer), then wakes a job that is sleeping until its next retry so it
+ * finishes as cancelled now instead of at its retry time. Works whatever the order in which
+ * `meeting.started` and `meeting.ended` arrive.
+ */
+export async function cancelStart(
+  queue: Queue<StartJobData>,
+  kind: EventKind,
+  uuid: string,
+  endedAt: number,
+): Promise<{ jobId: string; found: boolean }> {
+  const jobId = startJobId(kind, uuid);
+  const client = await queue.client;
+  await client.set(endedMarkerKey(queue, jobId), String(endedAt), { EX: ENDED_MARKER_SECONDS });
+  const job = await queue.getJob(jobId);
+  if (!job) return { jobId, found: false };
+  if (await job.isDelayed()) {
+    // Only fails when a worker took the job meanwhile; it will see the marker itself.
+    await job.promote().catch(() => undefined);
+  }
+  return { jobId, found: true };
+}
+
+/** When the instance ended (ms), or undefined while it runs. */
+export async function endedAt(queue: Queue, jobId: string): Promise<number | undefined> {
+  const client = await queue.client;
+  const value = await client.get(endedMarkerKey(queue, jobId));
+  return value === null ? undefined : Number(value);
+}

@@ -1,0 +1,75 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../logging/create-logger';
+
+/**
+ * The receiver's connection: fails fast so a webhook gets a 503 (and Zoom redelivers) instead of
+ * waiting on a Redis that is down. No offline queue, a command timeout, quick reconnects.
+ * @see https://docs.bullmq.io/guide/going-to-production
+ */
+export function createProducerConnection(url: string, log: Logger): Redis {
+  return watch(
+    new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 800,
+      connectTimeout: 1000,
+      retryStrategy: (times) => Math.min(times * 100, 1000),
+    }),
+    log.child({ redis: 'producer' }),
+  );
+}
+
+/** Worker connections wait for Redis as long as it takes (BullMQ requires `maxRetriesPerRequest: null`). */
+export function createWorkerConnection(url: string, log: Logger, name = 'worker'): Redis {
+  const options: RedisOptions = {
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  };
+  return watch(new Redis(url, options), log.child({ redis: name }));
+}
+
+/** Logs when a connection goes down and when it is back, once per change, not per retry. */
+function watch(connection: Redis, log: Logger): Redis {
+  let down = false;
+  connection.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'redis unavailable');
+  });
+  connection.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.info('redis connection restored');
+  });
+  return connection;
+}
+
+/** True when Redis answers PING within `timeoutMs`. */
+export async function pingRedis(connection: Redis, timeoutMs: number): Promise<boolean> {
+  try {
+    return (await withDeadline(connection.ping(), timeoutMs)) === 'PONG';
+  } catch {
+    return false;
+  }
+}
+
+/** Rejects with a `DeadlineError` when `promise` has not settled within `ms`. */
+export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(ms)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class DeadlineError extends Error {
+  override name = 'DeadlineError' as const;
+  readonly code = 'DEADLINE_EXCEEDED';
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}

@@ -1,0 +1,33 @@
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Logger } from '../logging/create-logger';
+
+export interface AppDeps {
+  log: Logger;
+  /** True when Redis answers; drives `/readyz`. */
+  ready: () => Promise<boolean>;
+  /** Routers mounted at `/` (the webhook receiver, metrics, the dashboard). */
+  routers?: readonly Router[];
+}
+
+/** The HTTP surface: `/healthz`, `/readyz` and whatever routers the role brings. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.get('/healthz', (_req, res) => {
+    res.status(200).json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ok = await deps.ready();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'redis unavailable' });
+  });
+  for (const router of deps.routers ?? []) app.use(router);
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'no such endpoint' });
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    deps.log.error({ err: { message: (err as Error).message }, path: req.path }, 'request failed');
+    if (!res.headersSent) res.status(500).json({ error: 'internal', message: 'internal error' });
+  });
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { Redis } from 'ioredis';
+
+/** Thrown at start-up when Redis may evict keys: BullMQ would silently lose jobs. */
+export class EvictionPolicyError extends Error {
+  override name = 'EvictionPolicyError' as const;
+  readonly code = 'REDIS_EVICTION_POLICY';
+  constructor(readonly policy: string) {
+    super(
+      `Redis maxmemory-policy is "${policy}", which lets Redis delete queued jobs under memory pressure. ` +
+        'Set it to noeviction (redis.conf: maxmemory-policy noeviction, or CONFIG SET maxmemory-policy noeviction).',
+    );
+  }
+}
+
+/**
+ * Refuses to run on a Redis that may evict keys.
+ * @see https://docs.bullmq.io/guide/going-to-production#max-memory-policy
+ */
+export async function assertNoEviction(redis: Redis): Promise<void> {
+  const info = await redis.info('memory');
+  const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
+  if (policy !== undefined && policy !== 'noeviction') throw new EvictionPolicyError(policy);
+}

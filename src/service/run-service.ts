@@ -1,0 +1,164 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { runsReceiver, runsWorker, type Config } from '../config/load-config';
+import { createStartProcessor } from '../livestream/start-processor';
+import { createStartWorker } from '../livestream/start-worker';
+import type { Logger } from '../logging/create-logger';
+import { cancelStart, createStartQueue, endedAt, enqueueStart } from '../queue/start-queue';
+import { createProducerConnection, createWorkerConnection, pingRedis, withDeadline } from '../redis/connections';
+import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis';
+import { createWebhookRouter } from '../webhook/webhook-router';
+import { createZoomDispatcher } from '../zoom/http';
+import { fetchAccessToken } from '../zoom/oauth';
+import { createTokenProvider } from '../zoom/token-provider';
+import { createZoomClient } from '../zoom/zoom-client';
+import { createApp } from './create-app';
+import { assertNoEviction } from './redis-policy';
+
+export interface RunningService {
+  /** Base URL of the HTTP server, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  redisUrl: string;
+  /** Stops accepting, finishes in-flight requests and Zoom calls (bounded), closes Redis. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the roles `config.role` asks for: the webhook receiver, the start worker, or both, plus
+ * `/healthz` and `/readyz` on every role. Starts the embedded Redis when `REDIS_URL` is unset.
+ */
+export async function runService(config: Config, log: Logger): Promise<RunningService> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((err: Error) => log.warn({ err: { message: err.message } }, 'error while closing'));
+    }
+  };
+  try {
+    let embedded: EmbeddedRedis | undefined;
+    if (config.redis.url === undefined) {
+      embedded = await startEmbeddedRedis({ dataDir: config.redis.dataDir });
+      closers.push(() => embedded!.stop());
+      log.info({ port: embedded.port, dataDir: config.redis.dataDir, reused: !embedded.owned }, 'embedded redis started');
+    }
+    const redisUrl = config.redis.url ?? embedded!.url;
+    const producer = createProducerConnection(redisUrl, log);
+    closers.push(() => quit(producer));
+    await assertNoEviction(await waitForRedis(producer, log));
+    const queue = createStartQueue(producer, config.redis.queuePrefix, log);
+    closers.push(() => queue.close());
+
+    const routers = [];
+    if (runsReceiver(config.role)) {
+      routers.push(
+        createWebhookRouter({
+          secrets: config.webhook.secrets,
+          toleranceSeconds: config.webhook.toleranceSeconds,
+          bodyLimitBytes: config.webhook.bodyLimitBytes,
+          jobs: {
+            enqueueStart: (data) => enqueueStart(queue, data),
+            cancelStart: (kind, uuid, at) => cancelStart(queue, kind, uuid, at),
+          },
+          log: log.child({ component: 'webhook' }),
+        }),
+      );
+    }
+
+    let worker: Worker | undefined;
+    if (runsWorker(config.role)) {
+      const workerConnection = createWorkerConnection(redisUrl, log);
+      closers.push(() => quit(workerConnection));
+      const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
+      closers.push(() => dispatcher.close());
+      const tokens = createTokenProvider({
+        redis: workerConnection,
+        keyPrefix: config.redis.queuePrefix,
+        appId: `${config.zoom.accountId}:${config.zoom.clientId}`,
+        fetchToken: () =>
+          fetchAccessToken(dispatcher, {
+            tokenUrl: config.zoom.oauthTokenUrl,
+            accountId: config.zoom.accountId,
+            clientId: config.zoom.clientId,
+            clientSecret: config.zoom.clientSecret,
+            timeoutMs: config.zoom.httpTimeoutMs,
+          }),
+        log: log.child({ component: 'oauth' }),
+      });
+      const zoom = createZoomClient({ baseUrl: config.zoom.apiBaseUrl, dispatcher, tokens, timeoutMs: config.zoom.httpTimeoutMs });
+      const w = createStartWorker({
+        connection: workerConnection,
+        prefix: config.redis.queuePrefix,
+        concurrency: config.worker.concurrency,
+        lockDurationMs: config.worker.lockDurationMs,
+        log: log.child({ component: 'worker' }),
+        processor: createStartProcessor({
+          zoom,
+          endedAt: (jobId) => endedAt(queue, jobId),
+          policy: config.livestream,
+          settings: config.livestream.settings,
+          log: log.child({ component: 'worker' }),
+        }),
+      });
+      worker = w;
+      closers.push(() => closeWorker(w, config.worker.shutdownTimeoutMs, log));
+    }
+
+    const app = createApp({ log, ready: () => pingRedis(producer, 1000), routers });
+    const server = await listen(app, config.http.port, config.http.host);
+    closers.push(() => closeServer(server));
+    const address = server.address() as AddressInfo;
+    const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+    const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+    log.info({ role: config.role, url, concurrency: worker ? config.worker.concurrency : undefined }, 'service started');
+    return { url, redisUrl, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** At start-up Redis may still be coming up (compose): wait up to 10 s for the connection. */
+async function waitForRedis(redis: Redis, log: Logger): Promise<Redis> {
+  if (redis.status === 'ready') return redis;
+  const slow = setTimeout(() => log.info('waiting for redis'), 1000);
+  try {
+    await withDeadline(new Promise((ready) => redis.once('ready', ready)), 10_000);
+  } catch {
+    throw new Error('Redis did not answer within 10 s at start-up (check REDIS_URL)');
+  } finally {
+    clearTimeout(slow);
+  }
+  return redis;
+}
+
+async function quit(redis: Redis): Promise<void> {
+  await redis.quit().catch(() => redis.disconnect());
+}
+
+/** Lets in-flight Zoom calls finish, but not forever: then the job is left to stall recovery. */
+async function closeWorker(worker: Worker, timeoutMs: number, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+  const result = await Promise.race([worker.close(), timedOut]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    log.warn({ timeoutMs }, 'in-flight jobs did not finish in time; another worker will pick them up');
+    await worker.close(true);
+  }
+}
+
+function listen(app: import('express').Express, port: number, host: string): Promise<Server> {
+  return new Promise((done, fail) => {
+    const server = app.listen(port, host, (err?: Error) => (err ? fail(err) : done(server)));
+    server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.close(() => done());
+    server.closeIdleConnections();
+  });
+}

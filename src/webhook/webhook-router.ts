@@ -1,0 +1,204 @@
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import type { Logger } from '../logging/create-logger';
+import type { EnqueueResult, EventKind, StartJobData } from '../queue/start-queue';
+import { withDeadline } from '../redis/connections';
+import {
+  describeIssue,
+  envelopeSchema,
+  meetingPayloadSchema,
+  urlValidationPayloadSchema,
+  type Envelope,
+} from './envelope';
+import { encryptPlainToken, verifyZoomWebhook } from './signature';
+
+/** What a webhook came to, for logs and metrics. */
+export type WebhookOutcome =
+  | 'accepted'
+  | 'duplicate'
+  | 'cancelled'
+  | 'validated'
+  | 'ignored'
+  | 'bad_signature'
+  | 'stale'
+  | 'invalid'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'unavailable';
+
+/** The queue operations the receiver needs; Redis-backed in production. */
+export interface StartJobs {
+  enqueueStart(data: StartJobData): Promise<EnqueueResult>;
+  cancelStart(kind: EventKind, uuid: string, endedAt: number): Promise<{ jobId: string; found: boolean }>;
+}
+
+export interface WebhookRouterDeps {
+  secrets: readonly string[];
+  toleranceSeconds: number;
+  bodyLimitBytes: number;
+  jobs: StartJobs;
+  log: Logger;
+  now?: () => number;
+  /** Redis must acknowledge within this budget, else 503 (Zoom redelivers). */
+  storeTimeoutMs?: number;
+  onOutcome?: (event: string, outcome: WebhookOutcome) => void;
+}
+
+const STARTED: Record<string, EventKind> = { 'meeting.started': 'meeting' };
+const ENDED: Record<string, EventKind> = { 'meeting.ended': 'meeting' };
+
+/**
+ * `POST /webhooks/zoom`. Checks run cheapest first and nothing is believed before the signature:
+ * 413 → 415 → 401 → 400, then the event. A 2xx is sent only after Redis acknowledged the work.
+ * @see https://developers.zoom.us/docs/api/webhooks/
+ */
+export function createWebhookRouter(deps: WebhookRouterDeps): Router {
+  const now = deps.now ?? Date.now;
+  const storeTimeoutMs = deps.storeTimeoutMs ?? 800;
+  const router = Router();
+
+  const reply = (
+    res: Response,
+    log: Logger,
+    event: string,
+    outcome: WebhookOutcome,
+    status: number,
+    body?: object,
+  ): void => {
+    deps.onOutcome?.(event, outcome);
+    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    log[level]({ event, outcome, status }, 'webhook handled');
+    if (status === 413) res.set('Connection', 'close');
+    if (body) res.status(status).json(body);
+    else res.status(status).end();
+  };
+
+  const checkEnvelope = (req: Request, res: Response, next: NextFunction): void => {
+    const log = requestLog(deps.log, req);
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > deps.bodyLimitBytes) {
+      return reply(res, log, 'unknown', 'too_large', 413, error('too_large', `body over ${deps.bodyLimitBytes} bytes`));
+    }
+    if (!req.is('application/json')) {
+      return reply(res, log, 'unknown', 'unsupported_media_type', 415, error('unsupported_media_type', 'content-type must be application/json'));
+    }
+    next();
+  };
+
+  const readBody = express.raw({ type: () => true, limit: deps.bodyLimitBytes, inflate: false });
+
+  const handle = async (req: Request, res: Response): Promise<void> => {
+    let log = requestLog(deps.log, req);
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const verified = verifyZoomWebhook({
+      secrets: deps.secrets,
+      timestamp: header(req, 'x-zm-request-timestamp'),
+      signature: header(req, 'x-zm-signature'),
+      rawBody,
+      nowMs: now(),
+      toleranceSeconds: deps.toleranceSeconds,
+    });
+    if (!verified.ok) {
+      const outcome = verified.reason === 'stale' ? 'stale' : 'bad_signature';
+      log = log.child({ reason: verified.reason });
+      return reply(res, log, 'unknown', outcome, 401, error(verified.reason, 'signature not accepted'));
+    }
+
+    const envelope = parseEnvelope(rawBody);
+    if (typeof envelope === 'string') {
+      return reply(res, log, 'unknown', 'invalid', 400, error('invalid_body', envelope));
+    }
+    const event = envelope.event;
+
+    if (event === 'endpoint.url_validation') {
+      const payload = urlValidationPayloadSchema.safeParse(envelope.payload);
+      if (!payload.success) {
+        return reply(res, log, event, 'invalid', 400, error('invalid_body', `payload.${describeIssue(payload.error)}`));
+      }
+      const { plainToken } = payload.data;
+      return reply(res, log, event, 'validated', 200, {
+        plainToken,
+        encryptedToken: encryptPlainToken(verified.secret, plainToken),
+      });
+    }
+
+    const startKind = STARTED[event];
+    const endKind = ENDED[event];
+    if (!startKind && !endKind) return reply(res, log, event, 'ignored', 204);
+
+    const payload = meetingPayloadSchema.safeParse(envelope.payload);
+    if (!payload.success) {
+      return reply(res, log, event, 'invalid', 400, error('invalid_body', `payload.${describeIssue(payload.error)}`));
+    }
+    const object = payload.data.object;
+    log = log.child({ meetingId: object.id });
+    try {
+      if (startKind) {
+        const data: StartJobData = {
+          kind: startKind,
+          meetingId: object.id,
+          uuid: object.uuid,
+          receivedAt: now(),
+          source: 'webhook',
+          ...(object.topic !== undefined && { topic: object.topic }),
+          ...(object.host_id !== undefined && { hostId: object.host_id }),
+          ...(object.type !== undefined && { meetingType: object.type }),
+        };
+        const added = await withDeadline(deps.jobs.enqueueStart(data), storeTimeoutMs);
+        log = log.child({ jobId: added.jobId });
+        return reply(res, log, event, added.duplicate ? 'duplicate' : 'accepted', 204);
+      }
+      const cancelled = await withDeadline(
+        deps.jobs.cancelStart(endKind!, object.uuid, envelope.event_ts ?? now()),
+        storeTimeoutMs,
+      );
+      log = log.child({ jobId: cancelled.jobId, found: cancelled.found });
+      return reply(res, log, event, 'cancelled', 204);
+    } catch (err) {
+      log = log.child({ err: { message: (err as Error).message } });
+      return reply(res, log, event, 'unavailable', 503, error('unavailable', 'queue unavailable, retry later'));
+    }
+  };
+
+  // Body-parser errors (a chunked body over the limit, an aborted upload) end here.
+  const bodyErrors = (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+    const status = (err as { status?: number }).status;
+    if (status === 413) {
+      return reply(res, requestLog(deps.log, req), 'unknown', 'too_large', 413, error('too_large', `body over ${deps.bodyLimitBytes} bytes`));
+    }
+    if (status === 415) {
+      return reply(res, requestLog(deps.log, req), 'unknown', 'unsupported_media_type', 415, error('unsupported_media_type', 'unsupported content encoding'));
+    }
+    if (status !== undefined && status >= 400 && status < 500) {
+      return reply(res, requestLog(deps.log, req), 'unknown', 'invalid', 400, error('invalid_body', 'request body could not be read'));
+    }
+    next(err);
+  };
+
+  router.post('/webhooks/zoom', checkEnvelope, readBody, handle, bodyErrors);
+  return router;
+}
+
+function parseEnvelope(rawBody: Buffer): Envelope | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return 'body is not valid JSON';
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  return parsed.success ? parsed.data : `not a Zoom event: ${describeIssue(parsed.error)}`;
+}
+
+function header(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function requestLog(log: Logger, req: Request): Logger {
+  const trackingId = header(req, 'x-zm-trackingid');
+  return trackingId ? log.child({ trackingId: trackingId.slice(0, 100) }) : log;
+}
+
+function error(code: string, message: string): { error: string; message: string } {
+  return { error: code, message };
+}

@@ -1,0 +1,70 @@
+import { Agent, errors, request, type Dispatcher } from 'undici';
+import { ZoomNetworkError } from './errors';
+
+/** One keep-alive connection pool per origin (undici's Agent), shared by every Zoom call. */
+export function createZoomDispatcher(timeoutMs: number): Agent {
+  return new Agent({
+    keepAliveTimeout: 30_000,
+    connections: 64,
+    connect: { timeout: Math.min(timeoutMs, 5000) },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | undefined>;
+  text: string;
+}
+
+/**
+ * Exactly one HTTP attempt, bounded by `timeoutMs` in all; the body is always read to the end so
+ * the connection returns to the pool. Retrying is the job queue's business, never this function's.
+ */
+export async function sendOnce(
+  dispatcher: Dispatcher,
+  endpoint: string,
+  url: string,
+  options: { method: 'POST' | 'PATCH'; headers: Record<string, string>; body?: string; timeoutMs: number },
+): Promise<RawAnswer> {
+  try {
+    const res = await request(url, {
+      dispatcher,
+      method: options.method,
+      headers: options.headers,
+      body: options.body ?? null,
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    const text = await res.body.text();
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(res.headers)) {
+      headers[name] = Array.isArray(value) ? value[0] : value;
+    }
+    return { status: res.statusCode, headers, text };
+  } catch (err) {
+    throw new ZoomNetworkError(endpoint, networkCode(err), { cause: err });
+  }
+}
+
+function networkCode(err: unknown): string {
+  if (err instanceof errors.UndiciError) return err.code;
+  const e = err as { name?: string; code?: string };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'TIMEOUT';
+  return e.code ?? e.name ?? 'UNKNOWN';
+}
+
+/** Zoom's error body `{code, message}`, tolerating anything else. */
+export function parseZoomError(text: string): { zoomCode: number | undefined; zoomMessage: string } {
+  try {
+    const body = JSON.parse(text) as { code?: unknown; message?: unknown; reason?: unknown; error?: unknown };
+    const code = typeof body.code === 'number' ? body.code : Number(body.code);
+    const message = [body.message, body.reason, body.error].find((m) => typeof m === 'string');
+    return {
+      zoomCode: Number.isFinite(code) ? code : undefined,
+      zoomMessage: typeof message === 'string' ? message.slice(0, 500) : '',
+    };
+  } catch {
+    return { zoomCode: undefined, zoomMessage: text.slice(0, 200) };
+  }
+}

@@ -1,0 +1,66 @@
+import type { Dispatcher } from 'undici';
+import { z } from 'zod';
+import { ZoomApiError, ZoomCredentialsError, ZoomNetworkError } from './errors';
+import { parseZoomError, sendOnce } from './http';
+import { parseRetryAfter } from './retry-after';
+
+export interface OAuthSettings {
+  tokenUrl: string;
+  accountId: string;
+  clientId: string;
+  clientSecret: string;
+  timeoutMs: number;
+}
+
+export interface FetchedToken {
+  accessToken: string;
+  expiresInSec: number;
+}
+
+const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
+
+/**
+ * Server-to-Server OAuth: `POST {tokenUrl}?grant_type=account_credentials&account_id=…` with Basic
+ * auth. 400/401 mean the credentials are wrong ({@link ZoomCredentialsError}, permanent); 429 and
+ * 5xx are {@link ZoomApiError}s the queue retries.
+ * @see https://developers.zoom.us/docs/internal-apps/s2s-oauth/
+ */
+export async function fetchAccessToken(
+  dispatcher: Dispatcher,
+  settings: OAuthSettings,
+  nowMs: () => number = Date.now,
+): Promise<FetchedToken> {
+  const url = new URL(settings.tokenUrl);
+  url.searchParams.set('grant_type', 'account_credentials');
+  url.searchParams.set('account_id', settings.accountId);
+  const basic = Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64');
+  const answer = await sendOnce(dispatcher, 'oauth', url.toString(), {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
+    timeoutMs: settings.timeoutMs,
+  });
+  if (answer.status === 200) {
+    let body: unknown;
+    try {
+      body = JSON.parse(answer.text);
+    } catch {
+      throw new ZoomNetworkError('oauth', 'INVALID_BODY');
+    }
+    const parsed = tokenSchema.safeParse(body);
+    if (!parsed.success) throw new ZoomNetworkError('oauth', 'INVALID_BODY');
+    return { accessToken: parsed.data.access_token, expiresInSec: parsed.data.expires_in };
+  }
+  const { zoomCode, zoomMessage } = parseZoomError(answer.text);
+  if (answer.status === 400 || answer.status === 401) {
+    throw new ZoomCredentialsError(answer.status, zoomMessage);
+  }
+  throw new ZoomApiError({
+    endpoint: 'oauth',
+    status: answer.status,
+    zoomCode,
+    zoomMessage,
+    trackingId: answer.headers['x-zm-trackingid'],
+    retryAfterMs: parseRetryAfter(answer.headers['retry-after'], nowMs()),
+    rateLimitType: answer.headers['x-ratelimit-type'],
+  });
+}

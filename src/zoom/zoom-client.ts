@@ -1,0 +1,89 @@
+import type { Dispatcher } from 'undici';
+import type { LivestreamSettings } from '../config/load-config';
+import type { EventKind } from '../queue/start-queue';
+import { ZoomApiError } from './errors';
+import { parseZoomError, sendOnce, type RawAnswer } from './http';
+import { parseRetryAfter } from './retry-after';
+import type { TokenProvider } from './token-provider';
+
+export interface ZoomSuccess {
+  status: number;
+  trackingId: string | undefined;
+}
+
+export interface ZoomClient {
+  /**
+   * `PATCH /meetings/{id}/livestream/status` (or `/webinars/…`) with
+   * `{"action":"start","settings":{…}}` as JSON — the shape in Zoom's OpenAPI document.
+   * Resolves on 2xx; throws a `ZoomError` otherwise.
+   */
+  startLivestream(kind: EventKind, meetingId: string, settings: LivestreamSettings): Promise<ZoomSuccess>;
+}
+
+export interface ZoomClientDeps {
+  baseUrl: string;
+  dispatcher: Dispatcher;
+  tokens: TokenProvider;
+  timeoutMs: number;
+  now?: () => number;
+  /** Called once per HTTP answer (metrics). */
+  onAnswer?: (endpoint: string, status: number | 'error') => void;
+}
+
+const PATHS: Record<EventKind, string> = { meeting: 'meetings', webinar: 'webinars' };
+
+/** @see https://developers.zoom.us/docs/api/meetings/#tag/meetings/PATCH/meetings/{meetingId}/livestream/status */
+export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
+  const now = deps.now ?? Date.now;
+
+  async function patch(endpoint: string, path: string, body: object): Promise<ZoomSuccess> {
+    const send = async (token: string): Promise<RawAnswer> => {
+      try {
+        const answer = await sendOnce(deps.dispatcher, endpoint, `${deps.baseUrl}${path}`, {
+          method: 'PATCH',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
+          body: JSON.stringify(body),
+          timeoutMs: deps.timeoutMs,
+        });
+        deps.onAnswer?.(endpoint, answer.status);
+        return answer;
+      } catch (err) {
+        deps.onAnswer?.(endpoint, 'error');
+        throw err;
+      }
+    };
+    const token = await deps.tokens.get();
+    let answer = await send(token);
+    let error = answer.status >= 300 ? toError(endpoint, answer) : undefined;
+    if (error?.status === 401 && error.zoomCode === 124) {
+      // The token expired or was replaced: one new token, one more try (Zoom error 124).
+      await deps.tokens.invalidate(token);
+      answer = await send(await deps.tokens.get());
+      error = answer.status >= 300 ? toError(endpoint, answer) : undefined;
+    }
+    if (error) throw error;
+    return { status: answer.status, trackingId: answer.headers['x-zm-trackingid'] };
+  }
+
+  function toError(endpoint: string, answer: RawAnswer): ZoomApiError {
+    return new ZoomApiError({
+      endpoint,
+      status: answer.status,
+      ...parseZoomError(answer.text),
+      trackingId: answer.headers['x-zm-trackingid'],
+      retryAfterMs: parseRetryAfter(answer.headers['retry-after'], now()),
+      rateLimitType: answer.headers['x-ratelimit-type'],
+    });
+  }
+
+  return {
+    startLivestream(kind, meetingId, settings) {
+      const body = Object.keys(settings).length > 0 ? { action: 'start', settings } : { action: 'start' };
+      return patch('livestream.status', `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/livestream/status`, body);
+    },
+  };
+}

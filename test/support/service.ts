@@ -1,0 +1,74 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../../src/config/load-config';
+import { LIVESTREAM_QUEUE, type StartJobData } from '../../src/queue/start-queue';
+import { runService, type RunningService } from '../../src/service/run-service';
+import type { ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
+import { captureLog, type CapturedLog } from './log-capture';
+import { redisUrl, uniquePrefix } from './redis';
+import { SECRET } from './webhook';
+
+export interface TestService extends RunningService {
+  prefix: string;
+  queue: Queue<StartJobData>;
+  logs: CapturedLog;
+  stop(): Promise<void>;
+}
+
+/** The real service (`runService`) on a random port with a queue prefix of its own. */
+export async function startTestService(
+  env: Record<string, string> = {},
+  sandbox?: ZoomSandbox,
+): Promise<TestService> {
+  const prefix = env.QUEUE_PREFIX ?? uniquePrefix();
+  const zoomEnv: Record<string, string> = sandbox
+    ? {
+        ZOOM_ACCOUNT_ID: sandbox.credentials.accountId,
+        ZOOM_CLIENT_ID: sandbox.credentials.clientId,
+        ZOOM_CLIENT_SECRET: sandbox.credentials.clientSecret,
+        ZOOM_API_BASE_URL: sandbox.apiBaseUrl,
+        ZOOM_OAUTH_TOKEN_URL: sandbox.oauthTokenUrl,
+      }
+    : {};
+  const config = loadConfig({
+    REDIS_URL: redisUrl(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ROLE: sandbox ? 'all' : 'receiver',
+    ZOOM_WEBHOOK_SECRET_TOKEN: SECRET,
+    LIVESTREAM_RETRY_DELAY_MS: '300',
+    LIVESTREAM_BACKOFF_BASE_MS: '50',
+    ZOOM_HTTP_TIMEOUT_MS: '1000',
+    SHUTDOWN_TIMEOUT_MS: '3000',
+    ...zoomEnv,
+    ...env,
+    QUEUE_PREFIX: prefix,
+  });
+  const logs = captureLog();
+  const service = await runService(config, logs.log);
+  const connection = new Redis(config.redis.url ?? redisUrl(), { maxRetriesPerRequest: null });
+  const queue = new Queue<StartJobData>(LIVESTREAM_QUEUE, { connection, prefix });
+  queue.on('error', () => undefined); // the test's own view of the queue; errors surface in assertions
+  return {
+    ...service,
+    prefix,
+    queue,
+    logs,
+    stop: async () => {
+      await service.close();
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, stepMs = 25): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

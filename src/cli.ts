@@ -18,10 +18,15 @@ const program = new Command('zoom-livestream-worker')
 program
   .command('start')
   .description('run the service: webhook receiver, start worker, or both')
-  .option('--role <role>', `which part to run: ${ROLES.join(', ')} (env ROLE; default all)`, (value) => {
-    if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
-    return value;
-  })
+  .option(
+    '--role <role>',
+    `which part to run: ${ROLES.join(', ')} (env ROLE; default all)`,
+    (value) => {
+      if (!(ROLES as readonly string[]).includes(value))
+        throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
+      return value;
+    },
+  )
   .action(async (options: { role?: string }) => {
     const env = readEnv(process.env, process.cwd());
     let log: Logger | undefined;
@@ -30,7 +35,10 @@ program
       log = createLogger(config.logLevel);
       const running = log;
       process.on('unhandledRejection', (reason) => {
-        running.fatal({ err: { message: String((reason as Error)?.message ?? reason) } }, 'unhandled rejection');
+        running.fatal(
+          { err: { message: String((reason as Error)?.message ?? reason) } },
+          'unhandled rejection',
+        );
         process.exit(EXIT.failure);
       });
       const service = await runService(config, log);
@@ -55,7 +63,10 @@ program
   });
 
 function exitOnStartError(err: unknown, log: Logger | undefined): never {
-  const known = err instanceof ConfigError || err instanceof RedisNotFoundError || err instanceof EvictionPolicyError;
+  const known =
+    err instanceof ConfigError ||
+    err instanceof RedisNotFoundError ||
+    err instanceof EvictionPolicyError;
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`zoom-livestream-worker: ${known ? '' : 'failed to start: '}${message}\n`);
   log?.flush();

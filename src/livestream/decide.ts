@@ -80,7 +80,11 @@ export function decide(input: DecideInput): Decision {
   if (error instanceof ZoomNetworkError || (error instanceof ZoomApiError && error.status >= 500)) {
     const n = input.counters.transientFailures + 1;
     if (n > MAX_TRANSIENT_FAILURES) {
-      return { type: 'fail', code: 'zoom_unavailable', reason: `Zoom unavailable after ${n} tries: ${error.message}` };
+      return {
+        type: 'fail',
+        code: 'zoom_unavailable',
+        reason: `Zoom unavailable after ${n} tries: ${error.message}`,
+      };
     }
     const retryAfter = error instanceof ZoomApiError ? (error.retryAfterMs ?? 0) : 0;
     return retry(Math.max(backoff(n), retryAfter), 'zoom_unavailable', true);
@@ -95,7 +99,11 @@ export function decide(input: DecideInput): Decision {
       return retry(error.retryAfterMs ?? msToUtcMidnight(now), 'daily_rate_limited', false);
     }
     if (type !== '') return retry(error.retryAfterMs ?? 1000, 'account_rate_limited', false);
-    return retry(Math.max(policy.retryDelayMs, error.retryAfterMs ?? 0), 'livestream_rate_limited', false);
+    return retry(
+      Math.max(policy.retryDelayMs, error.retryAfterMs ?? 0),
+      'livestream_rate_limited',
+      false,
+    );
   }
   if (error.status === 400 && NOT_STARTED.test(error.zoomMessage)) {
     return retry(backoff(input.counters.notStartedRetries + 1), 'meeting_not_started', false);

@@ -5,7 +5,12 @@ import type { StartJobData } from '../queue/start-queue';
 import { ZoomApiError, ZoomError } from '../zoom/errors';
 import type { ZoomClient } from '../zoom/zoom-client';
 import { decide, type CallOutcome, type Decision, type RetryPolicy } from './decide';
-import { HISTORY_LIMIT, readProgress, type AttemptRecord, type StartProgress } from './start-progress';
+import {
+  HISTORY_LIMIT,
+  readProgress,
+  type AttemptRecord,
+  type StartProgress,
+} from './start-progress';
 
 export interface StartResult {
   state: 'started' | 'cancelled';
@@ -44,7 +49,17 @@ export function createStartProcessor(deps: StartProcessorDeps) {
 
     if ((await deps.endedAt(jobId)) !== undefined) return cancel(job, progress, log);
     if (now() > data.receivedAt + deps.policy.giveUpAfterMs) {
-      return fail(job, progress, log, { type: 'fail', code: 'deadline', reason: 'gave up: the deadline passed before the next attempt' }, undefined);
+      return fail(
+        job,
+        progress,
+        log,
+        {
+          type: 'fail',
+          code: 'deadline',
+          reason: 'gave up: the deadline passed before the next attempt',
+        },
+        undefined,
+      );
     }
 
     await job.updateProgress({ ...progress, state: 'starting' } satisfies StartProgress);
@@ -65,7 +80,15 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       case 'done': {
         await job.updateProgress(next);
         const latencyMs = now() - data.receivedAt;
-        log.info({ status: record.status, trackingId: record.trackingId, attempts: next.attempts, latencyMs }, 'livestream started');
+        log.info(
+          {
+            status: record.status,
+            trackingId: record.trackingId,
+            attempts: next.attempts,
+            latencyMs,
+          },
+          'livestream started',
+        );
         return { state: 'started', attempts: next.attempts, latencyMs };
       }
       case 'retry': {
@@ -73,7 +96,14 @@ export function createStartProcessor(deps: StartProcessorDeps) {
         if ((await deps.endedAt(jobId)) !== undefined) return cancel(job, next, log);
         await job.updateProgress(next);
         log.info(
-          { status: record.status, zoomCode: record.zoomCode, trackingId: record.trackingId, reason: decision.reason, nextAttemptAt: new Date(decision.at).toISOString(), attempts: next.attempts },
+          {
+            status: record.status,
+            zoomCode: record.zoomCode,
+            trackingId: record.trackingId,
+            reason: decision.reason,
+            nextAttemptAt: new Date(decision.at).toISOString(),
+            attempts: next.attempts,
+          },
           'livestream start deferred',
         );
         await job.moveToDelayed(decision.at, token);
@@ -95,9 +125,17 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     }
   }
 
-  async function cancel(job: Job<StartJobData>, progress: StartProgress, log: Logger): Promise<StartResult> {
+  async function cancel(
+    job: Job<StartJobData>,
+    progress: StartProgress,
+    log: Logger,
+  ): Promise<StartResult> {
     const { nextAttemptAt: _, ...rest } = progress;
-    await job.updateProgress({ ...rest, state: 'cancelled', reason: 'the meeting ended' } satisfies StartProgress);
+    await job.updateProgress({
+      ...rest,
+      state: 'cancelled',
+      reason: 'the meeting ended',
+    } satisfies StartProgress);
     log.info({ attempts: progress.attempts }, 'livestream start cancelled: meeting ended');
     return { state: 'cancelled', attempts: progress.attempts };
   }
@@ -110,14 +148,33 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     record: AttemptRecord | undefined,
   ): Promise<never> {
     const { nextAttemptAt: _, ...rest } = progress;
-    await job.updateProgress({ ...rest, state: 'failed', reason: decision.reason } satisfies StartProgress);
-    log.warn({ status: record?.status, zoomCode: record?.zoomCode, trackingId: record?.trackingId, code: decision.code, reason: decision.reason, attempts: progress.attempts }, 'livestream start failed');
+    await job.updateProgress({
+      ...rest,
+      state: 'failed',
+      reason: decision.reason,
+    } satisfies StartProgress);
+    log.warn(
+      {
+        status: record?.status,
+        zoomCode: record?.zoomCode,
+        trackingId: record?.trackingId,
+        code: decision.code,
+        reason: decision.reason,
+        attempts: progress.attempts,
+      },
+      'livestream start failed',
+    );
     throw new UnrecoverableError(decision.reason);
   }
 }
 
 function attemptRecord(outcome: CallOutcome, decision: Decision, at: number): AttemptRecord {
-  const label = decision.type === 'done' ? 'started' : decision.type === 'retry' ? `retry:${decision.reason}` : `failed:${decision.code}`;
+  const label =
+    decision.type === 'done'
+      ? 'started'
+      : decision.type === 'retry'
+        ? `retry:${decision.reason}`
+        : `failed:${decision.code}`;
   if (outcome.ok) return { at, status: outcome.status, decision: label };
   const e = outcome.error;
   if (!(e instanceof ZoomApiError)) return { at, message: e.message, decision: label };
@@ -132,26 +189,43 @@ function attemptRecord(outcome: CallOutcome, decision: Decision, at: number): At
 }
 
 /** The progress after this attempt: counters, state, next due time, bounded history. */
-function advance(progress: StartProgress, outcome: CallOutcome, decision: Decision, record: AttemptRecord): StartProgress {
+function advance(
+  progress: StartProgress,
+  outcome: CallOutcome,
+  decision: Decision,
+  record: AttemptRecord,
+): StartProgress {
   const history = [...progress.history, record].slice(-HISTORY_LIMIT);
   const base = {
     attempts: progress.attempts + 1,
-    rateLimited: progress.rateLimited + (!outcome.ok && outcome.error instanceof ZoomApiError && outcome.error.status === 429 ? 1 : 0),
+    rateLimited:
+      progress.rateLimited +
+      (!outcome.ok && outcome.error instanceof ZoomApiError && outcome.error.status === 429
+        ? 1
+        : 0),
     history,
   };
   switch (decision.type) {
     case 'done':
       return { ...base, state: 'started', transientFailures: 0, notStartedRetries: 0 };
     case 'fail':
-      return { ...base, state: 'failed', reason: decision.reason, transientFailures: progress.transientFailures, notStartedRetries: progress.notStartedRetries };
+      return {
+        ...base,
+        state: 'failed',
+        reason: decision.reason,
+        transientFailures: progress.transientFailures,
+        notStartedRetries: progress.notStartedRetries,
+      };
     case 'retry':
       return {
         ...base,
         state: 'waiting',
         nextAttemptAt: decision.at,
         reason: decision.reason,
-        transientFailures: decision.reason === 'zoom_unavailable' ? progress.transientFailures + 1 : 0,
-        notStartedRetries: decision.reason === 'meeting_not_started' ? progress.notStartedRetries + 1 : 0,
+        transientFailures:
+          decision.reason === 'zoom_unavailable' ? progress.transientFailures + 1 : 0,
+        notStartedRetries:
+          decision.reason === 'meeting_not_started' ? progress.notStartedRetries + 1 : 0,
       };
   }
 }

@@ -29,7 +29,10 @@ export function createStartWorker(options: StartWorkerOptions): Worker<StartJobD
   worker.on('error', (err) => options.log.error({ err: { message: err.message } }, 'worker error'));
   worker.on('failed', (job, err) => {
     if (err.name === 'UnrecoverableError') return; // already logged with its reason
-    options.log.error({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: { message: err.message } }, 'start job error');
+    options.log.error(
+      { jobId: job?.id, attemptsMade: job?.attemptsMade, err: { message: err.message } },
+      'start job error',
+    );
   });
   return worker;
 }

@@ -52,7 +52,11 @@ export function startJobId(kind: EventKind, uuid: string): string {
 }
 
 /** The producer side of the queue. Connection errors are logged by the connection itself. */
-export function createStartQueue(connection: Redis, prefix: string, log: Logger): Queue<StartJobData> {
+export function createStartQueue(
+  connection: Redis,
+  prefix: string,
+  log: Logger,
+): Queue<StartJobData> {
   const queue = new Queue<StartJobData>(LIVESTREAM_QUEUE, {
     connection,
     prefix,

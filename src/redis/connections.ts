@@ -11,7 +11,7 @@ export function createProducerConnection(url: string, log: Logger): Redis {
     new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
-      commandTimeout: 800,
+      commandTimeout: 500,
       connectTimeout: 1000,
       retryStrategy: (times) => Math.min(times * 100, 1000),
     }),
@@ -34,7 +34,10 @@ function watch(connection: Redis, log: Logger): Redis {
   connection.on('error', (err: Error) => {
     if (down) return;
     down = true;
-    log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'redis unavailable');
+    log.warn(
+      { err: { message: err.message, code: (err as { code?: string }).code } },
+      'redis unavailable',
+    );
   });
   connection.on('ready', () => {
     if (!down) return;

@@ -20,6 +20,7 @@ export class RedisNotFoundError extends Error {
 export interface EmbeddedRedis {
   url: string;
   port: number;
+  pid: number;
   /** False when an embedded Redis left running on the same data directory was reused. */
   owned: boolean;
   /** Stops the server (when owned) and waits for it to exit. */
@@ -56,16 +57,26 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   const child = spawn(
     binary,
     [
-      '--bind', '127.0.0.1',
-      '--port', String(port),
-      '--dir', dir,
-      '--appendonly', 'yes',
-      '--appendfsync', 'everysec',
-      '--maxmemory-policy', 'noeviction',
-      '--save', '',
-      '--protected-mode', 'yes',
-      '--daemonize', 'no',
-      '--logfile', join(dir, 'redis.log'),
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+      '--save',
+      '',
+      '--protected-mode',
+      'yes',
+      '--daemonize',
+      'no',
+      '--logfile',
+      join(dir, 'redis.log'),
       ...(options.extraArgs ?? []),
     ],
     { stdio: 'ignore' },
@@ -75,12 +86,15 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     await waitForPing(port, child, 10_000);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`embedded redis-server did not start: ${(err as Error).message} (see ${join(dir, 'redis.log')})`);
+    throw new Error(
+      `embedded redis-server did not start: ${(err as Error).message} (see ${join(dir, 'redis.log')})`,
+    );
   }
   writeFileSync(join(dir, STATE_FILE), JSON.stringify({ pid: child.pid, port }));
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid ?? 0,
     owned: true,
     kill: () => child.kill('SIGKILL'),
     stop: async () => {
@@ -96,7 +110,13 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
 }
 
 export function findRedisServer(env: Record<string, string | undefined>): string | undefined {
-  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/opt/homebrew/bin'];
+  const dirs = [
+    ...(env.PATH ?? '').split(delimiter),
+    '/usr/sbin',
+    '/usr/local/sbin',
+    '/usr/local/bin',
+    '/opt/homebrew/bin',
+  ];
   return dirs.map((d) => join(d, 'redis-server')).find((p) => p.startsWith('/') && existsSync(p));
 }
 
@@ -107,7 +127,14 @@ async function findRunning(dir: string): Promise<EmbeddedRedis | undefined> {
     const { pid, port } = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; port: number };
     process.kill(pid, 0);
     await waitForPing(port, undefined, 1000);
-    return { url: `redis://127.0.0.1:${port}`, port, owned: false, stop: async () => {}, kill: () => {} };
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      port,
+      pid,
+      owned: false,
+      stop: async () => {},
+      kill: () => {},
+    };
   } catch {
     rmSync(file, { force: true });
     return undefined;
@@ -140,7 +167,11 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-async function waitForPing(port: number, child: ChildProcess | undefined, timeoutMs: number): Promise<void> {
+async function waitForPing(
+  port: number,
+  child: ChildProcess | undefined,
+  timeoutMs: number,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (child && child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);

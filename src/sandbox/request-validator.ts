@@ -13,12 +13,17 @@ export function createRequestValidator(): (path: LivestreamPath, body: unknown) 
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   const compiled = new Map(
-    Object.entries(schemas.paths).map(([path, schema]) => [path, ajv.compile({ ...schema, additionalProperties: false })]),
+    Object.entries(schemas.paths).map(([path, schema]) => [
+      path,
+      ajv.compile({ ...schema, additionalProperties: false }),
+    ]),
   );
   return (path, body) => {
     const validate = compiled.get(path);
     if (!validate) return [`no schema for ${path}`];
     if (validate(body)) return [];
-    return (validate.errors ?? []).map((e) => `${e.instancePath || 'body'} ${e.message ?? 'is invalid'}`);
+    return (validate.errors ?? []).map(
+      (e) => `${e.instancePath || 'body'} ${e.message ?? 'is invalid'}`,
+    );
   };
 }

@@ -14,7 +14,7 @@ export interface RecordedRequest {
 
 /** A scripted answer: a status with JSON body and headers, or a misbehaviour. */
 export type ScriptedAnswer =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }
   | { hang: true }
   | { reset: true }
   | { garbage: true };
@@ -112,30 +112,45 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
       res.socket?.end('HTTP/1.1 200 OK\r\nContent-Length: nonsense\r\n\r\n<html>');
       return;
     }
-    send(res, answer.status, answer.body, answer.headers);
+    if (answer.delayMs)
+      setTimeout(() => send(res, answer.status, answer.body, answer.headers), answer.delayMs);
+    else send(res, answer.status, answer.body, answer.headers);
   }
 
   function oauth(req: IncomingMessage, url: URL, res: ServerResponse): void {
     const expected = `Basic ${Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64')}`;
     if (req.method !== 'POST') return send(res, 405, { reason: 'method not allowed' });
     if (req.headers.authorization !== expected) {
-      return send(res, 400, { reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
+      return send(res, 400, {
+        reason: 'Invalid client_id or client_secret',
+        error: 'invalid_client',
+      });
     }
     if (url.searchParams.get('grant_type') !== 'account_credentials') {
       return send(res, 400, { reason: 'Unsupported grant type', error: 'unsupported_grant_type' });
     }
     if (url.searchParams.get('account_id') !== credentials.accountId) {
-      return send(res, 400, { reason: 'Invalid request : Account does not exist', error: 'invalid_request' });
+      return send(res, 400, {
+        reason: 'Invalid request : Account does not exist',
+        error: 'invalid_request',
+      });
     }
     const token = `sandbox.${randomBytes(16).toString('hex')}`;
     tokens.set(token, now() + tokenTtl * 1000);
-    send(res, 200, { access_token: token, token_type: 'bearer', expires_in: tokenTtl, scope: 'meeting:write:admin', api_url: 'https://api.zoom.us' });
+    send(res, 200, {
+      access_token: token,
+      token_type: 'bearer',
+      expires_in: tokenTtl,
+      scope: 'meeting:write:admin',
+      api_url: 'https://api.zoom.us',
+    });
   }
 
   function api(record: RecordedRequest, url: URL, res: ServerResponse): void {
     const match = /^\/v2\/(meetings|webinars)\/(\d+)\/livestream(\/status)?$/.exec(url.pathname);
     if (!match) return send(res, 404, { code: 404, message: 'Not found' });
-    if (record.method !== 'PATCH') return send(res, 405, { code: 405, message: 'Method not allowed' });
+    if (record.method !== 'PATCH')
+      return send(res, 405, { code: 405, message: 'Method not allowed' });
     const bearer = /^Bearer (.+)$/.exec(record.headers.authorization ?? '')?.[1];
     const expiry = bearer ? tokens.get(bearer) : undefined;
     if (expiry === undefined || expiry < now()) {
@@ -150,10 +165,19 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
     } catch {
       return send(res, 400, { code: 300, message: 'Request Body should be a valid JSON object.' });
     }
-    const [, kind, id, status] = match as unknown as [string, 'meetings' | 'webinars', string, string | undefined];
+    const [, kind, id, status] = match as unknown as [
+      string,
+      'meetings' | 'webinars',
+      string,
+      string | undefined,
+    ];
     const param = kind === 'meetings' ? '{meetingId}' : '{webinarId}';
-    const problems = validate(`/${kind}/${param}/livestream${status ?? ''}` as LivestreamPath, body);
-    if (problems.length > 0) return send(res, 400, { code: 300, message: `Validation Failed: ${problems.join('; ')}` });
+    const problems = validate(
+      `/${kind}/${param}/livestream${status ?? ''}` as LivestreamPath,
+      body,
+    );
+    if (problems.length > 0)
+      return send(res, 400, { code: 300, message: `Validation Failed: ${problems.join('; ')}` });
     if (!status) {
       streamTargets.set(id, body);
       return send(res, 204);
@@ -164,12 +188,18 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
     }
     const calls = (startCalls.get(id) ?? 0) + 1;
     startCalls.set(id, calls);
-    if (calls <= rateLimitedStarts) return send(res, 429, { code: 429, message: RATE_LIMIT_MESSAGE });
+    if (calls <= rateLimitedStarts)
+      return send(res, 429, { code: 429, message: RATE_LIMIT_MESSAGE });
     started.add(id);
     send(res, 204);
   }
 
-  function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  function send(
+    res: ServerResponse,
+    status: number,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     const trackingId = `sandbox-${randomBytes(6).toString('hex')}`;
     res.setHeader('x-zm-trackingid', trackingId);
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -178,7 +208,9 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
     res.writeHead(status).end(JSON.stringify(body));
   }
 
-  await new Promise<void>((done) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', done));
+  await new Promise<void>((done) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', done),
+  );
   const { port } = server.address() as AddressInfo;
   const origin = `http://${options.host ?? '127.0.0.1'}:${port}`;
   return {

@@ -1,4 +1,10 @@
-import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type Response,
+  type Router,
+} from 'express';
 import type { Logger } from '../logging/create-logger';
 
 export interface AppDeps {

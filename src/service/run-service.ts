@@ -7,7 +7,12 @@ import { createStartProcessor } from '../livestream/start-processor';
 import { createStartWorker } from '../livestream/start-worker';
 import type { Logger } from '../logging/create-logger';
 import { cancelStart, createStartQueue, endedAt, enqueueStart } from '../queue/start-queue';
-import { createProducerConnection, createWorkerConnection, pingRedis, withDeadline } from '../redis/connections';
+import {
+  createProducerConnection,
+  createWorkerConnection,
+  pingRedis,
+  withDeadline,
+} from '../redis/connections';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis';
 import { createWebhookRouter } from '../webhook/webhook-router';
 import { createZoomDispatcher } from '../zoom/http';
@@ -33,7 +38,9 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async (): Promise<void> => {
     for (const close of closers.splice(0).reverse()) {
-      await close().catch((err: Error) => log.warn({ err: { message: err.message } }, 'error while closing'));
+      await close().catch((err: Error) =>
+        log.warn({ err: { message: err.message } }, 'error while closing'),
+      );
     }
   };
   try {
@@ -41,7 +48,10 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
     if (config.redis.url === undefined) {
       embedded = await startEmbeddedRedis({ dataDir: config.redis.dataDir });
       closers.push(() => embedded!.stop());
-      log.info({ port: embedded.port, dataDir: config.redis.dataDir, reused: !embedded.owned }, 'embedded redis started');
+      log.info(
+        { port: embedded.port, dataDir: config.redis.dataDir, reused: !embedded.owned },
+        'embedded redis started',
+      );
     }
     const redisUrl = config.redis.url ?? embedded!.url;
     const producer = createProducerConnection(redisUrl, log);
@@ -86,7 +96,12 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
           }),
         log: log.child({ component: 'oauth' }),
       });
-      const zoom = createZoomClient({ baseUrl: config.zoom.apiBaseUrl, dispatcher, tokens, timeoutMs: config.zoom.httpTimeoutMs });
+      const zoom = createZoomClient({
+        baseUrl: config.zoom.apiBaseUrl,
+        dispatcher,
+        tokens,
+        timeoutMs: config.zoom.httpTimeoutMs,
+      });
       const w = createStartWorker({
         connection: workerConnection,
         prefix: config.redis.queuePrefix,
@@ -111,7 +126,10 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
     const address = server.address() as AddressInfo;
     const host = address.address.includes(':') ? `[${address.address}]` : address.address;
     const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
-    log.info({ role: config.role, url, concurrency: worker ? config.worker.concurrency : undefined }, 'service started');
+    log.info(
+      { role: config.role, url, concurrency: worker ? config.worker.concurrency : undefined },
+      'service started',
+    );
     return { url, redisUrl, close: closeAll };
   } catch (err) {
     await closeAll();
@@ -140,11 +158,16 @@ async function quit(redis: Redis): Promise<void> {
 /** Lets in-flight Zoom calls finish, but not forever: then the job is left to stall recovery. */
 async function closeWorker(worker: Worker, timeoutMs: number, log: Logger): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+  const timedOut = new Promise<'timeout'>(
+    (r) => (timer = setTimeout(() => r('timeout'), timeoutMs)),
+  );
   const result = await Promise.race([worker.close(), timedOut]);
   clearTimeout(timer);
   if (result === 'timeout') {
-    log.warn({ timeoutMs }, 'in-flight jobs did not finish in time; another worker will pick them up');
+    log.warn(
+      { timeoutMs },
+      'in-flight jobs did not finish in time; another worker will pick them up',
+    );
     await worker.close(true);
   }
 }

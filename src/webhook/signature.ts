@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Why a webhook was not believed. */
-export type SignatureFailure = 'missing_headers' | 'malformed_signature' | 'bad_signature' | 'stale';
+export type SignatureFailure =
+  'missing_headers' | 'malformed_signature' | 'bad_signature' | 'stale';
 
 /** On success, `secret` is the configured secret that signed the request (for url_validation). */
 export type VerifyResult = { ok: true; secret: string } | { ok: false; reason: SignatureFailure };
@@ -24,7 +25,11 @@ const TIMESTAMP_FORMAT = /^\d{1,16}$/;
  * timestamp is used verbatim, and the comparison is constant-time against every configured secret.
  * @see https://developers.zoom.us/docs/api/webhooks/#verify-with-zooms-header
  */
-export function signZoomWebhook(secret: string, timestamp: string, rawBody: Buffer | string): string {
+export function signZoomWebhook(
+  secret: string,
+  timestamp: string,
+  rawBody: Buffer | string,
+): string {
   const mac = createHmac('sha256', secret);
   mac.update(`v0:${timestamp}:`);
   mac.update(rawBody);
@@ -45,7 +50,8 @@ export function verifyZoomWebhook(input: VerifyInput): VerifyResult {
     if (timingSafeEqual(expected, given)) matched ??= secret;
   }
   if (matched === undefined) return { ok: false, reason: 'bad_signature' };
-  if (!isFresh(timestamp, input.nowMs, input.toleranceSeconds)) return { ok: false, reason: 'stale' };
+  if (!isFresh(timestamp, input.nowMs, input.toleranceSeconds))
+    return { ok: false, reason: 'stale' };
   return { ok: true, secret: matched };
 }
 

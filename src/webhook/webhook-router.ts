@@ -28,7 +28,11 @@ export type WebhookOutcome =
 /** The queue operations the receiver needs; Redis-backed in production. */
 export interface StartJobs {
   enqueueStart(data: StartJobData): Promise<EnqueueResult>;
-  cancelStart(kind: EventKind, uuid: string, endedAt: number): Promise<{ jobId: string; found: boolean }>;
+  cancelStart(
+    kind: EventKind,
+    uuid: string,
+    endedAt: number,
+  ): Promise<{ jobId: string; found: boolean }>;
 }
 
 export interface WebhookRouterDeps {
@@ -38,7 +42,7 @@ export interface WebhookRouterDeps {
   jobs: StartJobs;
   log: Logger;
   now?: () => number;
-  /** Redis must acknowledge within this budget, else 503 (Zoom redelivers). */
+  /** Redis must acknowledge within this budget (default 500 ms), else 503 (Zoom redelivers). */
   storeTimeoutMs?: number;
   onOutcome?: (event: string, outcome: WebhookOutcome) => void;
 }
@@ -53,7 +57,7 @@ const ENDED: Record<string, EventKind> = { 'meeting.ended': 'meeting' };
  */
 export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const now = deps.now ?? Date.now;
-  const storeTimeoutMs = deps.storeTimeoutMs ?? 800;
+  const storeTimeoutMs = deps.storeTimeoutMs ?? 500;
   const router = Router();
 
   const reply = (
@@ -76,10 +80,24 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     const log = requestLog(deps.log, req);
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > deps.bodyLimitBytes) {
-      return reply(res, log, 'unknown', 'too_large', 413, error('too_large', `body over ${deps.bodyLimitBytes} bytes`));
+      return reply(
+        res,
+        log,
+        'unknown',
+        'too_large',
+        413,
+        error('too_large', `body over ${deps.bodyLimitBytes} bytes`),
+      );
     }
     if (!req.is('application/json')) {
-      return reply(res, log, 'unknown', 'unsupported_media_type', 415, error('unsupported_media_type', 'content-type must be application/json'));
+      return reply(
+        res,
+        log,
+        'unknown',
+        'unsupported_media_type',
+        415,
+        error('unsupported_media_type', 'content-type must be application/json'),
+      );
     }
     next();
   };
@@ -100,7 +118,14 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     if (!verified.ok) {
       const outcome = verified.reason === 'stale' ? 'stale' : 'bad_signature';
       log = log.child({ reason: verified.reason });
-      return reply(res, log, 'unknown', outcome, 401, error(verified.reason, 'signature not accepted'));
+      return reply(
+        res,
+        log,
+        'unknown',
+        outcome,
+        401,
+        error(verified.reason, 'signature not accepted'),
+      );
     }
 
     const envelope = parseEnvelope(rawBody);
@@ -112,7 +137,14 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     if (event === 'endpoint.url_validation') {
       const payload = urlValidationPayloadSchema.safeParse(envelope.payload);
       if (!payload.success) {
-        return reply(res, log, event, 'invalid', 400, error('invalid_body', `payload.${describeIssue(payload.error)}`));
+        return reply(
+          res,
+          log,
+          event,
+          'invalid',
+          400,
+          error('invalid_body', `payload.${describeIssue(payload.error)}`),
+        );
       }
       const { plainToken } = payload.data;
       return reply(res, log, event, 'validated', 200, {
@@ -127,7 +159,14 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
 
     const payload = meetingPayloadSchema.safeParse(envelope.payload);
     if (!payload.success) {
-      return reply(res, log, event, 'invalid', 400, error('invalid_body', `payload.${describeIssue(payload.error)}`));
+      return reply(
+        res,
+        log,
+        event,
+        'invalid',
+        400,
+        error('invalid_body', `payload.${describeIssue(payload.error)}`),
+      );
     }
     const object = payload.data.object;
     log = log.child({ meetingId: object.id });
@@ -155,7 +194,14 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
       return reply(res, log, event, 'cancelled', 204);
     } catch (err) {
       log = log.child({ err: { message: (err as Error).message } });
-      return reply(res, log, event, 'unavailable', 503, error('unavailable', 'queue unavailable, retry later'));
+      return reply(
+        res,
+        log,
+        event,
+        'unavailable',
+        503,
+        error('unavailable', 'queue unavailable, retry later'),
+      );
     }
   };
 
@@ -163,13 +209,34 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const bodyErrors = (err: unknown, req: Request, res: Response, next: NextFunction): void => {
     const status = (err as { status?: number }).status;
     if (status === 413) {
-      return reply(res, requestLog(deps.log, req), 'unknown', 'too_large', 413, error('too_large', `body over ${deps.bodyLimitBytes} bytes`));
+      return reply(
+        res,
+        requestLog(deps.log, req),
+        'unknown',
+        'too_large',
+        413,
+        error('too_large', `body over ${deps.bodyLimitBytes} bytes`),
+      );
     }
     if (status === 415) {
-      return reply(res, requestLog(deps.log, req), 'unknown', 'unsupported_media_type', 415, error('unsupported_media_type', 'unsupported content encoding'));
+      return reply(
+        res,
+        requestLog(deps.log, req),
+        'unknown',
+        'unsupported_media_type',
+        415,
+        error('unsupported_media_type', 'unsupported content encoding'),
+      );
     }
     if (status !== undefined && status >= 400 && status < 500) {
-      return reply(res, requestLog(deps.log, req), 'unknown', 'invalid', 400, error('invalid_body', 'request body could not be read'));
+      return reply(
+        res,
+        requestLog(deps.log, req),
+        'unknown',
+        'invalid',
+        400,
+        error('invalid_body', 'request body could not be read'),
+      );
     }
     next(err);
   };

@@ -26,7 +26,12 @@ export async function sendOnce(
   dispatcher: Dispatcher,
   endpoint: string,
   url: string,
-  options: { method: 'POST' | 'PATCH'; headers: Record<string, string>; body?: string; timeoutMs: number },
+  options: {
+    method: 'POST' | 'PATCH';
+    headers: Record<string, string>;
+    body?: string;
+    timeoutMs: number;
+  },
 ): Promise<RawAnswer> {
   try {
     const res = await request(url, {
@@ -55,9 +60,17 @@ function networkCode(err: unknown): string {
 }
 
 /** Zoom's error body `{code, message}`, tolerating anything else. */
-export function parseZoomError(text: string): { zoomCode: number | undefined; zoomMessage: string } {
+export function parseZoomError(text: string): {
+  zoomCode: number | undefined;
+  zoomMessage: string;
+} {
   try {
-    const body = JSON.parse(text) as { code?: unknown; message?: unknown; reason?: unknown; error?: unknown };
+    const body = JSON.parse(text) as {
+      code?: unknown;
+      message?: unknown;
+      reason?: unknown;
+      error?: unknown;
+    };
     const code = typeof body.code === 'number' ? body.code : Number(body.code);
     const message = [body.message, body.reason, body.error].find((m) => typeof m === 'string');
     return {

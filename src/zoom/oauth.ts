@@ -17,7 +17,10 @@ export interface FetchedToken {
   expiresInSec: number;
 }
 
-const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive() });
+const tokenSchema = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.number().positive(),
+});
 
 /**
  * Server-to-Server OAuth: `POST {tokenUrl}?grant_type=account_credentials&account_id=…` with Basic

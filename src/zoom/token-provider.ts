@@ -56,7 +56,8 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
   let inflight: Promise<string> | undefined;
   let rejected: { error: ZoomCredentialsError; until: number } | undefined;
 
-  const fresh = (c: Cached | undefined): c is Cached => c !== undefined && c.expiresAt - margin > now();
+  const fresh = (c: Cached | undefined): c is Cached =>
+    c !== undefined && c.expiresAt - margin > now();
 
   async function readShared(): Promise<Cached | undefined> {
     const raw = await deps.redis.get(tokenKey);
@@ -77,7 +78,10 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
       throw err;
     }
     rejected = undefined;
-    const value: Cached = { token: fetched.accessToken, expiresAt: now() + fetched.expiresInSec * 1000 };
+    const value: Cached = {
+      token: fetched.accessToken,
+      expiresAt: now() + fetched.expiresInSec * 1000,
+    };
     const ttl = Math.max(1000, value.expiresAt - margin - now());
     await deps.redis.set(tokenKey, JSON.stringify(value), 'PX', ttl);
     deps.log.info({ expiresInSec: fetched.expiresInSec }, 'zoom access token fetched');
@@ -97,7 +101,8 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
           await deps.redis.eval(RELEASE_LOCK, 1, lockKey, nonce);
         }
       }
-      if (now() > giveUpAt) throw new Error('timed out waiting for another process to fetch the Zoom token');
+      if (now() > giveUpAt)
+        throw new Error('timed out waiting for another process to fetch the Zoom token');
       await new Promise((r) => setTimeout(r, 50));
     }
   }

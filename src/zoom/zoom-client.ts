@@ -17,7 +17,11 @@ export interface ZoomClient {
    * `{"action":"start","settings":{…}}` as JSON — the shape in Zoom's OpenAPI document.
    * Resolves on 2xx; throws a `ZoomError` otherwise.
    */
-  startLivestream(kind: EventKind, meetingId: string, settings: LivestreamSettings): Promise<ZoomSuccess>;
+  startLivestream(
+    kind: EventKind,
+    meetingId: string,
+    settings: LivestreamSettings,
+  ): Promise<ZoomSuccess>;
 }
 
 export interface ZoomClientDeps {
@@ -82,8 +86,13 @@ export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
 
   return {
     startLivestream(kind, meetingId, settings) {
-      const body = Object.keys(settings).length > 0 ? { action: 'start', settings } : { action: 'start' };
-      return patch('livestream.status', `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/livestream/status`, body);
+      const body =
+        Object.keys(settings).length > 0 ? { action: 'start', settings } : { action: 'start' };
+      return patch(
+        'livestream.status',
+        `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/livestream/status`,
+        body,
+      );
     },
   };
 }

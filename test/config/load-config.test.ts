@@ -45,7 +45,11 @@ describe('loadConfig', () => {
   it('never echoes secret values', () => {
     const error = (() => {
       try {
-        loadConfig({ ZOOM_WEBHOOK_SECRET_TOKEN: ' , ', REDIS_URL: 'redis//user:hunter2@x', ...WORKER_ENV });
+        loadConfig({
+          ZOOM_WEBHOOK_SECRET_TOKEN: ' , ',
+          REDIS_URL: 'redis//user:hunter2@x',
+          ...WORKER_ENV,
+        });
       } catch (err) {
         return err as ConfigError;
       }
@@ -60,7 +64,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ ZOOM_WEBHOOK_SECRET_TOKEN: 's' }, 'receiver').role).toBe('receiver');
     expect(loadConfig(WORKER_ENV, 'worker').role).toBe('worker');
     expect(problems({ ZOOM_WEBHOOK_SECRET_TOKEN: 's' }, 'all')).toHaveLength(3);
-    expect(problems({}, 'worker').map((p) => p.split(':')[0])).toEqual(['ZOOM_ACCOUNT_ID', 'ZOOM_CLIENT_ID', 'ZOOM_CLIENT_SECRET']);
+    expect(problems({}, 'worker').map((p) => p.split(':')[0])).toEqual([
+      'ZOOM_ACCOUNT_ID',
+      'ZOOM_CLIENT_ID',
+      'ZOOM_CLIENT_SECRET',
+    ]);
   });
 
   it('ships the documented defaults, including the 30-second livestream wait', () => {
@@ -85,12 +93,26 @@ describe('loadConfig', () => {
       ...WORKER_ENV,
     });
     expect(config.webhook.secrets).toEqual(['one', 'two']);
-    expect(config.livestream.settings).toEqual({ display_name: 'Main hall', active_speaker_name: false });
+    expect(config.livestream.settings).toEqual({
+      display_name: 'Main hall',
+      active_speaker_name: false,
+    });
     expect(Object.isFrozen(config.webhook)).toBe(true);
   });
 
   it('rejects a display name over 50 characters and a body limit of 1 MB', () => {
-    expect(problems({ ZOOM_WEBHOOK_SECRET_TOKEN: 's', LIVESTREAM_DISPLAY_NAME: 'x'.repeat(51), WEBHOOK_BODY_LIMIT_BYTES: '1048576' }, 'receiver'))
-      .toEqual([expect.stringMatching(/^WEBHOOK_BODY_LIMIT_BYTES/), expect.stringMatching(/^LIVESTREAM_DISPLAY_NAME/)]);
+    expect(
+      problems(
+        {
+          ZOOM_WEBHOOK_SECRET_TOKEN: 's',
+          LIVESTREAM_DISPLAY_NAME: 'x'.repeat(51),
+          WEBHOOK_BODY_LIMIT_BYTES: '1048576',
+        },
+        'receiver',
+      ),
+    ).toEqual([
+      expect.stringMatching(/^WEBHOOK_BODY_LIMIT_BYTES/),
+      expect.stringMatching(/^LIVESTREAM_DISPLAY_NAME/),
+    ]);
   });
 });

@@ -16,8 +16,15 @@ export function uniquePrefix(): string {
 }
 
 /** A Redis of the test's own, for tests that stop or break it. */
-export async function startPrivateRedis(extraArgs: string[] = [], port?: number): Promise<EmbeddedRedis & { dir: string }> {
+export async function startPrivateRedis(
+  extraArgs: string[] = [],
+  port?: number,
+): Promise<EmbeddedRedis & { dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'zlw-private-redis-'));
-  const redis = await startEmbeddedRedis({ dataDir: dir, extraArgs, ...(port !== undefined && { port }) });
+  const redis = await startEmbeddedRedis({
+    dataDir: dir,
+    extraArgs,
+    ...(port !== undefined && { port }),
+  });
   return { ...redis, dir };
 }

@@ -14,7 +14,10 @@ const jobs = () => service.queue.getJobs(['waiting', 'delayed', 'active', 'compl
 
 describe('POST /webhooks/zoom', () => {
   it('queues one start job for a signed meeting.started and answers 204', async () => {
-    const res = await post(service.url, signed(meetingEvent('meeting.started', { id: 98765432101, uuid: 'Abc/+d==' })));
+    const res = await post(
+      service.url,
+      signed(meetingEvent('meeting.started', { id: 98765432101, uuid: 'Abc/+d==' })),
+    );
     expect(res.status).toBe(204);
     const all = await jobs();
     expect(all).toHaveLength(1);
@@ -43,12 +46,16 @@ describe('POST /webhooks/zoom', () => {
     const event = meetingEvent('meeting.started', { uuid: 'dup-uuid' });
     expect((await post(service.url, signed(event))).status).toBe(204);
     expect((await post(service.url, signed(event))).status).toBe(204);
-    const concurrent = await Promise.all(Array.from({ length: 20 }, () => post(service.url, signed(event))));
+    const concurrent = await Promise.all(
+      Array.from({ length: 20 }, () => post(service.url, signed(event))),
+    );
     expect(concurrent.map((r) => r.status)).toEqual(Array(20).fill(204));
     const later = String(Math.floor(Date.now() / 1000) + 5);
     expect((await post(service.url, signed(event, { timestamp: later }))).status).toBe(204);
     expect(await jobs()).toHaveLength(1);
-    const outcomes = service.logs.lines.filter((l) => l.msg === 'webhook handled').map((l) => l.outcome);
+    const outcomes = service.logs.lines
+      .filter((l) => l.msg === 'webhook handled')
+      .map((l) => l.outcome);
     expect(outcomes[0]).toBe('accepted');
     expect(outcomes[1]).toBe('duplicate');
     expect(outcomes.at(-1)).toBe('duplicate');
@@ -61,21 +68,37 @@ describe('POST /webhooks/zoom', () => {
   });
 
   it('answers url_validation with the plain token and its HMAC', async () => {
-    const res = await post(service.url, signed({ event: 'endpoint.url_validation', event_ts: 1, payload: { plainToken: 'qgg8vlvZRS6UYooatFL8Aw' } }));
+    const res = await post(
+      service.url,
+      signed({
+        event: 'endpoint.url_validation',
+        event_ts: 1,
+        payload: { plainToken: 'qgg8vlvZRS6UYooatFL8Aw' },
+      }),
+    );
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ plainToken: 'qgg8vlvZRS6UYooatFL8Aw', encryptedToken: encryptPlainToken(SECRET, 'qgg8vlvZRS6UYooatFL8Aw') });
+    expect(await res.json()).toEqual({
+      plainToken: 'qgg8vlvZRS6UYooatFL8Aw',
+      encryptedToken: encryptPlainToken(SECRET, 'qgg8vlvZRS6UYooatFL8Aw'),
+    });
   });
 
   it('refuses an unsigned url_validation', async () => {
     const body = JSON.stringify({ event: 'endpoint.url_validation', payload: { plainToken: 'x' } });
-    const res = await fetch(`${service.url}/webhooks/zoom`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await fetch(`${service.url}/webhooks/zoom`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(res.status).toBe(401);
   });
 
   it('answers 401 and queues nothing for a bad signature or a stale timestamp', async () => {
     const wrongSecret = signed(meetingEvent('meeting.started'), { secret: 'not-ours' });
     expect((await post(service.url, wrongSecret)).status).toBe(401);
-    const stale = signed(meetingEvent('meeting.started'), { timestamp: String(Math.floor(Date.now() / 1000) - 600) });
+    const stale = signed(meetingEvent('meeting.started'), {
+      timestamp: String(Math.floor(Date.now() / 1000) - 600),
+    });
     const res = await post(service.url, stale);
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: 'stale' });
@@ -84,7 +107,11 @@ describe('POST /webhooks/zoom', () => {
 
   it('answers 415 for a body that is not JSON, before checking the signature', async () => {
     const delivery = signed('a=1');
-    const res = await fetch(`${service.url}/webhooks/zoom`, { method: 'POST', headers: { ...delivery.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: delivery.body });
+    const res = await fetch(`${service.url}/webhooks/zoom`, {
+      method: 'POST',
+      headers: { ...delivery.headers, 'content-type': 'application/x-www-form-urlencoded' },
+      body: delivery.body,
+    });
     expect(res.status).toBe(415);
   });
 
@@ -94,7 +121,16 @@ describe('POST /webhooks/zoom', () => {
     // A megabyte sent chunked (no Content-Length) is cut off at the limit, not buffered whole.
     const status = await new Promise<number>((done, fail) => {
       const url = new URL(`${service.url}/webhooks/zoom`);
-      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => done(res.statusCode ?? 0));
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (res) => done(res.statusCode ?? 0),
+      );
       req.on('error', fail);
       const chunk = 'x'.repeat(64 * 1024);
       for (let i = 0; i < 16; i++) req.write(chunk);
@@ -107,8 +143,14 @@ describe('POST /webhooks/zoom', () => {
     ['invalid JSON', '{"event":'],
     ['a JSON array', '[1,2]'],
     ['an envelope without payload', '{"event":"meeting.started"}'],
-    ['a meeting without uuid', JSON.stringify({ event: 'meeting.started', payload: { object: { id: 1 } } })],
-    ['a non-numeric meeting id', JSON.stringify({ event: 'meeting.started', payload: { object: { id: 'abc', uuid: 'u' } } })],
+    [
+      'a meeting without uuid',
+      JSON.stringify({ event: 'meeting.started', payload: { object: { id: 1 } } }),
+    ],
+    [
+      'a non-numeric meeting id',
+      JSON.stringify({ event: 'meeting.started', payload: { object: { id: 'abc', uuid: 'u' } } }),
+    ],
   ])('answers 400 for signed %s', async (_label, body) => {
     const res = await post(service.url, signed(body));
     expect(res.status).toBe(400);
@@ -125,7 +167,10 @@ describe('POST /webhooks/zoom', () => {
   it('cancels the pending start job on meeting.ended', async () => {
     // As a 429 wait leaves it: the instance's job, delayed until its next try.
     const jobId = startJobId('meeting', 'ending');
-    const job = await service.queue.add('start-livestream', meetingStartData('ending'), { jobId, delay: 60_000 });
+    const job = await service.queue.add('start-livestream', meetingStartData('ending'), {
+      jobId,
+      delay: 60_000,
+    });
     expect(await job.isDelayed()).toBe(true);
     const res = await post(service.url, signed(meetingEvent('meeting.ended', { uuid: 'ending' })));
     expect(res.status).toBe(204);
@@ -144,5 +189,11 @@ describe('health', () => {
 });
 
 function meetingStartData(uuid: string): StartJobData {
-  return { kind: 'meeting', meetingId: '85012345678', uuid, receivedAt: Date.now(), source: 'webhook' };
+  return {
+    kind: 'meeting',
+    meetingId: '85012345678',
+    uuid,
+    receivedAt: Date.now(),
+    source: 'webhook',
+  };
 }

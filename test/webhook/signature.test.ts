@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { encryptPlainToken, signZoomWebhook, verifyZoomWebhook } from '../../src/webhook/signature';
 
 const NOW_MS = 1_790_000_000_000;
@@ -24,12 +25,15 @@ describe('verifyZoomWebhook', () => {
   it('matches the documented HMAC-SHA256 over v0:{ts}:{body}', () => {
     // Independent of our signer: computed with openssl for this exact input.
     expect(signZoomWebhook('s3cret', '1700000000', '{"a":1}')).toBe(
-      'v0=' + require('node:crypto').createHmac('sha256', 's3cret').update('v0:1700000000:{"a":1}').digest('hex'),
+      'v0=' + createHmac('sha256', 's3cret').update('v0:1700000000:{"a":1}').digest('hex'),
     );
   });
 
   it('rejects a signature made with another secret', () => {
-    expect(verify({ signature: signZoomWebhook('secret-b', TS, body) })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verify({ signature: signZoomWebhook('secret-b', TS, body) })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('rejects a body with one byte changed', () => {
@@ -47,18 +51,31 @@ describe('verifyZoomWebhook', () => {
     ['301 s in the future', NOW_MS / 1000 + 301],
   ])('rejects a timestamp %s', (_label, seconds) => {
     const ts = String(seconds);
-    expect(verify({ timestamp: ts, signature: signZoomWebhook('secret-a', ts, body) })).toEqual({ ok: false, reason: 'stale' });
+    expect(verify({ timestamp: ts, signature: signZoomWebhook('secret-a', ts, body) })).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
   });
 
   it('accepts timestamps just inside the window, in seconds and in milliseconds', () => {
-    for (const ts of [String(NOW_MS / 1000 - 299), String(NOW_MS + 299_000), String(NOW_MS - 299_000)]) {
-      expect(verify({ timestamp: ts, signature: signZoomWebhook('secret-a', ts, body) })).toEqual({ ok: true, secret: 'secret-a' });
+    for (const ts of [
+      String(NOW_MS / 1000 - 299),
+      String(NOW_MS + 299_000),
+      String(NOW_MS - 299_000),
+    ]) {
+      expect(verify({ timestamp: ts, signature: signZoomWebhook('secret-a', ts, body) })).toEqual({
+        ok: true,
+        secret: 'secret-a',
+      });
     }
   });
 
   it('rejects a stale timestamp given in milliseconds', () => {
     const ts = String(NOW_MS - 301_000);
-    expect(verify({ timestamp: ts, signature: signZoomWebhook('secret-a', ts, body) })).toEqual({ ok: false, reason: 'stale' });
+    expect(verify({ timestamp: ts, signature: signZoomWebhook('secret-a', ts, body) })).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
   });
 
   it.each([
@@ -85,18 +102,24 @@ describe('verifyZoomWebhook', () => {
   });
 
   it('verifies emoji and non-ASCII bodies over the raw bytes, not re-serialised JSON', () => {
-    const raw = Buffer.from('{"payload":{"object":{"topic":"Culte 🙏 — Église","id":1}},  "event":"x"}', 'utf8');
+    const raw = Buffer.from(
+      '{"payload":{"object":{"topic":"Culte 🙏 — Église","id":1}},  "event":"x"}',
+      'utf8',
+    );
     const signature = signZoomWebhook('secret-a', TS, raw);
     expect(verify({ rawBody: raw, signature })).toEqual({ ok: true, secret: 'secret-a' });
     const reserialised = Buffer.from(JSON.stringify(JSON.parse(raw.toString('utf8'))));
-    expect(verify({ rawBody: reserialised, signature })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verify({ rawBody: reserialised, signature })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 });
 
 describe('encryptPlainToken', () => {
   it('is hex HMAC-SHA256 of the plain token', () => {
     expect(encryptPlainToken('secret', 'plain')).toBe(
-      require('node:crypto').createHmac('sha256', 'secret').update('plain').digest('hex'),
+      createHmac('sha256', 'secret').update('plain').digest('hex'),
     );
   });
 });

@@ -1,0 +1,215 @@
+import {
+  decide,
+  MAX_TRANSIENT_FAILURES,
+  type CallOutcome,
+  type Decision,
+} from '../../src/livestream/decide';
+import { ZoomApiError, ZoomCredentialsError, ZoomNetworkError } from '../../src/zoom/errors';
+
+const NOW = Date.parse('2026-11-22T09:00:00Z');
+const RECEIVED = NOW - 60_000;
+const policy = { retryDelayMs: 30_000, giveUpAfterMs: 4 * 3600_000, backoffBaseMs: 2000 };
+
+function api(
+  status: number,
+  fields: Partial<ConstructorParameters<typeof ZoomApiError>[0]> = {},
+): CallOutcome {
+  return {
+    ok: false,
+    error: new ZoomApiError({
+      endpoint: 'livestream.status',
+      status,
+      zoomCode: undefined,
+      zoomMessage: '',
+      trackingId: undefined,
+      retryAfterMs: undefined,
+      rateLimitType: undefined,
+      ...fields,
+    }),
+  };
+}
+
+function run(
+  outcome: CallOutcome,
+  overrides: {
+    transientFailures?: number;
+    notStartedRetries?: number;
+    now?: number;
+    random?: number;
+  } = {},
+): Decision {
+  return decide({
+    outcome,
+    counters: {
+      transientFailures: overrides.transientFailures ?? 0,
+      notStartedRetries: overrides.notStartedRetries ?? 0,
+    },
+    now: overrides.now ?? NOW,
+    receivedAt: RECEIVED,
+    policy,
+    random: overrides.random ?? 0.5,
+  });
+}
+
+const LIVESTREAM_429 =
+  'Too many requests submitted to start the livestream of this meeting. Please retry after 30 seconds.';
+
+describe('decide', () => {
+  it.each<[string, CallOutcome, Decision]>([
+    ['204 → done', { ok: true, status: 204 }, { type: 'done' }],
+    [
+      'livestream 429 → 30 s, not counted',
+      api(429, { zoomMessage: LIVESTREAM_429 }),
+      { type: 'retry', at: NOW + 30_000, reason: 'livestream_rate_limited', counted: false },
+    ],
+    [
+      'livestream 429 with Retry-After 5 s → still 30 s',
+      api(429, { retryAfterMs: 5000 }),
+      { type: 'retry', at: NOW + 30_000, reason: 'livestream_rate_limited', counted: false },
+    ],
+    [
+      'livestream 429 with Retry-After 45 s → 45 s',
+      api(429, { retryAfterMs: 45_000 }),
+      { type: 'retry', at: NOW + 45_000, reason: 'livestream_rate_limited', counted: false },
+    ],
+    [
+      'QPS 429 with Retry-After 2 s → 2 s',
+      api(429, { rateLimitType: 'QPS', retryAfterMs: 2000 }),
+      { type: 'retry', at: NOW + 2000, reason: 'account_rate_limited', counted: false },
+    ],
+    [
+      'QPS 429 without Retry-After → 1 s',
+      api(429, { rateLimitType: 'QPS' }),
+      { type: 'retry', at: NOW + 1000, reason: 'account_rate_limited', counted: false },
+    ],
+    [
+      'daily 429 with Retry-After inside the deadline → then',
+      api(429, { rateLimitType: 'Daily-limit', retryAfterMs: 3600_000 }),
+      { type: 'retry', at: NOW + 3600_000, reason: 'daily_rate_limited', counted: false },
+    ],
+    [
+      '500 → backoff, counted',
+      api(500),
+      { type: 'retry', at: NOW + 1500, reason: 'zoom_unavailable', counted: true },
+    ],
+    [
+      '503 with Retry-After 20 s → 20 s',
+      api(503, { retryAfterMs: 20_000 }),
+      { type: 'retry', at: NOW + 20_000, reason: 'zoom_unavailable', counted: true },
+    ],
+    [
+      'timeout → backoff, counted',
+      { ok: false, error: new ZoomNetworkError('livestream.status', 'TIMEOUT') },
+      { type: 'retry', at: NOW + 1500, reason: 'zoom_unavailable', counted: true },
+    ],
+    [
+      '400 webinar has not started → backoff, not counted',
+      api(400, { zoomCode: 200, zoomMessage: 'Webinar 9123 has not started.' }),
+      { type: 'retry', at: NOW + 1500, reason: 'meeting_not_started', counted: false },
+    ],
+    [
+      '404/3001 → fail with reason',
+      api(404, { zoomCode: 3001, zoomMessage: 'Meeting does not exist: 123.' }),
+      {
+        type: 'fail',
+        code: 'zoom_rejected',
+        reason:
+          'Zoom livestream.status answered 404 code 3001: Meeting does not exist: 123. (the meeting does not exist)',
+      },
+    ],
+    [
+      '404/1001 → fail',
+      api(404, { zoomCode: 1001, zoomMessage: 'User does not exist.' }),
+      expect.objectContaining({ type: 'fail', code: 'zoom_rejected' }),
+    ],
+    [
+      '400/300 → fail',
+      api(400, { zoomCode: 300, zoomMessage: 'Invalid meeting id.' }),
+      expect.objectContaining({ type: 'fail' }),
+    ],
+    ['300/300 → fail', api(300, { zoomCode: 300 }), expect.objectContaining({ type: 'fail' })],
+    ['400/1010 → fail', api(400, { zoomCode: 1010 }), expect.objectContaining({ type: 'fail' })],
+    [
+      '400/3000 → fail',
+      api(400, { zoomCode: 3000, zoomMessage: 'Cannot access webinar info.' }),
+      expect.objectContaining({ type: 'fail' }),
+    ],
+    ['400/3161 → fail', api(400, { zoomCode: 3161 }), expect.objectContaining({ type: 'fail' })],
+    [
+      '400/200 plan missing → fail',
+      api(400, { zoomCode: 200, zoomMessage: 'No permission: live streaming is not enabled.' }),
+      expect.objectContaining({ type: 'fail' }),
+    ],
+    [
+      '401/4711 → fail naming the scope',
+      api(401, { zoomCode: 4711, zoomMessage: 'Invalid access token, does not contain scopes.' }),
+      expect.objectContaining({
+        type: 'fail',
+        reason: expect.stringContaining('meeting:update:livestream_status:admin'),
+      }),
+    ],
+    [
+      '401/124 (after the client retried once) → fail',
+      api(401, { zoomCode: 124 }),
+      expect.objectContaining({ type: 'fail', code: 'zoom_rejected' }),
+    ],
+    [
+      'rejected credentials → fail',
+      { ok: false, error: new ZoomCredentialsError(400, 'invalid_client') },
+      expect.objectContaining({
+        type: 'fail',
+        code: 'oauth_rejected',
+        reason: expect.stringContaining('ZOOM_CLIENT_ID'),
+      }),
+    ],
+  ])('%s', (_label, outcome, expected) => {
+    expect(run(outcome)).toEqual(expected);
+  });
+
+  it('backs off exponentially with jitter on 5xx, then fails after a few minutes in all', () => {
+    const delays: number[] = [];
+    for (let n = 0; n < MAX_TRANSIENT_FAILURES; n++) {
+      const d = run(api(502), { transientFailures: n, random: 0.999 });
+      if (d.type !== 'retry') throw new Error('expected a retry');
+      delays.push(d.at - NOW);
+    }
+    expect(delays).toEqual([...delays].sort((a, b) => a - b));
+    expect(delays.reduce((a, b) => a + b)).toBeLessThan(5 * 60_000);
+    expect(run(api(502), { transientFailures: 0, random: 0 })).toMatchObject({ at: NOW + 1000 });
+    expect(run(api(502), { transientFailures: MAX_TRANSIENT_FAILURES })).toMatchObject({
+      type: 'fail',
+      code: 'zoom_unavailable',
+    });
+  });
+
+  it('never counts any number of livestream 429s as failures', () => {
+    expect(run(api(429), { transientFailures: 99, notStartedRetries: 99 })).toMatchObject({
+      type: 'retry',
+      counted: false,
+      at: NOW + 30_000,
+    });
+  });
+
+  it('never turns a daily limit into a 30-second loop', () => {
+    // No Retry-After: the next try is at 00:00 UTC, after this meeting's deadline: give up now.
+    expect(run(api(429, { rateLimitType: 'Daily-limit' }))).toMatchObject({
+      type: 'fail',
+      code: 'deadline',
+    });
+  });
+
+  it('gives up when the next attempt would pass the deadline', () => {
+    const late = RECEIVED + policy.giveUpAfterMs - 10_000;
+    expect(run(api(429), { now: late })).toMatchObject({
+      type: 'fail',
+      code: 'deadline',
+      reason: expect.stringContaining('livestream_rate_limited'),
+    });
+    expect(
+      run(api(400, { zoomMessage: 'Meeting has not started' }), {
+        now: late,
+        notStartedRetries: 10,
+      }),
+    ).toMatchObject({ type: 'fail', code: 'deadline' });
+  });
+});

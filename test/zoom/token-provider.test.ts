@@ -1,0 +1,102 @@
+import { Redis } from 'ioredis';
+import { createTokenProvider } from '../../src/zoom/token-provider';
+import { ZoomCredentialsError } from '../../src/zoom/errors';
+import { captureLog } from '../support/log-capture';
+import { redisUrl, uniquePrefix } from '../support/redis';
+
+let redis: Redis;
+beforeEach(() => {
+  redis = new Redis(redisUrl());
+});
+afterEach(() => redis.quit());
+
+function provider(
+  prefix: string,
+  fetchToken: () => Promise<{ accessToken: string; expiresInSec: number }>,
+  now?: () => number,
+) {
+  const logs = captureLog();
+  return {
+    logs,
+    tokens: createTokenProvider({
+      redis,
+      keyPrefix: prefix,
+      appId: 'acc:cid',
+      fetchToken,
+      log: logs.log,
+      ...(now && { now }),
+    }),
+  };
+}
+
+it('shares one fetched token across processes: 200 callers in two providers, one fetch', async () => {
+  const prefix = uniquePrefix();
+  let fetches = 0;
+  const fetchToken = async () => {
+    fetches++;
+    await new Promise((r) => setTimeout(r, 100));
+    return { accessToken: `token-${fetches}`, expiresInSec: 3600 };
+  };
+  const a = provider(prefix, fetchToken).tokens;
+  const b = provider(prefix, fetchToken).tokens;
+  const got = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).get()));
+  expect(fetches).toBe(1);
+  expect(new Set(got)).toEqual(new Set(['token-1']));
+});
+
+it('refreshes a minute before expiry, and after invalidate()', async () => {
+  const prefix = uniquePrefix();
+  let clock = 1_000_000;
+  let fetches = 0;
+  const { tokens } = provider(
+    prefix,
+    async () => ({ accessToken: `token-${++fetches}`, expiresInSec: 3600 }),
+    () => clock,
+  );
+  expect(await tokens.get()).toBe('token-1');
+  clock += 3600_000 - 61_000;
+  expect(await tokens.get()).toBe('token-1');
+  clock += 2000; // now inside the last minute
+  expect(await tokens.get()).toBe('token-2');
+  await tokens.invalidate('token-2');
+  expect(await tokens.get()).toBe('token-3');
+});
+
+it('does not drop a newer shared token when an old one is invalidated', async () => {
+  const prefix = uniquePrefix();
+  let fetches = 0;
+  const fetchToken = async () => ({ accessToken: `token-${++fetches}`, expiresInSec: 3600 });
+  const a = provider(prefix, fetchToken).tokens;
+  const b = provider(prefix, fetchToken).tokens;
+  await a.get();
+  await a.invalidate('token-1');
+  expect(await a.get()).toBe('token-2');
+  await b.invalidate('token-1'); // b learned late that token-1 was bad
+  expect(await b.get()).toBe('token-2');
+  expect(fetches).toBe(2);
+});
+
+it('logs rejected credentials once and fails fast without asking Zoom again', async () => {
+  let fetches = 0;
+  const { tokens, logs } = provider(uniquePrefix(), async () => {
+    fetches++;
+    throw new ZoomCredentialsError(400, 'Invalid client_id or client_secret');
+  });
+  const results = await Promise.allSettled(Array.from({ length: 50 }, () => tokens.get()));
+  await Promise.allSettled(Array.from({ length: 50 }, () => tokens.get()));
+  expect(
+    results.every((r) => r.status === 'rejected' && r.reason instanceof ZoomCredentialsError),
+  ).toBe(true);
+  expect(fetches).toBe(1);
+  expect(logs.lines.filter((l) => l.level === 50)).toHaveLength(1);
+});
+
+it('never writes the token to the log', async () => {
+  const { tokens, logs } = provider(uniquePrefix(), async () => ({
+    accessToken: 'very-secret-token',
+    expiresInSec: 3600,
+  }));
+  await tokens.get();
+  expect(logs.text()).not.toContain('very-secret-token');
+  expect(logs.lines.map((l) => l.msg)).toContain('zoom access token fetched');
+});

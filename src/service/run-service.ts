@@ -59,6 +59,7 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
     await assertNoEviction(await waitForRedis(producer, log));
     const queue = createStartQueue(producer, config.redis.queuePrefix, log);
     closers.push(() => queue.close());
+    await queue.waitUntilReady();
 
     const routers = [];
     if (runsReceiver(config.role)) {

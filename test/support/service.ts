@@ -49,6 +49,7 @@ export async function startTestService(
   const connection = new Redis(config.redis.url ?? redisUrl(), { maxRetriesPerRequest: null });
   const queue = new Queue<StartJobData>(LIVESTREAM_QUEUE, { connection, prefix });
   queue.on('error', () => undefined); // the test's own view of the queue; errors surface in assertions
+  await queue.waitUntilReady(); // closing a queue still connecting makes BullMQ emit an unhandled error
   return {
     ...service,
     prefix,

@@ -71,6 +71,14 @@ const VARIABLES = {
   WORKER_CONCURRENCY: { schema: int(1, 1000), default: '10' },
   WORKER_LOCK_DURATION_MS: { schema: int(1000, 600_000), default: '30000' },
   SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600_000), default: '25000' },
+  ADMIN_USERNAME: {
+    schema: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^:]+$/, 'must not contain ":"'),
+  },
+  ADMIN_PASSWORD: { schema: z.string().min(12, 'must be at least 12 characters'), secret: true },
 } satisfies Record<string, VariableSpec>;
 
 interface VariableSpec {
@@ -109,16 +117,26 @@ export interface Config {
     settings: LivestreamSettings;
   };
   worker: { concurrency: number; lockDurationMs: number; shutdownTimeoutMs: number };
+  /** Dashboard credentials; the dashboard is off when unset. */
+  admin: { username: string; password: string } | undefined;
 }
 
 export const runsReceiver = (role: Role): boolean => role !== 'worker';
 export const runsWorker = (role: Role): boolean => role !== 'receiver';
 
+/** Config for the operator commands (status, trigger, retry): they need Redis, not credentials. */
+export const loadToolConfig = (env: Record<string, string | undefined>): Config =>
+  loadConfig(env, 'all', { requireRoleVariables: false });
+
 /**
  * Validates the whole environment at once and returns a frozen config. Variables of a role the
  * process does not run are parsed when present but not required. Throws {@link ConfigError}.
  */
-export function loadConfig(env: Record<string, string | undefined>, roleOverride?: string): Config {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  roleOverride?: string,
+  { requireRoleVariables = true }: { requireRoleVariables?: boolean } = {},
+): Config {
   const problems: string[] = [];
   const values: Partial<Record<string, unknown>> = {};
   const roleResult = VARIABLES.ROLE.schema.safeParse(roleOverride ?? env.ROLE ?? 'all');
@@ -128,7 +146,8 @@ export function loadConfig(env: Record<string, string | undefined>, roleOverride
   for (const [name, spec] of Object.entries(VARIABLES) as [string, VariableSpec][]) {
     if (name === 'ROLE') continue;
     const raw = env[name] === '' ? undefined : env[name];
-    const needed = spec.roles?.some((r) => r === role || role === 'all') ?? false;
+    const needed =
+      requireRoleVariables && (spec.roles?.some((r) => r === role || role === 'all') ?? false);
     if (raw === undefined && spec.default === undefined) {
       if (needed) problems.push(`${name}: is required for role "${role}"`);
       continue;
@@ -139,6 +158,9 @@ export function loadConfig(env: Record<string, string | undefined>, roleOverride
       const why = result.error.issues.map((i) => i.message).join('; ');
       problems.push(`${name}: ${why}${spec.secret ? '' : ` (got ${JSON.stringify(raw)})`}`);
     }
+  }
+  if ((env.ADMIN_USERNAME ? 1 : 0) + (env.ADMIN_PASSWORD ? 1 : 0) === 1) {
+    problems.push('ADMIN_USERNAME, ADMIN_PASSWORD: set both to enable the dashboard, or neither');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return freeze(role, values as Parsed);
@@ -181,6 +203,10 @@ function freeze(role: Role, v: Parsed): Config {
       lockDurationMs: v.WORKER_LOCK_DURATION_MS!,
       shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS!,
     },
+    admin:
+      v.ADMIN_USERNAME && v.ADMIN_PASSWORD
+        ? { username: v.ADMIN_USERNAME, password: v.ADMIN_PASSWORD }
+        : undefined,
   };
   return deepFreeze(config);
 }

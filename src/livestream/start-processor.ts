@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { LivestreamSettings } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
-import type { StartJobData } from '../queue/start-queue';
+import { deadlineBase, type StartJobData } from '../queue/start-queue';
 import { ZoomApiError, ZoomError } from '../zoom/errors';
 import type { ZoomClient } from '../zoom/zoom-client';
 import { decide, type CallOutcome, type Decision, type RetryPolicy } from './decide';
@@ -48,7 +48,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     const progress = readProgress(job.progress);
 
     if ((await deps.endedAt(jobId)) !== undefined) return cancel(job, progress, log);
-    if (now() > data.receivedAt + deps.policy.giveUpAfterMs) {
+    if (now() > deadlineBase(data) + deps.policy.giveUpAfterMs) {
       return fail(
         job,
         progress,
@@ -68,13 +68,14 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       outcome,
       counters: progress,
       now: now(),
-      receivedAt: data.receivedAt,
+      receivedAt: deadlineBase(data),
       policy: deps.policy,
       random: random(),
     });
     const record = attemptRecord(outcome, decision, now());
     const next = advance(progress, outcome, decision, record);
     deps.onDecision?.(decision, data, next);
+    await job.log(describeAttempt(next.attempts, record, decision));
 
     switch (decision.type) {
       case 'done': {
@@ -166,6 +167,26 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     );
     throw new UnrecoverableError(decision.reason);
   }
+}
+
+/** One human line per attempt for the job's log (shown by the dashboard). */
+function describeAttempt(n: number, record: AttemptRecord, decision: Decision): string {
+  const answer =
+    record.status !== undefined ? `Zoom answered ${record.status}` : 'no answer from Zoom';
+  const detail = [
+    record.zoomCode !== undefined ? `code ${record.zoomCode}` : '',
+    record.message ?? '',
+    record.trackingId ? `tracking id ${record.trackingId}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const what =
+    decision.type === 'done'
+      ? 'stream start accepted'
+      : decision.type === 'retry'
+        ? `next attempt at ${new Date(decision.at).toISOString()} (${decision.reason})`
+        : `failed: ${decision.reason}`;
+  return `attempt ${n}: ${answer}${detail ? ` (${detail})` : ''}; ${what}`;
 }
 
 function attemptRecord(outcome: CallOutcome, decision: Decision, at: number): AttemptRecord {

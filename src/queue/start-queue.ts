@@ -25,8 +25,13 @@ export interface StartJobData {
   meetingType?: number;
   /** When we received `meeting.started` (ms); the give-up deadline counts from here. */
   receivedAt: number;
+  /** Set by a manual retry: the give-up deadline then counts from here. */
+  retriedAt?: number;
   source: 'webhook' | 'cli';
 }
+
+/** When the give-up deadline starts counting for this job. */
+export const deadlineBase = (data: StartJobData): number => data.retriedAt ?? data.receivedAt;
 
 /** Finished jobs are kept this long so redeliveries of the same instance still deduplicate. */
 const KEEP_COMPLETED_SECONDS = 7 * 24 * 3600;
@@ -41,6 +46,7 @@ export const START_JOB_OPTIONS: JobsOptions = {
   backoff: { type: 'exponential', delay: 5000 },
   removeOnComplete: { age: KEEP_COMPLETED_SECONDS },
   removeOnFail: { age: KEEP_FAILED_SECONDS },
+  keepLogs: 200,
 };
 
 /**

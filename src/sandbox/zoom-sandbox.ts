@@ -29,6 +29,8 @@ export interface SandboxOptions {
   rateLimitedStarts?: number;
   tokenTtlSeconds?: number;
   now?: () => number;
+  /** Called with every answer the sandbox gives (the `sandbox` command and the demo print them). */
+  onAnswer?: (request: RecordedRequest, status: number) => void;
 }
 
 export interface ZoomSandbox {
@@ -80,6 +82,7 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
   const sockets = new Set<Socket>();
   const streamTargets = new Map<string, unknown>();
   const started = new Set<string>();
+  const current = new WeakMap<ServerResponse, RecordedRequest>();
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -93,6 +96,7 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
         at: now(),
       };
       requests.push(record);
+      current.set(res, record);
       const url = new URL(record.path, 'http://sandbox');
       const scripted = url.pathname === '/oauth/token' ? oauthScript.shift() : apiScript.shift();
       if (scripted) return answerScripted(res, scripted);
@@ -200,6 +204,8 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
     body?: unknown,
     headers: Record<string, string> = {},
   ): void {
+    const record = current.get(res);
+    if (record) options.onAnswer?.(record, status);
     const trackingId = `sandbox-${randomBytes(6).toString('hex')}`;
     res.setHeader('x-zm-trackingid', trackingId);
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);

@@ -19,6 +19,9 @@ import { createZoomDispatcher } from '../zoom/http';
 import { fetchAccessToken } from '../zoom/oauth';
 import { createTokenProvider } from '../zoom/token-provider';
 import { createZoomClient } from '../zoom/zoom-client';
+import { createDashboardRouter } from '../dashboard/dashboard-router';
+import { createMetrics } from '../metrics/metrics';
+import { createMetricsRouter } from '../metrics/metrics-router';
 import { createApp } from './create-app';
 import { assertNoEviction } from './redis-policy';
 
@@ -61,7 +64,11 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
     closers.push(() => queue.close());
     await queue.waitUntilReady();
 
-    const routers = [];
+    const metrics = createMetrics();
+    metrics.watchQueue(queue);
+    const routers = [createMetricsRouter(metrics)];
+    if (config.admin)
+      routers.push(createDashboardRouter(queue, config.admin.username, config.admin.password));
     if (runsReceiver(config.role)) {
       routers.push(
         createWebhookRouter({
@@ -73,6 +80,7 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
             cancelStart: (kind, uuid, at) => cancelStart(queue, kind, uuid, at),
           },
           log: log.child({ component: 'webhook' }),
+          onOutcome: metrics.webhook,
         }),
       );
     }
@@ -96,12 +104,14 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
             timeoutMs: config.zoom.httpTimeoutMs,
           }),
         log: log.child({ component: 'oauth' }),
+        onFetch: metrics.tokenFetch,
       });
       const zoom = createZoomClient({
         baseUrl: config.zoom.apiBaseUrl,
         dispatcher,
         tokens,
         timeoutMs: config.zoom.httpTimeoutMs,
+        onAnswer: metrics.zoomAnswer,
       });
       const w = createStartWorker({
         connection: workerConnection,
@@ -115,6 +125,7 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
           policy: config.livestream,
           settings: config.livestream.settings,
           log: log.child({ component: 'worker' }),
+          onDecision: (decision, data) => metrics.decision(decision, data.receivedAt, Date.now()),
         }),
       });
       worker = w;

@@ -24,6 +24,8 @@ export interface TokenProviderDeps {
   /** After rejected credentials, callers fail fast for this long instead of asking Zoom again. */
   credentialsBackoffMs?: number;
   lockTtlMs?: number;
+  /** Called once per OAuth request (metrics). */
+  onFetch?: (outcome: 'ok' | 'rejected' | 'error') => void;
 }
 
 interface Cached {
@@ -71,12 +73,14 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     try {
       fetched = await deps.fetchToken();
     } catch (err) {
+      deps.onFetch?.(err instanceof ZoomCredentialsError ? 'rejected' : 'error');
       if (err instanceof ZoomCredentialsError) {
         if (!rejected) deps.log.error({ status: err.status, reason: err.reason }, err.message);
         rejected = { error: err, until: now() + backoffMs };
       }
       throw err;
     }
+    deps.onFetch?.('ok');
     rejected = undefined;
     const value: Cached = {
       token: fetched.accessToken,

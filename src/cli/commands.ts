@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { enqueueStart, startJobId, type EventKind } from '../queue/start-queue';
+import { retryStart } from '../queue/retry-start';
+import {
+  formatStatusDetail,
+  formatStatusTable,
+  listMeetingStatuses,
+} from '../status/meeting-status';
+import { CliError, EXIT, type CliIo } from './io';
+import { withToolQueue } from './tool-queue';
+
+const MEETING_ID = /^\d{1,20}$/;
+
+function meetingId(value: string): string {
+  if (!MEETING_ID.test(value))
+    throw new CliError(`meeting id must be digits, got "${value}"`, EXIT.usage);
+  return value;
+}
+
+/** `trigger <meetingId> [--uuid]`: queue a start by hand, exactly as a webhook would. */
+export async function triggerCommand(
+  io: CliIo,
+  id: string,
+  options: { uuid?: string; webinar?: boolean },
+): Promise<number> {
+  const meeting = meetingId(id);
+  if (options.uuid !== undefined && options.uuid.trim() === '')
+    throw new CliError('--uuid must not be empty', EXIT.usage);
+  const kind: EventKind = options.webinar ? 'webinar' : 'meeting';
+  const uuid = options.uuid ?? `manual-${meeting}-${randomBytes(6).toString('hex')}`;
+  const result = await withToolQueue(io, (queue) =>
+    enqueueStart(queue, { kind, meetingId: meeting, uuid, receivedAt: Date.now(), source: 'cli' }),
+  );
+  io.out(
+    result.duplicate
+      ? `instance ${uuid} of ${kind} ${meeting} already has a start job: ${result.jobId} (nothing added)\n`
+      : `queued a livestream start for ${kind} ${meeting} (instance ${uuid}): job ${result.jobId}\n`,
+  );
+  return EXIT.ok;
+}
+
+/** `status [<meetingId>] [--json]`. Exit 4 when a named meeting has no start job. */
+export async function statusCommand(
+  io: CliIo,
+  id: string | undefined,
+  options: { json?: boolean },
+): Promise<number> {
+  const meeting = id === undefined ? undefined : meetingId(id);
+  const statuses = await withToolQueue(io, (queue) => listMeetingStatuses(queue, meeting));
+  if (options.json) io.out(`${JSON.stringify(statuses, null, 2)}\n`);
+  else if (statuses.length === 0)
+    io.out(meeting ? `no start job for meeting ${meeting}\n` : 'no tracked meetings\n');
+  else if (meeting) io.out(`${statuses.map(formatStatusDetail).join('\n\n')}\n`);
+  else io.out(`${formatStatusTable(statuses, Date.now())}\n`);
+  return meeting && statuses.length === 0 ? EXIT.notFound : EXIT.ok;
+}
+
+/** `retry <meetingId> [--uuid]`: re-run the newest failed start of that meeting. */
+export async function retryCommand(
+  io: CliIo,
+  id: string,
+  options: { uuid?: string; webinar?: boolean },
+): Promise<number> {
+  const meeting = meetingId(id);
+  return withToolQueue(io, async (queue) => {
+    let jobId: string;
+    if (options.uuid !== undefined)
+      jobId = startJobId(options.webinar ? 'webinar' : 'meeting', options.uuid);
+    else {
+      const failed = (await listMeetingStatuses(queue, meeting)).find((s) => s.state === 'failed');
+      if (!failed) {
+        io.err(`no failed start for meeting ${meeting}\n`);
+        return EXIT.notFound;
+      }
+      jobId = failed.jobId;
+    }
+    const result = await retryStart(queue, jobId, Date.now());
+    if (!result.ok) {
+      io.err(`${result.message}\n`);
+      return result.why === 'not_found' ? EXIT.notFound : EXIT.failure;
+    }
+    io.out(`retrying the livestream start of meeting ${meeting}: job ${jobId}\n`);
+    return EXIT.ok;
+  });
+}

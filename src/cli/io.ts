@@ -1,0 +1,23 @@
+/** What a command may touch of the outside world; `src/cli.ts` passes the real process. */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Resolves with the signal name when the process is asked to stop (SIGTERM/SIGINT). */
+  stopSignal: () => Promise<string>;
+}
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 4, config: 78 } as const;
+
+/** A command failure with the exit code it should end the process with. */
+export class CliError extends Error {
+  override name = 'CliError' as const;
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,104 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ROLES } from '../config/load-config';
+import { readEnv } from '../config/read-env';
+import { retryCommand, statusCommand, triggerCommand } from './commands';
+import { demoCommand } from './demo-command';
+import { CliError, EXIT, type CliIo } from './io';
+import { sandboxCommand } from './sandbox-command';
+import { explainStartError, startCommand } from './start-command';
+
+/**
+ * The `zoom-livestream-worker` command line. Returns the exit code instead of exiting, so tests
+ * run it in-process; `src/cli.ts` is the thin entry point.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const cio: CliIo = { ...io, env: readEnv(io.env, io.cwd) };
+  let code: number = EXIT.ok;
+  const program = new Command('zoom-livestream-worker')
+    .description('Starts Zoom live streams when meetings start, retrying until the stream is up.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError();
+  const digits = (value: string) => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
+    return value;
+  };
+
+  program
+    .command('start')
+    .description('run the service: webhook receiver, start worker, or both')
+    .addOption(
+      new Option('--role <role>', 'which part to run (env ROLE; default all)').choices(ROLES),
+    )
+    .action(async (o: { role?: string }) => void (code = await startCommand(cio, o)));
+  program
+    .command('trigger')
+    .description('queue a livestream start by hand (for a missed webhook), through the same queue')
+    .argument('<meetingId>', 'meeting (or webinar) number')
+    .option(
+      '--uuid <uuid>',
+      "the instance's uuid (deduplicates with Zoom's webhook); default: a new one",
+    )
+    .option('--webinar', 'the id is a webinar')
+    .action(
+      async (id: string, o: { uuid?: string; webinar?: boolean }) =>
+        void (code = await triggerCommand(cio, id, o)),
+    );
+  program
+    .command('status')
+    .description(
+      'every tracked meeting, or one: state, attempts, last Zoom answer, next attempt and why',
+    )
+    .argument('[meetingId]', 'show only this meeting, in detail')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (id: string | undefined, o: { json?: boolean }) =>
+        void (code = await statusCommand(cio, id, o)),
+    );
+  program
+    .command('retry')
+    .description('re-run a failed start (counters reset, fresh deadline)')
+    .argument('<meetingId>', 'meeting (or webinar) number')
+    .option('--uuid <uuid>', 'a specific instance (default: the newest failed one)')
+    .option('--webinar', 'the id is a webinar (with --uuid)')
+    .action(
+      async (id: string, o: { uuid?: string; webinar?: boolean }) =>
+        void (code = await retryCommand(cio, id, o)),
+    );
+  program
+    .command('sandbox')
+    .description(
+      'run a local Zoom (OAuth + livestream endpoints, with the 30-second 429) to develop against',
+    )
+    .option('--port <port>', 'port', digits, '9090')
+    .option('--host <host>', 'bind address', '127.0.0.1')
+    .option('--rate-limited-starts <n>', "429s before each meeting's 204", digits, '1')
+    .action(
+      async (o: { port: string; host: string; rateLimitedStarts: string }) =>
+        void (code = await sandboxCommand(cio, o)),
+    );
+  program
+    .command('demo')
+    .description(
+      'show the whole flow locally with no Zoom account: webhook → queue → 429 → wait → 204',
+    )
+    .option('--short', 'wait 5 s after the 429 instead of the real 30 s')
+    .option('--delay-ms <ms>', 'wait this long after the 429', digits)
+    .action(
+      async (o: { short?: boolean; delayMs?: string }) => void (code = await demoCommand(cio, o)),
+    );
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const known = err instanceof CliError ? err : explainStartError(err);
+    if (known) {
+      io.err(`zoom-livestream-worker: ${known.message}\n`);
+      return known.exitCode;
+    }
+    io.err(`zoom-livestream-worker: failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.failure;
+  }
+}

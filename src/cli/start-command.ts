@@ -1,0 +1,26 @@
+import { ConfigError, loadConfig } from '../config/load-config';
+import { createLogger } from '../logging/create-logger';
+import { RedisNotFoundError } from '../redis/embedded-redis';
+import { EvictionPolicyError } from '../service/redis-policy';
+import { runService } from '../service/run-service';
+import { CliError, EXIT, type CliIo } from './io';
+
+/** `start [--role]`: runs until SIGTERM/SIGINT, then shuts down cleanly and returns 0. */
+export async function startCommand(io: CliIo, options: { role?: string }): Promise<number> {
+  const config = loadConfig(io.env, options.role);
+  const log = createLogger(config.logLevel);
+  const service = await runService(config, log);
+  const signal = await io.stopSignal();
+  log.info({ signal }, 'shutting down');
+  await service.close();
+  log.info('stopped');
+  return EXIT.ok;
+}
+
+/** Start-up errors users can fix, as one clear line and an exit code; anything else is a bug. */
+export function explainStartError(err: unknown): CliError | undefined {
+  if (err instanceof ConfigError) return new CliError(err.message, EXIT.config);
+  if (err instanceof RedisNotFoundError || err instanceof EvictionPolicyError)
+    return new CliError(err.message, EXIT.failure);
+  return undefined;
+}

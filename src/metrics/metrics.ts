@@ -1,0 +1,97 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Queue } from 'bullmq';
+import type { Decision } from '../livestream/decide';
+import type { WebhookOutcome } from '../webhook/webhook-router';
+import { withDeadline } from '../redis/connections';
+
+/** BullMQ states reported by `zlw_jobs`. */
+const JOB_STATES = ['waiting', 'delayed', 'active', 'completed', 'failed'] as const;
+
+export interface Metrics {
+  registry: Registry;
+  webhook: (event: string, outcome: WebhookOutcome) => void;
+  zoomAnswer: (endpoint: string, status: number | 'error') => void;
+  tokenFetch: (outcome: 'ok' | 'rejected' | 'error') => void;
+  decision: (decision: Decision, receivedAt: number, now: number) => void;
+  /** Reports job counts of `queue` on every scrape. */
+  watchQueue: (queue: Queue) => void;
+}
+
+/**
+ * The service's Prometheus metrics, on a registry of its own (default Node process metrics
+ * included), so several services in one test process never share counters.
+ */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const webhooks = new Counter({
+    name: 'zlw_webhooks_total',
+    help: 'Webhook requests by event and outcome (accepted, duplicate, bad_signature, stale, invalid, unavailable, ...).',
+    labelNames: ['event', 'outcome'] as const,
+    registers: [registry],
+  });
+  const zoomRequests = new Counter({
+    name: 'zlw_zoom_requests_total',
+    help: 'Zoom API answers by endpoint and HTTP status ("error" when no answer came).',
+    labelNames: ['endpoint', 'status'] as const,
+    registers: [registry],
+  });
+  const waits = new Counter({
+    name: 'zlw_livestream_waits_total',
+    help: 'Start attempts rescheduled, by reason (livestream_rate_limited is the 30-second 429).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const outcomes = new Counter({
+    name: 'zlw_livestream_start_outcomes_total',
+    help: 'Finished start jobs: started, or failed with a code.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'zlw_livestream_start_latency_seconds',
+    help: 'Time from receiving meeting.started to Zoom accepting the start.',
+    buckets: [
+      0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 31, 60, 90, 120, 300, 600, 1800, 3600, 14400,
+    ],
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'zlw_oauth_token_fetches_total',
+    help: 'Server-to-Server OAuth token requests by outcome.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const queues: Queue[] = [];
+  new Gauge({
+    name: 'zlw_jobs',
+    help: 'Start jobs by BullMQ state.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      for (const queue of queues) {
+        // A scrape must not hang on a Redis that is down: keep the last values instead.
+        const counts = await withDeadline(queue.getJobCounts(...JOB_STATES), 500).catch(
+          () => undefined,
+        );
+        if (counts) for (const state of JOB_STATES) this.set({ state }, counts[state] ?? 0);
+      }
+    },
+  });
+
+  return {
+    registry,
+    webhook: (event, outcome) => webhooks.inc({ event, outcome }),
+    zoomAnswer: (endpoint, status) => zoomRequests.inc({ endpoint, status: String(status) }),
+    tokenFetch: (outcome) => tokens.inc({ outcome }),
+    decision: (decision, receivedAt, now) => {
+      if (decision.type === 'retry') waits.inc({ reason: decision.reason });
+      else if (decision.type === 'fail') outcomes.inc({ outcome: `failed_${decision.code}` });
+      else {
+        outcomes.inc({ outcome: 'started' });
+        latency.observe((now - receivedAt) / 1000);
+      }
+    },
+    watchQueue: (queue) => void queues.push(queue),
+  };
+}

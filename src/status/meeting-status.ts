@@ -1,0 +1,135 @@
+import type { Job, JobState, Queue } from 'bullmq';
+import { readProgress, type AttemptRecord } from '../livestream/start-progress';
+import type { StartResult } from '../livestream/start-processor';
+import type { StartJobData } from '../queue/start-queue';
+
+/** How an operator sees one meeting instance. */
+export type MeetingState = 'waiting' | 'starting' | 'started' | 'failed' | 'cancelled';
+
+export interface MeetingStatus {
+  meetingId: string;
+  uuid: string;
+  kind: string;
+  topic: string | undefined;
+  jobId: string;
+  state: MeetingState;
+  /** Zoom start calls made. */
+  attempts: number;
+  receivedAt: string;
+  lastAnswer: AttemptRecord | undefined;
+  nextAttemptAt: string | undefined;
+  /** Why it waits, failed or was cancelled. */
+  reason: string | undefined;
+  history: AttemptRecord[];
+}
+
+const TRACKED: JobState[] = ['active', 'waiting', 'delayed', 'prioritized', 'failed', 'completed'];
+
+/** Every tracked meeting instance (newest first), or those of one meeting id. */
+export async function listMeetingStatuses(
+  queue: Queue<StartJobData>,
+  meetingId?: string,
+  limit = 1000,
+): Promise<MeetingStatus[]> {
+  const statuses: MeetingStatus[] = [];
+  for (const state of TRACKED) {
+    const jobs = await queue.getJobs([state], 0, limit - 1, false);
+    for (const job of jobs) {
+      if (!job?.data || (meetingId !== undefined && job.data.meetingId !== meetingId)) continue;
+      statuses.push(describeJob(job, state));
+    }
+  }
+  return statuses.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+}
+
+/** One job as a {@link MeetingStatus}; `state` is the job's BullMQ state. */
+export function describeJob(job: Job<StartJobData>, state: JobState | 'unknown'): MeetingStatus {
+  const progress = readProgress(job.progress);
+  const result = job.returnvalue as StartResult | null | undefined;
+  const meetingState: MeetingState =
+    state === 'active'
+      ? 'starting'
+      : state === 'failed'
+        ? 'failed'
+        : state === 'completed'
+          ? result?.state === 'cancelled'
+            ? 'cancelled'
+            : 'started'
+          : 'waiting';
+  const waiting = meetingState === 'waiting';
+  return {
+    meetingId: job.data.meetingId,
+    uuid: job.data.uuid,
+    kind: job.data.kind,
+    topic: job.data.topic,
+    jobId: job.id ?? '',
+    state: meetingState,
+    attempts: progress.attempts,
+    receivedAt: new Date(job.data.receivedAt).toISOString(),
+    lastAnswer: progress.history.at(-1),
+    nextAttemptAt:
+      waiting && progress.nextAttemptAt
+        ? new Date(progress.nextAttemptAt).toISOString()
+        : undefined,
+    reason:
+      meetingState === 'failed'
+        ? job.failedReason
+        : waiting && progress.state === 'queued'
+          ? (progress.reason ?? 'queued: first attempt not made yet')
+          : meetingState === 'started'
+            ? undefined
+            : progress.reason,
+    history: progress.history,
+  };
+}
+
+/** The human table of `status`. */
+export function formatStatusTable(statuses: readonly MeetingStatus[], now: number): string {
+  const rows = statuses.map((s) => [
+    s.meetingId,
+    s.state,
+    String(s.attempts),
+    formatAnswer(s.lastAnswer),
+    s.nextAttemptAt
+      ? `${s.nextAttemptAt.slice(11, 19)}Z (in ${Math.max(0, Math.round((Date.parse(s.nextAttemptAt) - now) / 1000))} s)`
+      : '-',
+    s.reason ?? '-',
+  ]);
+  const header = ['MEETING', 'STATE', 'ATTEMPTS', 'LAST ZOOM ANSWER', 'NEXT ATTEMPT', 'REASON'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows]
+    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '))
+    .join('\n');
+}
+
+/** The detailed view of one meeting instance. */
+export function formatStatusDetail(s: MeetingStatus): string {
+  const lines = [
+    `meeting ${s.meetingId} (${s.kind}${s.topic ? `, "${s.topic}"` : ''})`,
+    `  instance:      ${s.uuid}`,
+    `  job:           ${s.jobId}`,
+    `  state:         ${s.state}`,
+    `  received:      ${s.receivedAt}`,
+    `  attempts:      ${s.attempts}`,
+    `  last answer:   ${formatAnswer(s.lastAnswer)}`,
+  ];
+  if (s.nextAttemptAt) lines.push(`  next attempt:  ${s.nextAttemptAt}`);
+  if (s.reason) lines.push(`  reason:        ${s.reason}`);
+  if (s.history.length > 0) {
+    lines.push('  history:');
+    for (const a of s.history)
+      lines.push(
+        `    ${new Date(a.at).toISOString()}  ${formatAnswer(a).padEnd(40)}  ${a.decision}`,
+      );
+  }
+  return lines.join('\n');
+}
+
+function formatAnswer(a: AttemptRecord | undefined): string {
+  if (!a) return '-';
+  const parts = [a.status !== undefined ? String(a.status) : 'no answer'];
+  if (a.zoomCode !== undefined) parts.push(`code ${a.zoomCode}`);
+  if (a.message) parts.push(a.message.length > 60 ? `${a.message.slice(0, 57)}...` : a.message);
+  if (a.trackingId) parts.push(`[${a.trackingId}]`);
+  return parts.join(' ');
+}

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually } from '../support/service';
+
+it('stops on SIGTERM with exit code 0, taking its embedded Redis down with it', async () => {
+  const root = join(__dirname, '..', '..');
+  const cwd = mkdtempSync(join(tmpdir(), 'zlw-shutdown-'));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'src', 'cli.ts'), 'start', '--role', 'receiver'],
+    {
+      cwd,
+      env: {
+        PATH: process.env.PATH,
+        ZOOM_WEBHOOK_SECRET_TOKEN: 's',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+
+  await eventually(() => output.includes('"service started"'), 20_000);
+  expect(existsSync(join(cwd, 'data', 'redis', 'embedded.json'))).toBe(true);
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  expect(output).toContain('"msg":"shutting down"');
+  expect(output).toContain('"msg":"stopped"');
+  expect(existsSync(join(cwd, 'data', 'redis', 'embedded.json'))).toBe(false);
+  expect(existsSync(join(cwd, 'data', 'redis', 'appendonlydir'))).toBe(true);
+});

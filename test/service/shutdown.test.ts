@@ -6,18 +6,19 @@ import { eventually } from '../support/service';
 
 it('stops on SIGTERM with exit code 0, taking its embedded Redis down with it', async () => {
   const root = join(__dirname, '..', '..');
-  const cwd = mkdtempSync(join(tmpdir(), 'zlw-shutdown-'));
+  const dir = mkdtempSync(join(tmpdir(), 'zlw-shutdown-'));
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(root, 'src', 'cli.ts'), 'start', '--role', 'receiver'],
     {
-      cwd,
+      cwd: root,
       env: {
         PATH: process.env.PATH,
         ZOOM_WEBHOOK_SECRET_TOKEN: 's',
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
+        REDIS_DATA_DIR: join(dir, 'redis'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -27,12 +28,14 @@ it('stops on SIGTERM with exit code 0, taking its embedded Redis down with it', 
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
-  await eventually(() => output.includes('"service started"'), 20_000);
-  expect(existsSync(join(cwd, 'data', 'redis', 'embedded.json'))).toBe(true);
+  await eventually(() => output.includes('"service started"'), 20_000).catch(() => {
+    throw new Error(`the service did not start:\n${output}`);
+  });
+  expect(existsSync(join(dir, 'redis', 'embedded.json'))).toBe(true);
   child.kill('SIGTERM');
   expect(await exited).toBe(0);
   expect(output).toContain('"msg":"shutting down"');
   expect(output).toContain('"msg":"stopped"');
-  expect(existsSync(join(cwd, 'data', 'redis', 'embedded.json'))).toBe(false);
-  expect(existsSync(join(cwd, 'data', 'redis', 'appendonlydir'))).toBe(true);
+  expect(existsSync(join(dir, 'redis', 'embedded.json'))).toBe(false);
+  expect(existsSync(join(dir, 'redis', 'appendonlydir'))).toBe(true);
 });

@@ -19,6 +19,7 @@ runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   stopSignal: () => stopSignal,
+  onReload: (handler) => void process.on('SIGHUP', handler),
 }).then(
   (code) => process.exit(code),
   (err: unknown) => {

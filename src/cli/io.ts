@@ -6,6 +6,8 @@ export interface CliIo {
   err: (text: string) => void;
   /** Resolves with the signal name when the process is asked to stop (SIGTERM/SIGINT). */
   stopSignal: () => Promise<string>;
+  /** Calls `handler` on every SIGHUP (rules reload). */
+  onReload: (handler: () => void) => void;
 }
 
 /** Exit codes scripts can rely on. */

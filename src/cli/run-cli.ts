@@ -4,6 +4,7 @@ import { readEnv } from '../config/read-env';
 import { retryCommand, statusCommand, triggerCommand } from './commands';
 import { demoCommand } from './demo-command';
 import { CliError, EXIT, type CliIo } from './io';
+import { rulesTestCommand } from './rules-command';
 import { sandboxCommand } from './sandbox-command';
 import { explainStartError, startCommand } from './start-command';
 
@@ -64,6 +65,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(
       async (id: string, o: { uuid?: string; webinar?: boolean }) =>
         void (code = await retryCommand(cio, id, o)),
+    );
+  program
+    .command('rules')
+    .description('work with the livestream rules file (LIVESTREAM_RULES_FILE)')
+    .command('test')
+    .description('show which rule a webhook event matches and what would be sent to Zoom')
+    .argument('<event.json>', 'a meeting.started or webinar.started webhook body')
+    .option('--file <rules>', 'rules file to use instead of LIVESTREAM_RULES_FILE')
+    .option('--json', 'machine-readable output')
+    .action(
+      (event: string, o: { file?: string; json?: boolean }) =>
+        void (code = rulesTestCommand(cio, event, o)),
     );
   program
     .command('sandbox')

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../config/load-config';
 import { createLogger } from '../logging/create-logger';
 import { RedisNotFoundError } from '../redis/embedded-redis';
+import { RulesError } from '../policy/rules';
 import { EvictionPolicyError } from '../service/redis-policy';
 import { runService } from '../service/run-service';
 import { CliError, EXIT, type CliIo } from './io';
@@ -9,7 +10,8 @@ import { CliError, EXIT, type CliIo } from './io';
 export async function startCommand(io: CliIo, options: { role?: string }): Promise<number> {
   const config = loadConfig(io.env, options.role);
   const log = createLogger(config.logLevel);
-  const service = await runService(config, log);
+  const service = await runService(config, log, io.env);
+  io.onReload(() => service.reloadRules());
   const signal = await io.stopSignal();
   log.info({ signal }, 'shutting down');
   await service.close();
@@ -19,7 +21,8 @@ export async function startCommand(io: CliIo, options: { role?: string }): Promi
 
 /** Start-up errors users can fix, as one clear line and an exit code; anything else is a bug. */
 export function explainStartError(err: unknown): CliError | undefined {
-  if (err instanceof ConfigError) return new CliError(err.message, EXIT.config);
+  if (err instanceof ConfigError || err instanceof RulesError)
+    return new CliError(err.message, EXIT.config);
   if (err instanceof RedisNotFoundError || err instanceof EvictionPolicyError)
     return new CliError(err.message, EXIT.failure);
   return undefined;

@@ -68,6 +68,10 @@ const VARIABLES = {
   LIVESTREAM_ACTIVE_SPEAKER_NAME: {
     schema: z.enum(['true', 'false'], 'must be true or false').transform((v) => v === 'true'),
   },
+  LIVESTREAM_RULES_FILE: { schema: required },
+  LIVESTREAM_CONFIRM_TIMEOUT_MS: { schema: int(0, 3_600_000), default: '0' },
+  ZOOM_MAX_REQUESTS_PER_SECOND: { schema: int(1, 1000), default: '20' },
+  ALERT_WEBHOOK_URL: { schema: httpUrl, secret: true },
   WORKER_CONCURRENCY: { schema: int(1, 1000), default: '10' },
   WORKER_LOCK_DURATION_MS: { schema: int(1000, 600_000), default: '30000' },
   SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600_000), default: '25000' },
@@ -109,13 +113,19 @@ export interface Config {
     apiBaseUrl: string;
     oauthTokenUrl: string;
     httpTimeoutMs: number;
+    maxRequestsPerSecond: number;
   };
   livestream: {
     retryDelayMs: number;
     giveUpAfterMs: number;
     backoffBaseMs: number;
+    confirmTimeoutMs: number;
     settings: LivestreamSettings;
+    /** Rules file; unset streams every meeting to the target configured in Zoom. */
+    rulesFile: string | undefined;
   };
+  /** Where alerts are POSTed; unset sends none. */
+  alertWebhookUrl: string | undefined;
   worker: { concurrency: number; lockDurationMs: number; shutdownTimeoutMs: number };
   /** Dashboard credentials; the dashboard is off when unset. */
   admin: { username: string; password: string } | undefined;
@@ -191,13 +201,17 @@ function freeze(role: Role, v: Parsed): Config {
       apiBaseUrl: v.ZOOM_API_BASE_URL!,
       oauthTokenUrl: v.ZOOM_OAUTH_TOKEN_URL!,
       httpTimeoutMs: v.ZOOM_HTTP_TIMEOUT_MS!,
+      maxRequestsPerSecond: v.ZOOM_MAX_REQUESTS_PER_SECOND!,
     },
     livestream: {
       retryDelayMs: v.LIVESTREAM_RETRY_DELAY_MS!,
       giveUpAfterMs: v.LIVESTREAM_GIVE_UP_AFTER_MS!,
       backoffBaseMs: v.LIVESTREAM_BACKOFF_BASE_MS!,
+      confirmTimeoutMs: v.LIVESTREAM_CONFIRM_TIMEOUT_MS!,
       settings,
+      rulesFile: v.LIVESTREAM_RULES_FILE,
     },
+    alertWebhookUrl: v.ALERT_WEBHOOK_URL,
     worker: {
       concurrency: v.WORKER_CONCURRENCY!,
       lockDurationMs: v.WORKER_LOCK_DURATION_MS!,

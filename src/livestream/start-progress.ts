@@ -1,7 +1,22 @@
+import type { AlertType } from '../alerts/alerts';
+import type { StreamTarget } from '../policy/rules';
 import type { RetryCounters } from './decide';
 
 /** What an operator sees for a start job (stored as the BullMQ job's progress). */
-export type StartState = 'queued' | 'starting' | 'waiting' | 'started' | 'failed' | 'cancelled';
+export type StartState =
+  | 'queued'
+  | 'starting'
+  | 'waiting'
+  | 'confirming'
+  | 'started'
+  | 'live'
+  | 'stopped'
+  | 'skipped'
+  | 'failed'
+  | 'cancelled';
+
+/** Whether Zoom told us the stream is really live (`…live_streaming_started`). */
+export type Confirmation = 'awaiting' | 'live' | 'stopped' | 'missing';
 
 /** One Zoom answer (or failure to get one). */
 export interface AttemptRecord {
@@ -25,6 +40,16 @@ export interface StartProgress extends RetryCounters {
   reason?: string;
   /** The latest answers, newest last (at most {@link HISTORY_LIMIT}). */
   history: AttemptRecord[];
+  /** The rule that decided, and the target it sets (stream key redacted). */
+  rule?: string;
+  target?: StreamTarget;
+  /** The rule whose stream target Zoom accepted (set once per rule). */
+  targetSetFor?: string;
+  /** When Zoom accepted the start; cleared when a missing confirmation sends it again. */
+  acceptedAt?: number;
+  confirmation?: Confirmation;
+  /** Alerts queued for this meeting. */
+  alerts?: { type: AlertType; at: number }[];
 }
 
 export const HISTORY_LIMIT = 50;

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { EMPTY_PROGRESS, readProgress, type StartProgress } from '../livestream/start-progress';
-import { endedAt, type StartJobData } from './start-queue';
+import { readInstanceFacts, type StartJobData } from './start-queue';
 
 export type RetryStartResult =
   { ok: true } | { ok: false; why: 'not_found' | 'not_failed' | 'ended'; message: string };
@@ -19,7 +19,7 @@ export async function retryStart(
   const state = await job.getState();
   if (state !== 'failed')
     return { ok: false, why: 'not_failed', message: `job ${jobId} is ${state}, not failed` };
-  if ((await endedAt(queue, jobId)) !== undefined) {
+  if ((await readInstanceFacts(queue, jobId)).ended !== undefined) {
     return {
       ok: false,
       why: 'ended',

@@ -2,8 +2,11 @@ import { Job, Queue, type JobsOptions, type RedisClient } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging/create-logger';
 
-/** BullMQ's client type declares only the pipeline commands BullMQ itself uses. */
-type PipelineWithExists = ReturnType<RedisClient['pipeline']> & { exists(key: string): unknown };
+/** BullMQ's client type declares only the pipeline commands BullMQ itself uses; we need two more. */
+type Pipeline = ReturnType<RedisClient['pipeline']> & {
+  exists(key: string): unknown;
+  expire(key: string, seconds: number): unknown;
+};
 
 export const LIVESTREAM_QUEUE = 'livestream';
 export const START_JOB = 'start-livestream';
@@ -88,7 +91,7 @@ export async function enqueueStart(
 ): Promise<EnqueueResult> {
   const jobId = startJobId(data.kind, data.uuid);
   const client = await queue.client;
-  const pipeline = client.pipeline() as PipelineWithExists;
+  const pipeline = client.pipeline() as Pipeline;
   pipeline.exists(queue.toKey(jobId));
   const job = new Job(queue, START_JOB, data, { ...START_JOB_OPTIONS, jobId }, jobId);
   const queued = job.addJob(pipeline);
@@ -99,39 +102,54 @@ export async function enqueueStart(
   return { jobId, duplicate: results[0]?.[1] === 1 };
 }
 
-export function endedMarkerKey(queue: Queue, jobId: string): string {
-  return queue.toKey(`ended:${jobId}`);
+/** What Zoom told us about one meeting instance after it started. */
+export type InstanceFact = 'ended' | 'live' | 'stopped';
+export type InstanceFacts = Partial<Record<InstanceFact, number>>;
+
+const FACTS_TTL_SECONDS = 7 * 24 * 3600;
+
+export function instanceFactsKey(queue: Queue, jobId: string): string {
+  return queue.toKey(`instance:${jobId}`);
 }
 
-const ENDED_MARKER_SECONDS = 7 * 24 * 3600;
-
 /**
- * `meeting.ended`: records that the instance is over (the worker checks this before every Zoom
- * call and after every answer), then wakes a job that is sleeping until its next retry so it
- * finishes as cancelled now instead of at its retry time. Works whatever the order in which
- * `meeting.started` and `meeting.ended` arrive.
+ * Records a fact about a meeting instance (`meeting.ended`, `…live_streaming_started`,
+ * `…live_streaming_stopped`) and wakes its start job if it sleeps until a retry or a
+ * confirmation check, so the worker acts on it now. The worker reads the facts before every Zoom
+ * call, so this holds whatever the order in which Zoom's events arrive.
  */
-export async function cancelStart(
+export async function recordInstanceFact(
   queue: Queue<StartJobData>,
   kind: EventKind,
   uuid: string,
-  endedAt: number,
+  fact: InstanceFact,
+  at: number,
 ): Promise<{ jobId: string; found: boolean }> {
   const jobId = startJobId(kind, uuid);
   const client = await queue.client;
-  await client.set(endedMarkerKey(queue, jobId), String(endedAt), { EX: ENDED_MARKER_SECONDS });
+  const key = instanceFactsKey(queue, jobId);
+  const pipeline = client.pipeline() as Pipeline;
+  pipeline.hset(key, { [fact]: String(at) });
+  pipeline.expire(key, FACTS_TTL_SECONDS);
+  const results = await pipeline.exec();
+  for (const [err] of results ?? []) if (err) throw err;
   const job = await queue.getJob(jobId);
   if (!job) return { jobId, found: false };
   if (await job.isDelayed()) {
-    // Only fails when a worker took the job meanwhile; it will see the marker itself.
+    // Only fails when a worker took the job meanwhile; it reads the facts itself.
     await job.promote().catch(() => undefined);
   }
   return { jobId, found: true };
 }
 
-/** When the instance ended (ms), or undefined while it runs. */
-export async function endedAt(queue: Queue, jobId: string): Promise<number | undefined> {
+/** Everything recorded about the instance of `jobId` (empty while nothing happened). */
+export async function readInstanceFacts(queue: Queue, jobId: string): Promise<InstanceFacts> {
   const client = await queue.client;
-  const value = await client.get(endedMarkerKey(queue, jobId));
-  return value === null ? undefined : Number(value);
+  const raw = await client.hgetall(instanceFactsKey(queue, jobId));
+  const facts: InstanceFacts = {};
+  for (const fact of ['ended', 'live', 'stopped'] as const) {
+    const value = raw[fact];
+    if (value !== undefined) facts[fact] = Number(value);
+  }
+  return facts;
 }

@@ -6,7 +6,12 @@ import { runsReceiver, runsWorker, type Config } from '../config/load-config';
 import { createStartProcessor } from '../livestream/start-processor';
 import { createStartWorker } from '../livestream/start-worker';
 import type { Logger } from '../logging/create-logger';
-import { cancelStart, createStartQueue, endedAt, enqueueStart } from '../queue/start-queue';
+import {
+  createStartQueue,
+  enqueueStart,
+  readInstanceFacts,
+  recordInstanceFact,
+} from '../queue/start-queue';
 import {
   createProducerConnection,
   createWorkerConnection,
@@ -19,6 +24,9 @@ import { createZoomDispatcher } from '../zoom/http';
 import { fetchAccessToken } from '../zoom/oauth';
 import { createTokenProvider } from '../zoom/token-provider';
 import { createZoomClient } from '../zoom/zoom-client';
+import { createPacer } from '../zoom/pacer';
+import { createAlertQueue, createAlertWorker, enqueueAlert, type Alert } from '../alerts/alerts';
+import { createRulesStore, type RulesStore } from '../policy/rules-store';
 import { createDashboardRouter } from '../dashboard/dashboard-router';
 import { createMetrics } from '../metrics/metrics';
 import { createMetricsRouter } from '../metrics/metrics-router';
@@ -29,6 +37,8 @@ export interface RunningService {
   /** Base URL of the HTTP server, e.g. `http://127.0.0.1:8080`. */
   url: string;
   redisUrl: string;
+  /** Re-reads the rules file (SIGHUP); an invalid file keeps the rules in force. */
+  reloadRules(): void;
   /** Stops accepting, finishes in-flight requests and Zoom calls (bounded), closes Redis. */
   close(): Promise<void>;
 }
@@ -37,7 +47,12 @@ export interface RunningService {
  * Starts the roles `config.role` asks for: the webhook receiver, the start worker, or both, plus
  * `/healthz` and `/readyz` on every role. Starts the embedded Redis when `REDIS_URL` is unset.
  */
-export async function runService(config: Config, log: Logger): Promise<RunningService> {
+export async function runService(
+  config: Config,
+  log: Logger,
+  /** For `${VAR}` references in the rules file. */
+  env: Record<string, string | undefined> = {},
+): Promise<RunningService> {
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async (): Promise<void> => {
     for (const close of closers.splice(0).reverse()) {
@@ -77,7 +92,7 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
           bodyLimitBytes: config.webhook.bodyLimitBytes,
           jobs: {
             enqueueStart: (data) => enqueueStart(queue, data),
-            cancelStart: (kind, uuid, at) => cancelStart(queue, kind, uuid, at),
+            recordFact: (kind, uuid, fact, at) => recordInstanceFact(queue, kind, uuid, fact, at),
           },
           log: log.child({ component: 'webhook' }),
           onOutcome: metrics.webhook,
@@ -86,7 +101,9 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
     }
 
     let worker: Worker | undefined;
+    let rules: RulesStore | undefined;
     if (runsWorker(config.role)) {
+      rules = createRulesStore(config.livestream.rulesFile, env, log.child({ component: 'rules' }));
       const workerConnection = createWorkerConnection(redisUrl, log);
       closers.push(() => quit(workerConnection));
       const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
@@ -106,7 +123,28 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
         log: log.child({ component: 'oauth' }),
         onFetch: metrics.tokenFetch,
       });
+      const pacer = createPacer({
+        redis: workerConnection,
+        keyPrefix: config.redis.queuePrefix,
+        maxPerSecond: config.zoom.maxRequestsPerSecond,
+      });
+      let alert: ((a: Alert) => Promise<unknown>) | undefined;
+      if (config.alertWebhookUrl) {
+        const alertQueue = createAlertQueue(workerConnection, config.redis.queuePrefix, log);
+        closers.push(() => alertQueue.close());
+        const alertWorker = createAlertWorker({
+          connection: workerConnection,
+          prefix: config.redis.queuePrefix,
+          url: config.alertWebhookUrl,
+          dispatcher,
+          timeoutMs: config.zoom.httpTimeoutMs,
+          log: log.child({ component: 'alerts' }),
+        });
+        closers.push(() => alertWorker.close());
+        alert = (a) => enqueueAlert(alertQueue, a);
+      }
       const zoom = createZoomClient({
+        pacer,
         baseUrl: config.zoom.apiBaseUrl,
         dispatcher,
         tokens,
@@ -121,7 +159,10 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
         log: log.child({ component: 'worker' }),
         processor: createStartProcessor({
           zoom,
-          endedAt: (jobId) => endedAt(queue, jobId),
+          facts: (jobId) => readInstanceFacts(queue, jobId),
+          rules: rules.current,
+          pauseZoomCalls: pacer.pause,
+          ...(alert && { alert }),
           policy: config.livestream,
           settings: config.livestream.settings,
           log: log.child({ component: 'worker' }),
@@ -142,7 +183,8 @@ export async function runService(config: Config, log: Logger): Promise<RunningSe
       { role: config.role, url, concurrency: worker ? config.worker.concurrency : undefined },
       'service started',
     );
-    return { url, redisUrl, close: closeAll };
+    const store = rules;
+    return { url, redisUrl, close: closeAll, reloadRules: () => store?.reload() };
   } catch (err) {
     await closeAll();
     throw err;

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from '../logging/create-logger';
-import type { EnqueueResult, EventKind, StartJobData } from '../queue/start-queue';
+import type { EnqueueResult, EventKind, InstanceFact, StartJobData } from '../queue/start-queue';
 import { withDeadline } from '../redis/connections';
 import {
   describeIssue,
@@ -10,12 +10,15 @@ import {
   type Envelope,
 } from './envelope';
 import { encryptPlainToken, verifyZoomWebhook } from './signature';
+import { FACT_OUTCOME, ZOOM_EVENTS } from './zoom-events';
 
 /** What a webhook came to, for logs and metrics. */
 export type WebhookOutcome =
   | 'accepted'
   | 'duplicate'
   | 'cancelled'
+  | 'confirmed'
+  | 'stopped'
   | 'validated'
   | 'ignored'
   | 'bad_signature'
@@ -27,12 +30,13 @@ export type WebhookOutcome =
 
 /** The queue operations the receiver needs; Redis-backed in production. */
 export interface StartJobs {
-  enqueueStart(data: StartJobData): Promise<EnqueueResult>;
-  cancelStart(
+  enqueueStart: (data: StartJobData) => Promise<EnqueueResult>;
+  recordFact: (
     kind: EventKind,
     uuid: string,
-    endedAt: number,
-  ): Promise<{ jobId: string; found: boolean }>;
+    fact: InstanceFact,
+    at: number,
+  ) => Promise<{ jobId: string; found: boolean }>;
 }
 
 export interface WebhookRouterDeps {
@@ -46,9 +50,6 @@ export interface WebhookRouterDeps {
   storeTimeoutMs?: number;
   onOutcome?: (event: string, outcome: WebhookOutcome) => void;
 }
-
-const STARTED: Record<string, EventKind> = { 'meeting.started': 'meeting' };
-const ENDED: Record<string, EventKind> = { 'meeting.ended': 'meeting' };
 
 /**
  * `POST /webhooks/zoom`. Checks run cheapest first and nothing is believed before the signature:
@@ -134,18 +135,12 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     }
     const event = envelope.event;
 
+    const invalidPayload = (issue: string) =>
+      reply(res, log, event, 'invalid', 400, error('invalid_body', `payload.${issue}`));
+
     if (event === 'endpoint.url_validation') {
       const payload = urlValidationPayloadSchema.safeParse(envelope.payload);
-      if (!payload.success) {
-        return reply(
-          res,
-          log,
-          event,
-          'invalid',
-          400,
-          error('invalid_body', `payload.${describeIssue(payload.error)}`),
-        );
-      }
+      if (!payload.success) return invalidPayload(describeIssue(payload.error));
       const { plainToken } = payload.data;
       return reply(res, log, event, 'validated', 200, {
         plainToken,
@@ -153,27 +148,16 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
       });
     }
 
-    const startKind = STARTED[event];
-    const endKind = ENDED[event];
-    if (!startKind && !endKind) return reply(res, log, event, 'ignored', 204);
-
+    const action = ZOOM_EVENTS[event];
+    if (!action) return reply(res, log, event, 'ignored', 204);
     const payload = meetingPayloadSchema.safeParse(envelope.payload);
-    if (!payload.success) {
-      return reply(
-        res,
-        log,
-        event,
-        'invalid',
-        400,
-        error('invalid_body', `payload.${describeIssue(payload.error)}`),
-      );
-    }
+    if (!payload.success) return invalidPayload(describeIssue(payload.error));
     const object = payload.data.object;
     log = log.child({ meetingId: object.id });
     try {
-      if (startKind) {
+      if (action.type === 'start') {
         const data: StartJobData = {
-          kind: startKind,
+          kind: action.kind,
           meetingId: object.id,
           uuid: object.uuid,
           receivedAt: now(),
@@ -186,12 +170,12 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
         log = log.child({ jobId: added.jobId });
         return reply(res, log, event, added.duplicate ? 'duplicate' : 'accepted', 204);
       }
-      const cancelled = await withDeadline(
-        deps.jobs.cancelStart(endKind!, object.uuid, envelope.event_ts ?? now()),
+      const recorded = await withDeadline(
+        deps.jobs.recordFact(action.kind, object.uuid, action.fact, envelope.event_ts ?? now()),
         storeTimeoutMs,
       );
-      log = log.child({ jobId: cancelled.jobId, found: cancelled.found });
-      return reply(res, log, event, 'cancelled', 204);
+      log = log.child({ jobId: recorded.jobId, found: recorded.found });
+      return reply(res, log, event, FACT_OUTCOME[action.fact], 204);
     } catch (err) {
       log = log.child({ err: { message: (err as Error).message } });
       return reply(

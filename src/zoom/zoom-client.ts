@@ -1,9 +1,11 @@
 import type { Dispatcher } from 'undici';
 import type { LivestreamSettings } from '../config/load-config';
+import type { StreamTarget } from '../policy/rules';
 import type { EventKind } from '../queue/start-queue';
 import { ZoomApiError } from './errors';
 import { parseZoomError, sendOnce, type RawAnswer } from './http';
 import { parseRetryAfter } from './retry-after';
+import type { Pacer } from './pacer';
 import type { TokenProvider } from './token-provider';
 
 export interface ZoomSuccess {
@@ -22,6 +24,8 @@ export interface ZoomClient {
     meetingId: string,
     settings: LivestreamSettings,
   ): Promise<ZoomSuccess>;
+  /** `PATCH /meetings/{id}/livestream` (or `/webinars/…`): where the stream goes. */
+  setStreamTarget(kind: EventKind, meetingId: string, target: StreamTarget): Promise<ZoomSuccess>;
 }
 
 export interface ZoomClientDeps {
@@ -29,6 +33,8 @@ export interface ZoomClientDeps {
   dispatcher: Dispatcher;
   tokens: TokenProvider;
   timeoutMs: number;
+  /** Account-wide pacing; every API call (not the OAuth call) waits for a slot. */
+  pacer?: Pacer;
   now?: () => number;
   /** Called once per HTTP answer (metrics). */
   onAnswer?: (endpoint: string, status: number | 'error') => void;
@@ -42,6 +48,7 @@ export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
 
   async function patch(endpoint: string, path: string, body: object): Promise<ZoomSuccess> {
     const send = async (token: string): Promise<RawAnswer> => {
+      await deps.pacer?.acquire();
       try {
         const answer = await sendOnce(deps.dispatcher, endpoint, `${deps.baseUrl}${path}`, {
           method: 'PATCH',
@@ -92,6 +99,13 @@ export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
         'livestream.status',
         `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/livestream/status`,
         body,
+      );
+    },
+    setStreamTarget(kind, meetingId, target) {
+      return patch(
+        'livestream',
+        `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/livestream`,
+        target,
       );
     },
   };

@@ -77,7 +77,9 @@ afterAll(async () => {
 
     await page.getByRole('tab', { name: 'Logs' }).click();
     await page
-      .getByText(/attempt 1: Zoom answered 429 .*next attempt at .*\(livestream_rate_limited\)/)
+      .getByText(
+        /attempt 1 \(start\): Zoom answered 429 .*next attempt at .*\(livestream_rate_limited\)/,
+      )
       .waitFor();
 
     await page.getByRole('tab', { name: 'Progress' }).click();

@@ -21,6 +21,7 @@ export async function cli(
     out: (t) => void (out += t),
     err: (t) => void (err += t),
     stopSignal: () => stop ?? new Promise(() => undefined),
+    onReload: () => undefined,
   });
   return { code, out, err };
 }

@@ -1,0 +1,118 @@
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../logging/create-logger';
+import type { EventKind } from '../queue/start-queue';
+import { sendOnce } from '../zoom/http';
+
+export const ALERT_QUEUE = 'alerts';
+
+export type AlertType = 'start_failed' | 'gave_up' | 'confirmation_missing';
+
+/** What an operator needs to act: which meeting, what went wrong, Zoom's code, how hard we tried. */
+export interface Alert {
+  type: AlertType;
+  kind: EventKind;
+  meetingId: string;
+  topic: string | undefined;
+  reason: string;
+  zoomCode: number | undefined;
+  attempts: number;
+  jobId: string;
+  at: string;
+}
+
+const HEADLINES: Record<AlertType, string> = {
+  start_failed: 'Livestream start failed',
+  gave_up: 'Livestream start gave up at its deadline',
+  confirmation_missing: 'Livestream not confirmed live',
+};
+
+/** Slack-compatible `text` plus the structured fields. */
+export function alertBody(alert: Alert): Record<string, unknown> {
+  const topic = alert.topic ? ` "${alert.topic}"` : '';
+  const code = alert.zoomCode !== undefined ? `, Zoom code ${alert.zoomCode}` : '';
+  return {
+    text: `:rotating_light: ${HEADLINES[alert.type]} for ${alert.kind} ${alert.meetingId}${topic}: ${alert.reason} (${alert.attempts} attempts${code})`,
+    type: alert.type,
+    kind: alert.kind,
+    meeting_id: alert.meetingId,
+    topic: alert.topic ?? null,
+    reason: alert.reason,
+    zoom_code: alert.zoomCode ?? null,
+    attempts: alert.attempts,
+    job_id: alert.jobId,
+    at: alert.at,
+  };
+}
+
+export function createAlertQueue(connection: Redis, prefix: string, log: Logger): Queue<Alert> {
+  const queue = new Queue<Alert>(ALERT_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    },
+  });
+  queue.on('error', (err) => log.debug({ err: { message: err.message } }, 'alert queue error'));
+  return queue;
+}
+
+/** One alert per type and meeting instance, however often the cause repeats. */
+export async function enqueueAlert(queue: Queue<Alert>, alert: Alert): Promise<string> {
+  const jobId = `${alert.type}-${alert.jobId}`;
+  await queue.add(alert.type, alert, { jobId });
+  return jobId;
+}
+
+export interface AlertWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  url: string;
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  log: Logger;
+}
+
+/**
+ * Delivers alerts to `ALERT_WEBHOOK_URL` as JSON. Delivery is retried by BullMQ (5 tries,
+ * exponential backoff); failures are logged and never touch the start pipeline.
+ */
+export function createAlertWorker(options: AlertWorkerOptions): Worker<Alert> {
+  const worker = new Worker<Alert>(
+    ALERT_QUEUE,
+    async (job) => {
+      const answer = await sendOnce(options.dispatcher, 'alert', options.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alertBody(job.data)),
+        timeoutMs: options.timeoutMs,
+      });
+      if (answer.status >= 300) throw new Error(`alert endpoint answered ${answer.status}`);
+      options.log.info(
+        { alert: job.data.type, meetingId: job.data.meetingId, jobId: job.data.jobId },
+        'alert delivered',
+      );
+    },
+    { connection: options.connection, prefix: options.prefix, concurrency: 5 },
+  );
+  worker.on('error', (err) =>
+    options.log.error({ err: { message: err.message } }, 'alert worker error'),
+  );
+  worker.on('failed', (job, err) => {
+    const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+    options.log[final ? 'error' : 'warn'](
+      {
+        alert: job?.data.type,
+        meetingId: job?.data.meetingId,
+        attemptsMade: job?.attemptsMade,
+        err: { message: err.message },
+      },
+      final ? 'alert delivery failed for good' : 'alert delivery failed; will retry',
+    );
+  });
+  return worker;
+}

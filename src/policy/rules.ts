@@ -119,6 +119,7 @@ export function loadRules(file: string, env: Record<string, string | undefined>)
     const missing: string[] = [];
     const resolved = resolveEnv(raw, env, [], missing);
     for (const m of missing) problems.push(`${label}.${m}`);
+    if (missing.length > 0) return; // its other checks would only repeat the missing value
     const parsed = ruleSchema.safeParse(resolved);
     if (!parsed.success) {
       for (const issue of parsed.error.issues)

@@ -1,10 +1,20 @@
 import type { Job, JobState, Queue } from 'bullmq';
 import { readProgress, type AttemptRecord } from '../livestream/start-progress';
 import type { StartResult } from '../livestream/start-processor';
-import type { StartJobData } from '../queue/start-queue';
+import { readInstanceFacts, type InstanceFacts, type StartJobData } from '../queue/start-queue';
+import type { StreamTarget } from '../policy/rules';
 
 /** How an operator sees one meeting instance. */
-export type MeetingState = 'waiting' | 'starting' | 'started' | 'failed' | 'cancelled';
+export type MeetingState =
+  | 'waiting'
+  | 'starting'
+  | 'confirming'
+  | 'started'
+  | 'live'
+  | 'stopped'
+  | 'skipped'
+  | 'failed'
+  | 'cancelled';
 
 export interface MeetingStatus {
   meetingId: string;
@@ -18,8 +28,14 @@ export interface MeetingStatus {
   receivedAt: string;
   lastAnswer: AttemptRecord | undefined;
   nextAttemptAt: string | undefined;
-  /** Why it waits, failed or was cancelled. */
+  /** Why it waits, failed, was skipped or cancelled. */
   reason: string | undefined;
+  /** The rule that decided, and its stream target with the key redacted. */
+  rule: string | undefined;
+  target: StreamTarget | undefined;
+  /** live / stopped (from Zoom's live_streaming events), awaiting, missing, or unknown. */
+  confirmation: string;
+  alerts: { type: string; at: string }[];
   history: AttemptRecord[];
 }
 
@@ -36,14 +52,18 @@ export async function listMeetingStatuses(
     const jobs = await queue.getJobs([state], 0, limit - 1, false);
     for (const job of jobs) {
       if (!job?.data || (meetingId !== undefined && job.data.meetingId !== meetingId)) continue;
-      statuses.push(describeJob(job, state));
+      statuses.push(describeJob(job, state, await readInstanceFacts(queue, job.id ?? '')));
     }
   }
   return statuses.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
 }
 
 /** One job as a {@link MeetingStatus}; `state` is the job's BullMQ state. */
-export function describeJob(job: Job<StartJobData>, state: JobState | 'unknown'): MeetingStatus {
+export function describeJob(
+  job: Job<StartJobData>,
+  state: JobState | 'unknown',
+  facts: InstanceFacts = {},
+): MeetingStatus {
   const progress = readProgress(job.progress);
   const result = job.returnvalue as StartResult | null | undefined;
   const meetingState: MeetingState =
@@ -52,11 +72,17 @@ export function describeJob(job: Job<StartJobData>, state: JobState | 'unknown')
       : state === 'failed'
         ? 'failed'
         : state === 'completed'
-          ? result?.state === 'cancelled'
-            ? 'cancelled'
-            : 'started'
-          : 'waiting';
-  const waiting = meetingState === 'waiting';
+          ? (result?.state ?? 'started')
+          : progress.state === 'confirming'
+            ? 'confirming'
+            : 'waiting';
+  const waiting = meetingState === 'waiting' || meetingState === 'confirming';
+  const confirmation =
+    facts.stopped !== undefined
+      ? 'stopped'
+      : facts.live !== undefined
+        ? 'live'
+        : (progress.confirmation ?? 'unknown');
   return {
     meetingId: job.data.meetingId,
     uuid: job.data.uuid,
@@ -76,9 +102,16 @@ export function describeJob(job: Job<StartJobData>, state: JobState | 'unknown')
         ? job.failedReason
         : waiting && progress.state === 'queued'
           ? (progress.reason ?? 'queued: first attempt not made yet')
-          : meetingState === 'started'
+          : meetingState === 'started' || meetingState === 'live'
             ? undefined
             : progress.reason,
+    rule: progress.rule,
+    target: progress.target,
+    confirmation,
+    alerts: (progress.alerts ?? []).map((a) => ({
+      type: a.type,
+      at: new Date(a.at).toISOString(),
+    })),
     history: progress.history,
   };
 }
@@ -115,6 +148,14 @@ export function formatStatusDetail(s: MeetingStatus): string {
   ];
   if (s.nextAttemptAt) lines.push(`  next attempt:  ${s.nextAttemptAt}`);
   if (s.reason) lines.push(`  reason:        ${s.reason}`);
+  if (s.rule) lines.push(`  rule:          ${s.rule}`);
+  if (s.target)
+    lines.push(
+      `  target:        ${s.target.stream_url} key ${s.target.stream_key}, page ${s.target.page_url}${s.target.resolution ? `, ${s.target.resolution}` : ''}`,
+    );
+  lines.push(`  confirmation:  ${s.confirmation}`);
+  if (s.alerts.length > 0)
+    lines.push(`  alerts sent:   ${s.alerts.map((a) => `${a.type} at ${a.at}`).join(', ')}`);
   if (s.history.length > 0) {
     lines.push('  history:');
     for (const a of s.history)

@@ -57,12 +57,15 @@ export interface PacerOptions {
  * Account-wide pacing of Zoom API calls, shared by every worker through Redis: never more than
  * `maxPerSecond` calls in any sliding one-second window. BullMQ's own limiter counts jobs in fixed
  * windows (up to twice the limit across a window edge) and cannot hold the queue for an account
- * 429, hence this small script.
+ * 429, hence this small script. The window is 1.1 s: a call granted here reaches Zoom a few
+ * milliseconds later, and that delay varies, so a bare 1 s window can put N + 1 calls into one
+ * second as Zoom counts them.
  */
 export function createPacer(options: PacerOptions): Pacer {
   const log = `${options.keyPrefix}:zoom:pace`;
   const paused = `${options.keyPrefix}:zoom:paused`;
   const maxInline = options.maxInlineWaitMs ?? 2000;
+  const windowMs = 1100;
   return {
     async acquire() {
       for (;;) {
@@ -72,7 +75,7 @@ export function createPacer(options: PacerOptions): Pacer {
             2,
             log,
             paused,
-            1000,
+            windowMs,
             options.maxPerSecond,
             randomUUID(),
           ),

@@ -30,7 +30,7 @@ export async function startTestService(
         ZOOM_OAUTH_TOKEN_URL: sandbox.oauthTokenUrl,
       }
     : {};
-  const config = loadConfig({
+  const fullEnv: Record<string, string> = {
     REDIS_URL: redisUrl(),
     PORT: '0',
     HOST: '127.0.0.1',
@@ -43,9 +43,10 @@ export async function startTestService(
     ...zoomEnv,
     ...env,
     QUEUE_PREFIX: prefix,
-  });
+  };
+  const config = loadConfig(fullEnv);
   const logs = captureLog();
-  const service = await runService(config, logs.log);
+  const service = await runService(config, logs.log, fullEnv);
   const connection = new Redis(config.redis.url ?? redisUrl(), { maxRetriesPerRequest: null });
   const queue = new Queue<StartJobData>(LIVESTREAM_QUEUE, { connection, prefix });
   queue.on('error', () => undefined); // the test's own view of the queue; errors surface in assertions

@@ -122,6 +122,8 @@ export async function runService(
           }),
         log: log.child({ component: 'oauth' }),
         onFetch: metrics.tokenFetch,
+        // A fetcher that died mid-call holds the lock no longer than one OAuth call can take.
+        lockTtlMs: config.zoom.httpTimeoutMs + 2000,
       });
       const pacer = createPacer({
         redis: workerConnection,

@@ -38,6 +38,7 @@ export type Decision =
 /** 5xx / network failures in a row before the job fails: about two minutes of backoff in all. */
 export const MAX_TRANSIENT_FAILURES = 6;
 const MAX_BACKOFF_MS = 60_000;
+const MIN_RATE_LIMIT_WAIT_MS = 1000;
 const NOT_STARTED = /(has not|hasn't|not yet|is not) started|not in progress/i;
 
 export interface DecideInput {
@@ -96,9 +97,19 @@ export function decide(input: DecideInput): Decision {
     const type = (error.rateLimitType ?? '').toLowerCase();
     if (type.includes('daily')) {
       // A daily limit resets at 00:00 UTC; it must never become a 30-second loop.
-      return retry(error.retryAfterMs ?? msToUtcMidnight(now), 'daily_rate_limited', false);
+      return retry(
+        Math.max(MIN_RATE_LIMIT_WAIT_MS, error.retryAfterMs ?? msToUtcMidnight(now)),
+        'daily_rate_limited',
+        false,
+      );
     }
-    if (type !== '') return retry(error.retryAfterMs ?? 1000, 'account_rate_limited', false);
+    // Never sooner than a second, even for `Retry-After: 0` or a date in the past: no tight loops.
+    if (type !== '')
+      return retry(
+        Math.max(MIN_RATE_LIMIT_WAIT_MS, error.retryAfterMs ?? 0),
+        'account_rate_limited',
+        false,
+      );
     return retry(
       Math.max(policy.retryDelayMs, error.retryAfterMs ?? 0),
       'livestream_rate_limited',

@@ -88,3 +88,49 @@ export function startsPerMeeting(
   }
   return counts;
 }
+
+/** A private Redis (AOF on), the sandbox recording its answers, and processes started against them. */
+export interface FaultWorld {
+  redis: import('../../src/redis/embedded-redis').EmbeddedRedis & { dir: string };
+  zoom: ZoomSandbox;
+  answers: { path: string; status: number; at: number }[];
+  service: (
+    role: 'all' | 'receiver' | 'worker',
+    env?: Record<string, string>,
+  ) => Promise<ServiceProcess>;
+  statusCalls: () => import('../../src/sandbox/zoom-sandbox').RecordedRequest[];
+  close: () => Promise<void>;
+}
+
+export async function createFaultWorld(
+  rateLimitedStarts = 0,
+  prefix = 'faults',
+): Promise<FaultWorld> {
+  const { startPrivateRedis } = await import('../support/redis');
+  const { startZoomSandbox } = await import('../../src/sandbox/zoom-sandbox');
+  const redis = await startPrivateRedis();
+  const answers: FaultWorld['answers'] = [];
+  const zoom = await startZoomSandbox({
+    rateLimitedStarts,
+    onAnswer: (req, status) => answers.push({ path: req.path, status, at: Date.now() }),
+  });
+  const running: ServiceProcess[] = [];
+  const world: FaultWorld = {
+    redis,
+    zoom,
+    answers,
+    service: async (role, env = {}) => {
+      const p = await spawnService(role, world.redis.url, prefix, zoom, env);
+      running.push(p);
+      return p;
+    },
+    statusCalls: () => zoom.requests.filter((r) => r.path.endsWith('/livestream/status')),
+    close: async () => {
+      for (const p of running)
+        if (p.child.exitCode === null && p.child.signalCode === null) await p.kill('SIGKILL');
+      await zoom.close();
+      await world.redis.stop();
+    },
+  };
+  return world;
+}

@@ -60,7 +60,9 @@ it('(a) worker SIGKILLed before the PATCH: another worker starts the stream afte
   await eventually(() => zoom.started.has('85012345678'), 30_000);
   expect(Date.now() - killedAt).toBeLessThan(10_000); // lock 2 s + stall check 2 s + start-up
   expect(statusCalls().length).toBeLessThanOrEqual(2);
-  await eventually(async () => (await queue.getJobState(startJobId('meeting', 'kill-a'))) === 'completed');
+  await eventually(
+    async () => (await queue.getJobState(startJobId('meeting', 'kill-a'))) === 'completed',
+  );
 });
 
 it('(b) worker SIGKILLed after the PATCH, before completing: the start is repeated at most once', async () => {

@@ -190,6 +190,15 @@ describe('decide', () => {
     });
   });
 
+  it('waits at least a second on account limits, even for Retry-After: 0', () => {
+    expect(run(api(429, { rateLimitType: 'QPS', retryAfterMs: 0 }))).toMatchObject({
+      at: NOW + 1000,
+    });
+    expect(run(api(429, { rateLimitType: 'Daily-limit', retryAfterMs: 0 }))).toMatchObject({
+      at: NOW + 1000,
+    });
+  });
+
   it('never turns a daily limit into a 30-second loop', () => {
     // No Retry-After: the next try is at 00:00 UTC, after this meeting's deadline: give up now.
     expect(run(api(429, { rateLimitType: 'Daily-limit' }))).toMatchObject({

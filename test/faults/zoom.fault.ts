@@ -1,0 +1,80 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { readProgress } from '../../src/livestream/start-progress';
+import { LIVESTREAM_QUEUE, startJobId, type StartJobData } from '../../src/queue/start-queue';
+import { eventually } from '../support/service';
+import { meetingEvent, post, signed } from '../support/webhook';
+import { createFaultWorld, startsPerMeeting, type FaultWorld } from './processes';
+
+let world: FaultWorld;
+let connection: Redis;
+let queue: Queue<StartJobData>;
+beforeEach(async () => {
+  world = await createFaultWorld(0);
+  connection = new Redis(world.redis.url, { maxRetriesPerRequest: null });
+  queue = new Queue<StartJobData>(LIVESTREAM_QUEUE, { connection, prefix: 'faults' });
+  queue.on('error', () => undefined);
+});
+afterEach(async () => {
+  await queue.close();
+  connection.disconnect();
+  await world.close();
+});
+
+const finalState = (jobId: string) =>
+  eventually(async () => {
+    const state = await queue.getJobState(jobId);
+    return state === 'completed' || state === 'failed' ? state : undefined;
+  }, 60_000);
+
+it('Zoom hangs, resets the connection, answers garbage: timeouts, bounded retries, then started', async () => {
+  const app = await world.service('all');
+  world.zoom.script({ hang: true }, { reset: true }, { garbage: true });
+  await post(app.url, signed(meetingEvent('meeting.started', { uuid: 'flaky' })));
+  expect(await finalState(startJobId('meeting', 'flaky'))).toBe('completed');
+  expect(world.statusCalls()).toHaveLength(4);
+  const decisions = readProgress(
+    (await queue.getJob(startJobId('meeting', 'flaky')))!.progress,
+  ).history.map((h) => h.decision);
+  expect(decisions).toEqual([
+    'retry:zoom_unavailable',
+    'retry:zoom_unavailable',
+    'retry:zoom_unavailable',
+    'started',
+  ]);
+});
+
+it('a Zoom that never answers: the job fails after a bounded number of tries', async () => {
+  const app = await world.service('all');
+  world.zoom.script(...Array.from({ length: 10 }, () => ({ hang: true }) as const));
+  await post(app.url, signed(meetingEvent('meeting.started', { uuid: 'dead' })));
+  expect(await finalState(startJobId('meeting', 'dead'))).toBe('failed');
+  expect(world.statusCalls()).toHaveLength(7); // the first try and MAX_TRANSIENT_FAILURES retries
+  expect((await queue.getJob(startJobId('meeting', 'dead')))!.failedReason).toMatch(
+    /^Zoom unavailable after 7 tries/,
+  );
+});
+
+it('100 duplicate deliveries racing a completing job: one start', async () => {
+  const app = await world.service('all');
+  world.zoom.script({ status: 204, delayMs: 300 }); // the job is mid-completion while duplicates arrive
+  const event = meetingEvent('meeting.started', { uuid: 'raced' });
+  expect((await post(app.url, signed(event))).status).toBe(204);
+  await eventually(() => world.statusCalls().length === 1);
+  const statuses = await Promise.all(
+    Array.from({ length: 100 }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, i * 5)); // spread over the completion
+      return (await post(app.url, signed(event))).status;
+    }),
+  );
+  expect(new Set(statuses)).toEqual(new Set([204]));
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(startsPerMeeting(world.zoom, world.answers)).toEqual(new Map([['85012345678', 1]]));
+  expect(world.statusCalls()).toHaveLength(1);
+  expect(await queue.getJobCounts('completed', 'waiting', 'delayed', 'active')).toMatchObject({
+    completed: 1,
+    waiting: 0,
+    delayed: 0,
+    active: 0,
+  });
+});

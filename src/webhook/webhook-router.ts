@@ -63,7 +63,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
 
   const reply = (
     res: Response,
-    log: Logger,
+    fields: LogFields,
     event: string,
     outcome: WebhookOutcome,
     status: number,
@@ -71,19 +71,20 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   ): void => {
     deps.onOutcome?.(event, outcome);
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-    log[level]({ event, outcome, status }, 'webhook handled');
+    const detail = status >= 400 && body && 'message' in body ? { detail: body.message } : {};
+    deps.log[level]({ ...fields, event, outcome, status, ...detail }, 'webhook handled');
     if (status === 413) res.set('Connection', 'close');
     if (body) res.status(status).json(body);
     else res.status(status).end();
   };
 
   const checkEnvelope = (req: Request, res: Response, next: NextFunction): void => {
-    const log = requestLog(deps.log, req);
+    const fields = requestFields(req);
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > deps.bodyLimitBytes) {
       return reply(
         res,
-        log,
+        fields,
         'unknown',
         'too_large',
         413,
@@ -93,7 +94,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     if (!req.is('application/json')) {
       return reply(
         res,
-        log,
+        fields,
         'unknown',
         'unsupported_media_type',
         415,
@@ -106,7 +107,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const readBody = express.raw({ type: () => true, limit: deps.bodyLimitBytes, inflate: false });
 
   const handle = async (req: Request, res: Response): Promise<void> => {
-    let log = requestLog(deps.log, req);
+    const fields = requestFields(req);
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verified = verifyZoomWebhook({
       secrets: deps.secrets,
@@ -118,10 +119,10 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     });
     if (!verified.ok) {
       const outcome = verified.reason === 'stale' ? 'stale' : 'bad_signature';
-      log = log.child({ reason: verified.reason });
+      fields.reason = verified.reason;
       return reply(
         res,
-        log,
+        fields,
         'unknown',
         outcome,
         401,
@@ -131,29 +132,29 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
 
     const envelope = parseEnvelope(rawBody);
     if (typeof envelope === 'string') {
-      return reply(res, log, 'unknown', 'invalid', 400, error('invalid_body', envelope));
+      return reply(res, fields, 'unknown', 'invalid', 400, error('invalid_body', envelope));
     }
     const event = envelope.event;
 
     const invalidPayload = (issue: string) =>
-      reply(res, log, event, 'invalid', 400, error('invalid_body', `payload.${issue}`));
+      reply(res, fields, event, 'invalid', 400, error('invalid_body', `payload.${issue}`));
 
     if (event === 'endpoint.url_validation') {
       const payload = urlValidationPayloadSchema.safeParse(envelope.payload);
       if (!payload.success) return invalidPayload(describeIssue(payload.error));
       const { plainToken } = payload.data;
-      return reply(res, log, event, 'validated', 200, {
+      return reply(res, fields, event, 'validated', 200, {
         plainToken,
         encryptedToken: encryptPlainToken(verified.secret, plainToken),
       });
     }
 
     const action = ZOOM_EVENTS[event];
-    if (!action) return reply(res, log, event, 'ignored', 204);
+    if (!action) return reply(res, fields, event, 'ignored', 204);
     const payload = meetingPayloadSchema.safeParse(envelope.payload);
     if (!payload.success) return invalidPayload(describeIssue(payload.error));
     const object = payload.data.object;
-    log = log.child({ meetingId: object.id });
+    fields.meetingId = object.id;
     try {
       if (action.type === 'start') {
         const data: StartJobData = {
@@ -167,20 +168,20 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
           ...(object.type !== undefined && { meetingType: object.type }),
         };
         const added = await withDeadline(deps.jobs.enqueueStart(data), storeTimeoutMs);
-        log = log.child({ jobId: added.jobId });
-        return reply(res, log, event, added.duplicate ? 'duplicate' : 'accepted', 204);
+        fields.jobId = added.jobId;
+        return reply(res, fields, event, added.duplicate ? 'duplicate' : 'accepted', 204);
       }
       const recorded = await withDeadline(
         deps.jobs.recordFact(action.kind, object.uuid, action.fact, envelope.event_ts ?? now()),
         storeTimeoutMs,
       );
-      log = log.child({ jobId: recorded.jobId, found: recorded.found });
-      return reply(res, log, event, FACT_OUTCOME[action.fact], 204);
+      Object.assign(fields, { jobId: recorded.jobId, found: recorded.found });
+      return reply(res, fields, event, FACT_OUTCOME[action.fact], 204);
     } catch (err) {
-      log = log.child({ err: { message: (err as Error).message } });
+      fields.err = { message: (err as Error).message };
       return reply(
         res,
-        log,
+        fields,
         event,
         'unavailable',
         503,
@@ -195,7 +196,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     if (status === 413) {
       return reply(
         res,
-        requestLog(deps.log, req),
+        requestFields(req),
         'unknown',
         'too_large',
         413,
@@ -205,7 +206,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     if (status === 415) {
       return reply(
         res,
-        requestLog(deps.log, req),
+        requestFields(req),
         'unknown',
         'unsupported_media_type',
         415,
@@ -215,7 +216,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     if (status !== undefined && status >= 400 && status < 500) {
       return reply(
         res,
-        requestLog(deps.log, req),
+        requestFields(req),
         'unknown',
         'invalid',
         400,
@@ -245,9 +246,12 @@ function header(req: Request, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function requestLog(log: Logger, req: Request): Logger {
+/** Fields of the one log line per webhook, filled in as the request is handled. */
+type LogFields = Record<string, unknown>;
+
+function requestFields(req: Request): LogFields {
   const trackingId = header(req, 'x-zm-trackingid');
-  return trackingId ? log.child({ trackingId: trackingId.slice(0, 100) }) : log;
+  return trackingId ? { trackingId: trackingId.slice(0, 100) } : {};
 }
 
 function error(code: string, message: string): { error: string; message: string } {

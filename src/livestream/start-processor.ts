@@ -64,6 +64,10 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     const jobId = job.id ?? '';
     const log = deps.log.child({ meetingId: data.meetingId, jobId });
     let progress = readProgress(job.progress);
+    let pendingLog: Promise<unknown> = Promise.resolve();
+    const saveProgress = async (p: StartProgress): Promise<void> => {
+      await Promise.all([job.updateProgress(p), pendingLog]);
+    };
 
     const later = async (
       at: number,
@@ -71,7 +75,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       message: string,
       fields: object,
     ): Promise<never> => {
-      await job.updateProgress(next);
+      await saveProgress(next);
       log.info(
         { ...fields, nextAttemptAt: new Date(at).toISOString(), attempts: next.attempts },
         message,
@@ -86,7 +90,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       reason?: string,
     ): Promise<StartResult> => {
       const { nextAttemptAt: _, ...rest } = next;
-      await job.updateProgress({
+      await saveProgress({
         ...rest,
         state,
         ...(reason !== undefined && { reason }),
@@ -102,7 +106,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       const type: AlertType = decision.code === 'deadline' ? 'gave_up' : 'start_failed';
       next = await raise(type, decision.reason, next, record?.zoomCode);
       const { nextAttemptAt: _, ...rest } = next;
-      await job.updateProgress({
+      await saveProgress({
         ...rest,
         state: 'failed',
         reason: decision.reason,
@@ -211,7 +215,6 @@ export function createStartProcessor(deps: StartProcessorDeps) {
         ? { call: 'target', rule }
         : { call: 'start', rule };
 
-    await job.updateProgress({ ...progress, state: 'starting' } satisfies StartProgress);
     let outcome: CallOutcome;
     try {
       outcome = await callZoom(data, step);
@@ -235,7 +238,9 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     const record = attemptRecord(outcome, decision, now(), step.call);
     let next = advance(progress, outcome, decision, record);
     deps.onDecision?.(decision, data, next);
-    await job.log(describeAttempt(next.attempts, record, decision, step.call));
+    // Not awaited here: it travels with the progress update that every branch makes next.
+    pendingLog = job.log(describeAttempt(next.attempts, record, decision, step.call));
+    pendingLog.catch(() => undefined); // awaited (and its error surfaced) by saveProgress
 
     switch (decision.type) {
       case 'done': {
@@ -266,7 +271,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
           log.info({ latencyMs, trackingId: record.trackingId }, 'livestream start accepted');
           return later(at, next, 'livestream awaiting confirmation', { reason: 'confirmation' });
         }
-        await job.updateProgress(next);
+        await saveProgress(next);
         log.info(
           {
             status: record.status,

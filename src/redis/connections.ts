@@ -10,6 +10,8 @@ export function createProducerConnection(url: string, log: Logger): Redis {
   return watch(
     new Redis(url, {
       enableOfflineQueue: false,
+      // Commands issued in the same tick (EXISTS + the add) go out in one write: one round trip.
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       commandTimeout: 500,
       connectTimeout: 1000,

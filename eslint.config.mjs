@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // jest matchers (expect.any, expect.objectContaining) are typed `any`; fakes need no await.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/require-await': 'off',

@@ -27,8 +27,8 @@ export async function spawnTs(
   const onData = (d: Buffer) => {
     if (output.length < 200_000) output += d.toString();
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const until = Date.now() + 30_000;
   let match: RegExpExecArray | null = null;

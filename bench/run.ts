@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../src/logging/create-logger';
@@ -106,7 +106,8 @@ function cannon(url: string, options: Partial<autocannon.Options>): Promise<auto
         ],
         ...options,
       },
-      (err, result) => (err ? reject(err) : resolve(result)),
+      (err, result) =>
+        err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result),
     );
   });
 }
@@ -470,7 +471,10 @@ async function main(): Promise<void> {
     }));
     for (let i = 0; i < waiting.length; i += 1000) await q7.addBulk(waiting.slice(i, i + 1000));
     const memUntil = Date.now() + 120_000;
-    while (((await q7.getJobCounts('delayed')).delayed ?? 0) < waiting.length && Date.now() < memUntil)
+    while (
+      ((await q7.getJobCounts('delayed')).delayed ?? 0) < waiting.length &&
+      Date.now() < memUntil
+    )
       await sleep(250);
     await sleep(2000);
     const busyRss = rssMb(memWorker.child.pid!);
@@ -538,7 +542,11 @@ async function main(): Promise<void> {
       versions: Object.fromEntries(
         ['bullmq', 'ioredis', 'express', 'undici', 'pino'].map((p) => [
           p,
-          (require(join(ROOT, 'node_modules', p, 'package.json')) as { version: string }).version,
+          (
+            JSON.parse(readFileSync(join(ROOT, 'node_modules', p, 'package.json'), 'utf8')) as {
+              version: string;
+            }
+          ).version,
         ]),
       ),
       figures,

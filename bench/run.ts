@@ -51,6 +51,17 @@ const record = (f: Figure) => {
 };
 const round = (n: number) => (Math.abs(n) >= 100 ? Math.round(n) : Math.round(n * 100) / 100);
 
+/** Where a `zoom-livestream-worker sandbox` process listens, with its default credentials. */
+const sandboxAt = (origin: string) => ({
+  apiBaseUrl: `${origin}/v2`,
+  oauthTokenUrl: `${origin}/oauth/token`,
+  credentials: {
+    accountId: 'sandbox-account',
+    clientId: 'sandbox-client',
+    clientSecret: 'sandbox-secret',
+  },
+});
+
 /** A signed meeting.started of about 1.5 KB with a fresh uuid each time. */
 function webhook(meetingId = 85012345678): {
   body: string;
@@ -258,13 +269,7 @@ async function main(): Promise<void> {
     );
     cleanups.push(() => fastZoom.stop());
     const fastOrigin = fastZoom.match[1]!;
-    const sandboxEnv = {
-      ZOOM_API_BASE_URL: `${fastOrigin}/v2`,
-      ZOOM_OAUTH_TOKEN_URL: `${fastOrigin}/oauth/token`,
-      ZOOM_ACCOUNT_ID: 'sandbox-account',
-      ZOOM_CLIENT_ID: 'sandbox-client',
-      ZOOM_CLIENT_SECRET: 'sandbox-secret',
-    };
+    const sandboxEnv = zoomEnv(sandboxAt(fastOrigin));
     const runWorker = async (kind: 'ours' | 'noop', runNo: number): Promise<number> => {
       const prefix = `bench4${kind}${runNo}`;
       const c = new Redis(redis.url, { maxRetriesPerRequest: null });
@@ -449,9 +454,7 @@ async function main(): Promise<void> {
       WORKER_CONCURRENCY: '50',
       ZOOM_MAX_REQUESTS_PER_SECOND: '1000',
       LIVESTREAM_RETRY_DELAY_MS: '3600000',
-      ...sandboxEnv,
-      ZOOM_API_BASE_URL: `${slowOrigin}/v2`,
-      ZOOM_OAUTH_TOKEN_URL: `${slowOrigin}/oauth/token`,
+      ...zoomEnv(sandboxAt(slowOrigin)),
     });
     cleanups.push(() => memWorker.stop());
     await sleep(3000);

@@ -1,20 +1,11 @@
 import type { Job, JobState, Queue } from 'bullmq';
-import { readProgress, type AttemptRecord } from '../livestream/start-progress';
+import { readProgress, type AttemptRecord, type StartState } from '../livestream/start-progress';
 import type { StartResult } from '../livestream/start-processor';
 import { readInstanceFacts, type InstanceFacts, type StartJobData } from '../queue/start-queue';
 import type { StreamTarget } from '../policy/rules';
 
-/** How an operator sees one meeting instance. */
-export type MeetingState =
-  | 'waiting'
-  | 'starting'
-  | 'confirming'
-  | 'started'
-  | 'live'
-  | 'stopped'
-  | 'skipped'
-  | 'failed'
-  | 'cancelled';
+/** How an operator sees one meeting instance: the job's state, where "queued" reads as waiting. */
+export type MeetingState = Exclude<StartState, 'queued'>;
 
 export interface MeetingStatus {
   meetingId: string;

@@ -139,7 +139,7 @@ async function serviceProcess(
 async function main(): Promise<void> {
   const began = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'zlw-bench-'));
-  const redis = await startEmbeddedRedis({ dataDir: join(dir, 'redis') });
+  const redis = await startEmbeddedRedis({ dataDir: join(dir, 'redis'), env: process.env });
   const admin = new Redis(redis.url);
   const log = createLogger('silent');
   const cleanups: (() => Promise<unknown>)[] = [() => redis.stop(), async () => admin.disconnect()];

@@ -35,7 +35,8 @@ export interface EmbeddedRedisOptions {
   /** Extra `redis-server` arguments, e.g. `['--maxmemory-policy', 'allkeys-lru']` in tests. */
   extraArgs?: readonly string[];
   port?: number;
-  env?: Record<string, string | undefined>;
+  /** Where to look for `redis-server` (its PATH). */
+  env: Record<string, string | undefined>;
 }
 
 const STATE_FILE = 'embedded.json';
@@ -51,7 +52,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   const reused = await findRunning(dir);
   if (reused) return reused;
 
-  const binary = options.binary ?? findRedisServer(options.env ?? process.env);
+  const binary = options.binary ?? findRedisServer(options.env);
   if (!binary) throw new RedisNotFoundError();
   const port = options.port ?? (await freePort());
   const child = spawn(

@@ -64,7 +64,7 @@ export async function runService(
   try {
     let embedded: EmbeddedRedis | undefined;
     if (config.redis.url === undefined) {
-      embedded = await startEmbeddedRedis({ dataDir: config.redis.dataDir });
+      embedded = await startEmbeddedRedis({ dataDir: config.redis.dataDir, env });
       closers.push(() => embedded!.stop());
       log.info(
         { port: embedded.port, dataDir: config.redis.dataDir, reused: !embedded.owned },

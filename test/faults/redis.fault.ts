@@ -30,7 +30,11 @@ it('Redis killed and restarted (AOF): waiting jobs survive and complete; 503 wit
   expect(down.ms).toBeLessThan(1000);
 
   world.redis = {
-    ...(await startEmbeddedRedis({ dataDir: world.redis.dir, port: world.redis.port })),
+    ...(await startEmbeddedRedis({
+      dataDir: world.redis.dir,
+      port: world.redis.port,
+      env: process.env,
+    })),
     dir: world.redis.dir,
   };
   await eventually(

@@ -11,6 +11,6 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   if (process.env.REDIS_URL) return;
   const dir = mkdtempSync(join(tmpdir(), 'zlw-test-redis-'));
-  globalThis.__testRedis = await startEmbeddedRedis({ dataDir: dir });
+  globalThis.__testRedis = await startEmbeddedRedis({ dataDir: dir, env: process.env });
   process.env.REDIS_URL = globalThis.__testRedis.url;
 }

@@ -24,6 +24,7 @@ export async function startPrivateRedis(
   const redis = await startEmbeddedRedis({
     dataDir: dir,
     extraArgs,
+    env: process.env,
     ...(port !== undefined && { port }),
   });
   return { ...redis, dir };

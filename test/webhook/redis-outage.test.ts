@@ -32,7 +32,7 @@ it('answers 503 within a second while Redis is down, and 204 again once it is ba
 
   // Same port, same AOF directory: what was acknowledged before the crash is still there.
   redis = {
-    ...(await startEmbeddedRedis({ dataDir: redis.dir, port: redis.port })),
+    ...(await startEmbeddedRedis({ dataDir: redis.dir, port: redis.port, env: process.env })),
     dir: redis.dir,
   };
   await eventually(async () => (await timedPost('after')).status === 204, 10_000, 100);

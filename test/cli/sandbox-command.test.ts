@@ -1,0 +1,40 @@
+import { runCli } from '../../src/cli/run-cli';
+import { eventually } from '../support/service';
+
+it('sandbox serves OAuth and the livestream endpoints until stopped, then exits 0', async () => {
+  let out = '';
+  let stop!: (signal: string) => void;
+  const stopped = new Promise<string>((resolve) => (stop = resolve));
+  const running = runCli(['sandbox', '--port', '0', '--rate-limited-starts', '2'], {
+    env: {},
+    cwd: __dirname,
+    out: (text) => void (out += text),
+    err: (text) => void (out += text),
+    stopSignal: () => stopped,
+    onReload: () => undefined,
+  });
+  const origin = await eventually(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]);
+  const token = await fetch(
+    `${origin}/oauth/token?grant_type=account_credentials&account_id=sandbox-account`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from('sandbox-client:sandbox-secret').toString('base64')}`,
+      },
+    },
+  );
+  const { access_token } = (await token.json()) as { access_token: string };
+  const start = async () =>
+    (
+      await fetch(`${origin}/v2/meetings/123/livestream/status`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+        body: '{"action":"start"}',
+      })
+    ).status;
+  expect([await start(), await start(), await start()]).toEqual([429, 429, 204]);
+  stop('SIGINT');
+  expect(await running).toBe(0);
+  expect(out).toContain(`ZOOM_API_BASE_URL=${origin}/v2`);
+  expect(out).toMatch(/PATCH \/v2\/meetings\/123\/livestream\/status → 204/);
+});

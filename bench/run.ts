@@ -347,7 +347,6 @@ async function main(): Promise<void> {
       ['latency', 0, 30_000],
       ['429', 1, 3000],
     ] as const) {
-      const arrivals = new Map<string, number[]>();
       const answers = new Map<string, { status: number; at: number }[]>();
       const zoom = await startZoomSandbox({
         rateLimitedStarts: limited,
@@ -387,7 +386,6 @@ async function main(): Promise<void> {
         Date.now() < until
       )
         await sleep(50);
-      void arrivals;
       if (label === 'latency') {
         const latencies = [...sentAt].map(([id, t]) => answers.get(id)![0]!.at - t);
         record({

@@ -10,6 +10,7 @@ import type { ZoomClient } from '../zoom/zoom-client';
 import { decide, type CallOutcome, type Decision, type RetryPolicy } from './decide';
 import {
   HISTORY_LIMIT,
+  unscheduled,
   readProgress,
   type AttemptRecord,
   type StartProgress,
@@ -89,9 +90,8 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       message: string,
       reason?: string,
     ): Promise<StartResult> => {
-      const { nextAttemptAt: _, ...rest } = next;
       await saveProgress({
-        ...rest,
+        ...unscheduled(next),
         state,
         ...(reason !== undefined && { reason }),
       } satisfies StartProgress);
@@ -105,9 +105,8 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     ): Promise<never> => {
       const type: AlertType = decision.code === 'deadline' ? 'gave_up' : 'start_failed';
       next = await raise(type, decision.reason, next, record?.zoomCode);
-      const { nextAttemptAt: _, ...rest } = next;
       await saveProgress({
-        ...rest,
+        ...unscheduled(next),
         state: 'failed',
         reason: decision.reason,
       } satisfies StartProgress);

@@ -63,6 +63,12 @@ export const EMPTY_PROGRESS: StartProgress = {
   history: [],
 };
 
+/** Progress with no next attempt scheduled (the job finished, failed or was re-queued). */
+export function unscheduled(progress: StartProgress): StartProgress {
+  const { nextAttemptAt: _, ...rest } = progress;
+  return rest;
+}
+
 /** The progress stored on a job, or the empty one for a job never tried (progress is 0). */
 export function readProgress(progress: unknown): StartProgress {
   if (progress && typeof progress === 'object' && 'state' in progress && 'history' in progress) {

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { EMPTY_PROGRESS, readProgress, type StartProgress } from '../livestream/start-progress';
+import { readProgress, unscheduled, type StartProgress } from '../livestream/start-progress';
 import { readInstanceFacts, type StartJobData } from './start-queue';
 
 export type RetryStartResult =
@@ -27,19 +27,14 @@ export async function retryStart(
     };
   }
   const progress = readProgress(job.progress);
-  const { nextAttemptAt: _, ...rest } = progress;
   await job.updateData({ ...job.data, retriedAt: now });
   await job.updateProgress({
-    ...rest,
-    ...counters(),
+    ...unscheduled(progress),
+    transientFailures: 0,
+    notStartedRetries: 0,
     state: 'queued',
     reason: 'retried by an operator',
   } satisfies StartProgress);
   await job.retry('failed');
   return { ok: true };
 }
-
-const counters = () => ({
-  transientFailures: EMPTY_PROGRESS.transientFailures,
-  notStartedRetries: EMPTY_PROGRESS.notStartedRetries,
-});

@@ -52,7 +52,7 @@ export async function listMeetingStatuses(
 /** One job as a {@link MeetingStatus}; `state` is the job's BullMQ state. */
 export function describeJob(
   job: Job<StartJobData>,
-  state: JobState | 'unknown',
+  state: JobState,
   facts: InstanceFacts = {},
 ): MeetingStatus {
   const progress = readProgress(job.progress);

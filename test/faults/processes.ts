@@ -76,11 +76,7 @@ export async function spawnService(
 }
 
 /** Successful start calls (204) the sandbox answered, per meeting id. */
-export function startsPerMeeting(
-  zoom: ZoomSandbox,
-  answers: { path: string; status: number }[],
-): Map<string, number> {
-  void zoom;
+export function startsPerMeeting(answers: { path: string; status: number }[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const a of answers) {
     const id = /\/(?:meetings|webinars)\/(\d+)\/livestream\/status/.exec(a.path)?.[1];

@@ -109,6 +109,6 @@ it('worker SIGTERMed mid-call: the call finishes, the job completes (no stall), 
   expect(await worker.kill('SIGTERM')).toBe(0);
   expect(await queue.getJobState(startJobId('meeting', 'term'))).toBe('completed');
   expect(statusCalls()).toHaveLength(1);
-  expect(startsPerMeeting(zoom, answers).get('85012345678')).toBe(1);
+  expect(startsPerMeeting(answers).get('85012345678')).toBe(1);
   expect(worker.output()).toContain('"msg":"stopped"');
 });

@@ -7,7 +7,7 @@ import { sendOnce } from '../zoom/http';
 
 export const ALERT_QUEUE = 'alerts';
 
-export type AlertType = 'start_failed' | 'gave_up' | 'confirmation_missing';
+export type AlertType = 'start_failed' | 'gave_up' | 'confirmation_missing' | 'zoom_unavailable';
 
 /** What an operator needs to act: which meeting, what went wrong, Zoom's code, how hard we tried. */
 export interface Alert {
@@ -26,6 +26,7 @@ const HEADLINES: Record<AlertType, string> = {
   start_failed: 'Livestream start failed',
   gave_up: 'Livestream start gave up at its deadline',
   confirmation_missing: 'Livestream not confirmed live',
+  zoom_unavailable: 'Zoom unavailable, still retrying the livestream start',
 };
 
 /** Slack-compatible `text` plus the structured fields. */

@@ -64,6 +64,9 @@ const VARIABLES = {
   LIVESTREAM_RETRY_DELAY_MS: { schema: int(0, 3_600_000), default: '30000' },
   LIVESTREAM_GIVE_UP_AFTER_MS: { schema: int(1000, 7 * 86_400_000), default: '14400000' },
   LIVESTREAM_BACKOFF_BASE_MS: { schema: int(10, 600_000), default: '2000' },
+  LIVESTREAM_BACKOFF_MAX_MS: { schema: int(10, 3_600_000), default: '60000' },
+  ZOOM_UNAVAILABLE_ALERT_AFTER_MS: { schema: int(0, 86_400_000), default: '300000' },
+  READINESS_CHECK_INTERVAL_MS: { schema: int(100, 3_600_000), default: '30000' },
   LIVESTREAM_DISPLAY_NAME: { schema: z.string().min(1).max(50, 'must be 1-50 characters') },
   LIVESTREAM_ACTIVE_SPEAKER_NAME: {
     schema: z.enum(['true', 'false'], 'must be true or false').transform((v) => v === 'true'),
@@ -103,7 +106,13 @@ export interface LivestreamSettings {
 export interface Config {
   role: Role;
   http: { port: number; host: string };
-  redis: { url: string | undefined; dataDir: string; queuePrefix: string };
+  redis: {
+    url: string | undefined;
+    dataDir: string;
+    queuePrefix: string;
+    /** How often readiness re-checks that Redis accepts writes and never evicts. */
+    checkIntervalMs: number;
+  };
   logLevel: string;
   webhook: { secrets: string[]; toleranceSeconds: number; bodyLimitBytes: number };
   zoom: {
@@ -119,6 +128,9 @@ export interface Config {
     retryDelayMs: number;
     giveUpAfterMs: number;
     backoffBaseMs: number;
+    backoffMaxMs: number;
+    /** Continued Zoom trouble (5xx, timeouts) raises `zoom_unavailable` after this long; 0: never. */
+    unavailableAlertAfterMs: number;
     confirmTimeoutMs: number;
     settings: LivestreamSettings;
     /** Rules file; unset streams every meeting to the target configured in Zoom. */
@@ -184,7 +196,12 @@ function freeze(role: Role, v: Parsed): Config {
   const config: Config = {
     role,
     http: { port: v.PORT!, host: v.HOST! },
-    redis: { url: v.REDIS_URL, dataDir: v.REDIS_DATA_DIR!, queuePrefix: v.QUEUE_PREFIX! },
+    redis: {
+      url: v.REDIS_URL,
+      dataDir: v.REDIS_DATA_DIR!,
+      queuePrefix: v.QUEUE_PREFIX!,
+      checkIntervalMs: v.READINESS_CHECK_INTERVAL_MS!,
+    },
     logLevel: v.LOG_LEVEL!,
     webhook: {
       secrets: (v.ZOOM_WEBHOOK_SECRET_TOKEN ?? '')
@@ -207,6 +224,8 @@ function freeze(role: Role, v: Parsed): Config {
       retryDelayMs: v.LIVESTREAM_RETRY_DELAY_MS!,
       giveUpAfterMs: v.LIVESTREAM_GIVE_UP_AFTER_MS!,
       backoffBaseMs: v.LIVESTREAM_BACKOFF_BASE_MS!,
+      backoffMaxMs: v.LIVESTREAM_BACKOFF_MAX_MS!,
+      unavailableAlertAfterMs: v.ZOOM_UNAVAILABLE_ALERT_AFTER_MS!,
       confirmTimeoutMs: v.LIVESTREAM_CONFIRM_TIMEOUT_MS!,
       settings,
       rulesFile: v.LIVESTREAM_RULES_FILE,

@@ -18,6 +18,8 @@ export interface RetryPolicy {
   giveUpAfterMs: number;
   /** First step of the exponential backoff for 5xx, network errors and "not started". */
   backoffBaseMs: number;
+  /** Longest backoff step (the cap of the doubling). */
+  backoffMaxMs: number;
 }
 
 export type RetryReason =
@@ -27,7 +29,7 @@ export type RetryReason =
   | 'zoom_unavailable'
   | 'meeting_not_started';
 
-export type FailureCode = 'zoom_rejected' | 'oauth_rejected' | 'zoom_unavailable' | 'deadline';
+export type FailureCode = 'zoom_rejected' | 'oauth_rejected' | 'deadline';
 
 export type Decision =
   | { type: 'done' }
@@ -35,9 +37,6 @@ export type Decision =
   | { type: 'retry'; at: number; reason: RetryReason; counted: boolean }
   | { type: 'fail'; code: FailureCode; reason: string };
 
-/** 5xx / network failures in a row before the job fails: about two minutes of backoff in all. */
-export const MAX_TRANSIENT_FAILURES = 6;
-const MAX_BACKOFF_MS = 60_000;
 const MIN_RATE_LIMIT_WAIT_MS = 1000;
 const NOT_STARTED = /(has not|hasn't|not yet|is not) started|not in progress/i;
 
@@ -53,8 +52,11 @@ export interface DecideInput {
 
 /**
  * What to do with Zoom's answer to a start call. Pure: the same input always gives the same
- * decision, so the whole policy is tested as a table. Every retry lands by the give-up deadline,
- * or the decision is to fail.
+ * decision, so the whole policy is tested as a table. Only Zoom's definite answers (4xx) end a
+ * start early; trouble (5xx, timeouts, resets, unreadable answers) is retried with capped,
+ * jittered backoff for as long as the give-up deadline allows. Every retry lands by the
+ * deadline, or the decision is to fail.
+ * @see https://docs.temporal.io/encyclopedia/retry-policies
  */
 export function decide(input: DecideInput): Decision {
   const { outcome, now, policy } = input;
@@ -73,20 +75,14 @@ export function decide(input: DecideInput): Decision {
     return { type: 'retry', at, reason, counted };
   };
   const backoff = (n: number): number =>
-    Math.min(MAX_BACKOFF_MS, policy.backoffBaseMs * 2 ** (n - 1)) * (0.5 + input.random / 2);
+    Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.min(n - 1, 30)) *
+    (0.5 + input.random / 2);
 
   if (error instanceof ZoomCredentialsError) {
     return { type: 'fail', code: 'oauth_rejected', reason: error.message };
   }
   if (error instanceof ZoomNetworkError || (error instanceof ZoomApiError && error.status >= 500)) {
     const n = input.counters.transientFailures + 1;
-    if (n > MAX_TRANSIENT_FAILURES) {
-      return {
-        type: 'fail',
-        code: 'zoom_unavailable',
-        reason: `Zoom unavailable after ${n} tries: ${error.message}`,
-      };
-    }
     const retryAfter = error instanceof ZoomApiError ? (error.retryAfterMs ?? 0) : 0;
     return retry(Math.max(backoff(n), retryAfter), 'zoom_unavailable', true);
   }

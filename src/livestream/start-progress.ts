@@ -25,6 +25,8 @@ export interface AttemptRecord {
   zoomCode?: number;
   message?: string;
   trackingId?: string;
+  /** Node's or undici's code when no answer came (`ECONNRESET`, `TIMEOUT`, …). */
+  errorCode?: string;
   /** `started`, `retry:<reason>`, `failed:<code>`, `cancelled`. */
   decision: string;
 }
@@ -40,6 +42,10 @@ export interface StartProgress extends RetryCounters {
   reason?: string;
   /** The latest answers, newest last (at most {@link HISTORY_LIMIT}). */
   history: AttemptRecord[];
+  /** Older answers, no longer kept in full, counted by decision (`retry:livestream_rate_limited`: 475). */
+  earlier?: Record<string, number>;
+  /** Since when Zoom has been failing without a usable answer (5xx, timeouts), while it lasts. */
+  troubleSince?: number;
   /** The rule that decided, and the target it sets (stream key redacted). */
   rule?: string;
   target?: StreamTarget;
@@ -52,7 +58,11 @@ export interface StartProgress extends RetryCounters {
   alerts?: { type: AlertType; at: number }[];
 }
 
-export const HISTORY_LIMIT = 50;
+/**
+ * Answers kept in full. A four-hour wait on 30 s 429s is about 480 attempts: the rest are counted
+ * in `earlier`, so a waiting meeting costs a few KB of Redis however long it waits.
+ */
+export const HISTORY_LIMIT = 5;
 
 export const EMPTY_PROGRESS: StartProgress = {
   state: 'queued',

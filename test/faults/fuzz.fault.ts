@@ -209,7 +209,12 @@ describe('properties', () => {
         fc.nat({ max: 5 * 3600_000 }),
         fc.double({ min: 0, max: 0.999, noNaN: true }),
         (outcome, transient, notStarted, elapsed, random) => {
-          const policy = { retryDelayMs: 30_000, giveUpAfterMs: 4 * 3600_000, backoffBaseMs: 2000 };
+          const policy = {
+            retryDelayMs: 30_000,
+            giveUpAfterMs: 4 * 3600_000,
+            backoffBaseMs: 2000,
+            backoffMaxMs: 60_000,
+          };
           const receivedAt = 1_790_000_000_000;
           const now = receivedAt + elapsed;
           const d = decide({
@@ -235,7 +240,12 @@ describe('properties', () => {
   it('decide: any sequence of answers ends by the deadline (done or failed)', () => {
     fc.assert(
       fc.property(fc.array(outcomes, { minLength: 1, maxLength: 400 }), (answers) => {
-        const policy = { retryDelayMs: 30_000, giveUpAfterMs: 4 * 3600_000, backoffBaseMs: 2000 };
+        const policy = {
+          retryDelayMs: 30_000,
+          giveUpAfterMs: 4 * 3600_000,
+          backoffBaseMs: 2000,
+          backoffMaxMs: 60_000,
+        };
         const receivedAt = 0;
         let now = 0;
         let counters = { transientFailures: 0, notStartedRetries: 0 };

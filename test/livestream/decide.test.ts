@@ -1,14 +1,14 @@
-import {
-  decide,
-  MAX_TRANSIENT_FAILURES,
-  type CallOutcome,
-  type Decision,
-} from '../../src/livestream/decide';
+import { decide, type CallOutcome, type Decision } from '../../src/livestream/decide';
 import { ZoomApiError, ZoomCredentialsError, ZoomNetworkError } from '../../src/zoom/errors';
 
 const NOW = Date.parse('2026-11-22T09:00:00Z');
 const RECEIVED = NOW - 60_000;
-const policy = { retryDelayMs: 30_000, giveUpAfterMs: 4 * 3600_000, backoffBaseMs: 2000 };
+const policy = {
+  retryDelayMs: 30_000,
+  giveUpAfterMs: 4 * 3600_000,
+  backoffBaseMs: 2000,
+  backoffMaxMs: 60_000,
+};
 
 function api(
   status: number,
@@ -166,19 +166,30 @@ describe('decide', () => {
     expect(run(outcome)).toEqual(expected);
   });
 
-  it('backs off exponentially with jitter on 5xx, then fails after a few minutes in all', () => {
+  it('retries 5xx with capped, jittered exponential backoff until the deadline, never failing early', () => {
     const delays: number[] = [];
-    for (let n = 0; n < MAX_TRANSIENT_FAILURES; n++) {
+    for (let n = 0; n < 12; n++) {
       const d = run(api(502), { transientFailures: n, random: 0.999 });
       if (d.type !== 'retry') throw new Error('expected a retry');
       delays.push(d.at - NOW);
     }
     expect(delays).toEqual([...delays].sort((a, b) => a - b));
-    expect(delays.reduce((a, b) => a + b)).toBeLessThan(5 * 60_000);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(policy.backoffMaxMs);
+    expect(delays.at(-1)).toBeGreaterThan(policy.backoffMaxMs * 0.99); // the cap is reached
     expect(run(api(502), { transientFailures: 0, random: 0 })).toMatchObject({ at: NOW + 1000 });
-    expect(run(api(502), { transientFailures: MAX_TRANSIENT_FAILURES })).toMatchObject({
+    // Two minutes of trouble, or a thousand failures in a row: still a retry.
+    expect(run(api(502), { transientFailures: 1000 })).toMatchObject({
+      type: 'retry',
+      reason: 'zoom_unavailable',
+      counted: true,
+    });
+    const reset = { ok: false, error: new ZoomNetworkError('oauth', 'ECONNRESET') } as const;
+    expect(run(reset, { transientFailures: 50 })).toMatchObject({ type: 'retry' });
+    // Only the deadline ends it.
+    const late = RECEIVED + policy.giveUpAfterMs - 100;
+    expect(run(api(503), { transientFailures: 50, now: late })).toMatchObject({
       type: 'fail',
-      code: 'zoom_unavailable',
+      code: 'deadline',
     });
   });
 

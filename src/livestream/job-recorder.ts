@@ -1,0 +1,123 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { Alert, AlertType } from '../alerts/alerts';
+import type { Logger } from '../logging/create-logger';
+import type { StartJobData } from '../queue/start-queue';
+import type { Decision } from './decide';
+import { unscheduled, type AttemptRecord, type StartProgress } from './start-progress';
+
+export interface StartResult {
+  state: 'started' | 'live' | 'stopped' | 'skipped' | 'cancelled';
+  attempts: number;
+  /** ms from receiving `meeting.started` to Zoom accepting the start. */
+  latencyMs?: number;
+}
+
+export interface JobRecorderDeps {
+  job: Job<StartJobData>;
+  /** BullMQ's lock token of this run (needed to move the job to the delayed set). */
+  token: string | undefined;
+  log: Logger;
+  now: () => number;
+  /** Queues an alert; absent when no alert endpoint is configured. */
+  alert?: (alert: Alert) => Promise<unknown>;
+}
+
+/**
+ * Everything one run of a start job writes: its progress (what an operator sees), the job log
+ * line of the attempt, the one log line of the outcome, alerts, and the hand-back to BullMQ
+ * (delayed, done, or failed for good).
+ */
+export function createJobRecorder(deps: JobRecorderDeps) {
+  const { job, log, now } = deps;
+  const data = job.data;
+  let pendingLog: Promise<unknown> = Promise.resolve();
+
+  const save = async (p: StartProgress): Promise<void> => {
+    await Promise.all([job.updateProgress(p), pendingLog]);
+  };
+
+  const recorder = {
+    /** The attempt's line for the job log; it travels with the next progress save. */
+    logAttempt(line: string): void {
+      pendingLog = job.log(line);
+      pendingLog.catch(() => undefined); // awaited (and its error surfaced) by save()
+    },
+
+    save,
+
+    /** Sleeps in Redis until `at` (BullMQ's delayed set, not counted as an attempt). */
+    async later(at: number, next: StartProgress, message: string, fields: object): Promise<never> {
+      await save(next);
+      log.info(
+        { ...fields, nextAttemptAt: new Date(at).toISOString(), attempts: next.attempts },
+        message,
+      );
+      await job.moveToDelayed(at, deps.token);
+      throw new DelayedError();
+    },
+
+    async finish(
+      state: StartResult['state'],
+      next: StartProgress,
+      message: string,
+      reason?: string,
+    ): Promise<StartResult> {
+      await save({ ...unscheduled(next), state, ...(reason !== undefined && { reason }) });
+      log.info({ attempts: next.attempts, reason, rule: next.rule }, message);
+      return { state, attempts: next.attempts };
+    },
+
+    async fail(
+      decision: Extract<Decision, { type: 'fail' }>,
+      next: StartProgress,
+      record?: AttemptRecord,
+    ): Promise<never> {
+      const type: AlertType = decision.code === 'deadline' ? 'gave_up' : 'start_failed';
+      next = await recorder.raise(type, decision.reason, next, record?.zoomCode);
+      await save({ ...unscheduled(next), state: 'failed', reason: decision.reason });
+      log.warn(
+        {
+          status: record?.status,
+          zoomCode: record?.zoomCode,
+          trackingId: record?.trackingId,
+          code: decision.code,
+          reason: decision.reason,
+          attempts: next.attempts,
+        },
+        'livestream start failed',
+      );
+      throw new UnrecoverableError(decision.reason);
+    },
+
+    /** Queues one alert of `type` per meeting instance; the progress remembers it was sent. */
+    async raise(
+      type: AlertType,
+      reason: string,
+      next: StartProgress,
+      zoomCode?: number,
+    ): Promise<StartProgress> {
+      if (!deps.alert || next.alerts?.some((a) => a.type === type)) return next;
+      try {
+        await deps.alert({
+          type,
+          kind: data.kind,
+          meetingId: data.meetingId,
+          topic: data.topic,
+          reason,
+          zoomCode,
+          attempts: next.attempts,
+          jobId: job.id ?? '',
+          at: new Date(now()).toISOString(),
+        });
+        return { ...next, alerts: [...(next.alerts ?? []), { type, at: now() }] };
+      } catch (err) {
+        log.error(
+          { alert: type, err: { message: (err as Error).message } },
+          'alert could not be queued',
+        );
+        return next;
+      }
+    },
+  };
+  return recorder;
+}

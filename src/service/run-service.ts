@@ -106,6 +106,8 @@ export async function runService(
       rules = createRulesStore(config.livestream.rulesFile, env, log.child({ component: 'rules' }));
       const workerConnection = createWorkerConnection(redisUrl, log);
       closers.push(() => quit(workerConnection));
+      const workerQueue = createStartQueue(workerConnection, config.redis.queuePrefix, log);
+      closers.push(() => workerQueue.close());
       const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
       closers.push(() => dispatcher.close());
       const tokens = createTokenProvider({
@@ -161,7 +163,9 @@ export async function runService(
         log: log.child({ component: 'worker' }),
         processor: createStartProcessor({
           zoom,
-          facts: (jobId) => readInstanceFacts(queue, jobId),
+          // Over the worker's own connection, which waits out a Redis outage: a blip must never
+          // turn into an error that BullMQ counts as an attempt.
+          facts: (jobId) => readInstanceFacts(workerQueue, jobId),
           rules: rules.current,
           pauseZoomCalls: pacer.pause,
           ...(alert && { alert }),

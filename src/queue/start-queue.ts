@@ -38,6 +38,7 @@ export const deadlineBase = (data: StartJobData): number => data.retriedAt ?? da
 /** Finished jobs are kept this long so redeliveries of the same instance still deduplicate. */
 const KEEP_COMPLETED_SECONDS = 7 * 24 * 3600;
 const KEEP_FAILED_SECONDS = 30 * 24 * 3600;
+export const JOB_LOG_LINES = 5;
 
 /**
  * Zoom retries for 85 minutes; jobs live longer than that. `attempts` only covers unexpected
@@ -48,7 +49,9 @@ export const START_JOB_OPTIONS: JobsOptions = {
   backoff: { type: 'exponential', delay: 5000 },
   removeOnComplete: { age: KEEP_COMPLETED_SECONDS },
   removeOnFail: { age: KEEP_FAILED_SECONDS },
-  keepLogs: 200,
+  // The job log holds one line per attempt: the last few are enough to read, and a four-hour
+  // wait on 30 s 429s (about 480 attempts) must not cost Redis a line each.
+  keepLogs: JOB_LOG_LINES,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging/create-logger';
+import { createLogThrottle } from '../logging/log-throttle';
 import { LIVESTREAM_QUEUE, type StartJobData } from '../queue/start-queue';
 import type { StartResult } from './start-processor';
 
@@ -26,7 +27,8 @@ export function createStartWorker(options: StartWorkerOptions): Worker<StartJobD
     stalledInterval: options.lockDurationMs,
     maxStalledCount: 3,
   });
-  worker.on('error', (err) => options.log.error({ err: { message: err.message } }, 'worker error'));
+  const logError = createLogThrottle(options.log, 10_000);
+  worker.on('error', (err) => logError('worker error', err));
   worker.on('failed', (job, err) => {
     if (err.name === 'UnrecoverableError') return; // already logged with its reason
     options.log.error(

@@ -49,15 +49,6 @@ function watch(connection: Redis, log: Logger): Redis {
   return connection;
 }
 
-/** True when Redis answers PING within `timeoutMs`. */
-export async function pingRedis(connection: Redis, timeoutMs: number): Promise<boolean> {
-  try {
-    return (await withDeadline(connection.ping(), timeoutMs)) === 'PONG';
-  } catch {
-    return false;
-  }
-}
-
 /** Rejects with a `DeadlineError` when `promise` has not settled within `ms`. */
 export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

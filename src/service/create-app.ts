@@ -6,11 +6,12 @@ import express, {
   type Router,
 } from 'express';
 import type { Logger } from '../logging/create-logger';
+import type { ReadinessReport } from './readiness';
 
 export interface AppDeps {
   log: Logger;
-  /** True when Redis answers; drives `/readyz`. */
-  ready: () => Promise<boolean>;
+  /** What this role needs, checked now; drives `/readyz`. */
+  ready: () => Promise<ReadinessReport>;
   /** Routers mounted at `/` (the webhook receiver, metrics, the dashboard). */
   routers?: readonly Router[];
 }
@@ -24,8 +25,12 @@ export function createApp(deps: AppDeps): Express {
     res.status(200).json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ok = await deps.ready();
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'redis unavailable' });
+    const report = await deps.ready();
+    res
+      .status(report.ready ? 200 : 503)
+      .json(
+        report.ready ? { status: 'ready' } : { status: 'not ready', problems: report.problems },
+      );
   });
   for (const router of deps.routers ?? []) app.use(router);
   app.use((_req, res) => {

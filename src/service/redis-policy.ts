@@ -17,7 +17,12 @@ export class EvictionPolicyError extends Error {
  * @see https://docs.bullmq.io/guide/going-to-production#max-memory-policy
  */
 export async function assertNoEviction(redis: Redis): Promise<void> {
-  const info = await redis.info('memory');
-  const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
+  const policy = await evictionPolicy(redis);
   if (policy !== undefined && policy !== 'noeviction') throw new EvictionPolicyError(policy);
+}
+
+/** Redis' `maxmemory-policy`, from `INFO memory` (allowed where `CONFIG GET` is not, as on managed Redis). */
+export async function evictionPolicy(redis: Redis): Promise<string | undefined> {
+  const info = await redis.info('memory');
+  return /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
 }

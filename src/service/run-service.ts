@@ -15,14 +15,13 @@ import {
 import {
   createProducerConnection,
   createWorkerConnection,
-  pingRedis,
   withDeadline,
 } from '../redis/connections';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis';
 import { createWebhookRouter } from '../webhook/webhook-router';
 import { createZoomDispatcher } from '../zoom/http';
 import { fetchAccessToken } from '../zoom/oauth';
-import { createTokenProvider } from '../zoom/token-provider';
+import { createTokenProvider, type CredentialsState } from '../zoom/token-provider';
 import { createZoomClient } from '../zoom/zoom-client';
 import { createPacer } from '../zoom/pacer';
 import { createAlertQueue, createAlertWorker, enqueueAlert, type Alert } from '../alerts/alerts';
@@ -31,6 +30,7 @@ import { createDashboardRouter } from '../dashboard/dashboard-router';
 import { createMetrics } from '../metrics/metrics';
 import { createMetricsRouter } from '../metrics/metrics-router';
 import { createApp } from './create-app';
+import { createReadiness } from './readiness';
 import { assertNoEviction } from './redis-policy';
 
 export interface RunningService {
@@ -102,6 +102,7 @@ export async function runService(
 
     let worker: Worker | undefined;
     let rules: RulesStore | undefined;
+    let credentials: (() => CredentialsState) | undefined;
     if (runsWorker(config.role)) {
       rules = createRulesStore(config.livestream.rulesFile, env, log.child({ component: 'rules' }));
       const workerConnection = createWorkerConnection(redisUrl, log);
@@ -113,7 +114,8 @@ export async function runService(
       const tokens = createTokenProvider({
         redis: workerConnection,
         keyPrefix: config.redis.queuePrefix,
-        appId: `${config.zoom.accountId}:${config.zoom.clientId}`,
+        // All three credentials (hashed): a changed secret never reuses a token cached under the old one.
+        appId: [config.zoom.accountId, config.zoom.clientId, config.zoom.clientSecret].join('\0'),
         fetchToken: () =>
           fetchAccessToken(dispatcher, {
             tokenUrl: config.zoom.oauthTokenUrl,
@@ -127,6 +129,8 @@ export async function runService(
         // A fetcher that died mid-call holds the lock no longer than one OAuth call can take.
         lockTtlMs: config.zoom.httpTimeoutMs + 2000,
       });
+      credentials = () => tokens.credentials();
+      if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
       const pacer = createPacer({
         redis: workerConnection,
         keyPrefix: config.redis.queuePrefix,
@@ -179,7 +183,16 @@ export async function runService(
       closers.push(() => closeWorker(w, config.worker.shutdownTimeoutMs, log));
     }
 
-    const app = createApp({ log, ready: () => pingRedis(producer, 1000), routers });
+    const readiness = createReadiness({
+      redis: producer,
+      keyPrefix: config.redis.queuePrefix,
+      checkIntervalMs: config.redis.checkIntervalMs,
+      timeoutMs: 1000,
+      ...(credentials && { credentials }),
+      log: log.child({ component: 'readiness' }),
+    });
+    closers.push(() => Promise.resolve(readiness.stop()));
+    const app = createApp({ log, ready: () => readiness.check(), routers });
     const server = await listen(app, config.http.port, config.http.host);
     closers.push(() => closeServer(server));
     const address = server.address() as AddressInfo;

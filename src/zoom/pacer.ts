@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /**
@@ -20,21 +19,19 @@ export interface Pacer {
   pause: (ms: number) => Promise<void>;
 }
 
-// A sliding log of the last second's calls, with Redis' own clock so several hosts agree.
-// Returns 0 when the call may go out (and records it), else how many ms to wait.
+// Evenly spaced slots on Redis' own clock, so several hosts agree: each caller reserves the
+// next free slot, ARGV[1] ms after the one before (and not before an account pause ends), in one
+// round trip and without polling. Returns the ms to wait before calling (0: now), or minus the
+// wait when it is longer than ARGV[2] ms (then nothing is reserved: the job is rescheduled
+// instead of holding a worker slot).
 const ACQUIRE = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local pausedUntil = tonumber(redis.call('GET', KEYS[2]) or '0')
-if pausedUntil > now then return pausedUntil - now end
-local window = tonumber(ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window)
-  return 0
-end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)`;
+local spacing = tonumber(ARGV[1])
+local at = math.max(now, tonumber(redis.call('GET', KEYS[2]) or '0'))
+at = math.max(at, tonumber(redis.call('GET', KEYS[1]) or '0') + spacing)
+if at - now > tonumber(ARGV[2]) then return now - at end
+redis.call('SET', KEYS[1], at, 'PX', math.ceil(at - now + spacing + 1000))
+return at - now`;
 
 const PAUSE = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -51,42 +48,69 @@ export interface PacerOptions {
   maxPerSecond: number;
   /** Waits up to this long are slept in place; longer ones throw {@link PacerBusyError}. */
   maxInlineWaitMs?: number;
+  /** A reserved slot not used within this long of its time is given up (see below). */
+  grantTtlMs?: number;
 }
+
+/** A busy process that keeps missing its slots sheds the job for this long. */
+const OVERLOADED_BACKOFF_MS = 1000;
+const MAX_MISSED_SLOTS = 3;
 
 /**
  * Account-wide pacing of Zoom API calls, shared by every worker through Redis: never more than
- * `maxPerSecond` calls in any sliding one-second window. BullMQ's own limiter counts jobs in fixed
- * windows (up to twice the limit across a window edge) and cannot hold the queue for an account
- * 429, hence this small script. The window is 1.1 s: a call granted here reaches Zoom a few
- * milliseconds later, and that delay varies, so a bare 1 s window can put N + 1 calls into one
- * second as Zoom counts them.
+ * `maxPerSecond` calls in any one-second window *as Zoom counts arrivals*. BullMQ's own limiter
+ * counts jobs in fixed windows (up to twice the limit across a window edge) and cannot hold the
+ * queue for an account 429, hence this small script.
+ *
+ * Calls get evenly spaced slots, 1.1 s / `maxPerSecond` apart (a generic cell rate algorithm with
+ * no burst): each call reserves its slot in one round trip and sleeps until it. Spacing, rather
+ * than letting N calls go at once, keeps arrivals apart even when calls leave a little late, and
+ * the 0.1 s margin covers that delay. A saturated worker can leave much later (its event loop
+ * runs the timer late), and calls that were spread out in Redis would then leave, and arrive,
+ * bunched together. So a slot expires: a call that could not leave within `grantTtlMs` (30 ms)
+ * of its slot, beyond the usual round trip to Redis (the least of the last few), takes a new one
+ * instead. The missed slot stays used, which errs on the side of fewer calls. A process that
+ * misses three slots in a row is overloaded and hands the job back to the queue for a second.
  */
 export function createPacer(options: PacerOptions): Pacer {
-  const log = `${options.keyPrefix}:zoom:pace`;
+  const lastSlot = `${options.keyPrefix}:zoom:slot`;
   const paused = `${options.keyPrefix}:zoom:paused`;
   const maxInline = options.maxInlineWaitMs ?? 2000;
-  const windowMs = 1100;
+  const grantTtl = options.grantTtlMs ?? 30;
+  // N slots 1.1 s / N apart: any N + 1 calls span at least 1.1 s, so no 1 s window holds more than N.
+  const spacingMs = 1100 / options.maxPerSecond;
+  const rtt = recentMinimum(16);
   return {
     async acquire() {
-      for (;;) {
+      for (let missed = 0; missed < MAX_MISSED_SLOTS; missed++) {
+        const asked = performance.now();
         const wait = Number(
-          await options.redis.eval(
-            ACQUIRE,
-            2,
-            log,
-            paused,
-            windowMs,
-            options.maxPerSecond,
-            randomUUID(),
-          ),
+          await options.redis.eval(ACQUIRE, 2, lastSlot, paused, spacingMs, maxInline),
         );
-        if (wait === 0) return;
-        if (wait > maxInline) throw new PacerBusyError(wait);
-        await new Promise((r) => setTimeout(r, wait));
+        const replied = performance.now();
+        rtt.push(replied - asked);
+        if (wait < 0) throw new PacerBusyError(-wait);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        // How late this call leaves, beyond the usual round trip to Redis: a busy event loop
+        // (reading the reply, running the timer) shows here.
+        if (performance.now() - asked - wait - rtt.min() <= grantTtl) return;
       }
+      throw new PacerBusyError(OVERLOADED_BACKOFF_MS);
     },
     async pause(ms) {
       await options.redis.eval(PAUSE, 1, paused, Math.max(1, Math.round(ms)));
     },
+  };
+}
+
+/** The smallest of the last `size` samples: the round trip to Redis without any local delay. */
+function recentMinimum(size: number): { push(sample: number): void; min(): number } {
+  const samples: number[] = [];
+  return {
+    push(sample) {
+      samples.push(sample);
+      if (samples.length > size) samples.shift();
+    },
+    min: () => (samples.length > 0 ? Math.min(...samples) : 0),
   };
 }

@@ -1,12 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging/create-logger';
-import { ZoomCredentialsError } from './errors';
+import { ZoomCredentialsError, ZoomNetworkError } from './errors';
 import type { FetchedToken } from './oauth';
+
+/** What Zoom last said of our client credentials: nothing yet, accepted, or rejected. */
+export type CredentialsState = 'unknown' | 'accepted' | 'rejected';
 
 export interface TokenProvider {
   /** A valid access token, from this process, from Redis, or fetched by exactly one caller. */
   get(): Promise<string>;
+  /**
+   * Asks Zoom for a token now (one OAuth call) and shares it, so a wrong secret shows at
+   * start-up instead of hiding behind a token cached by an earlier process.
+   */
+  verify(): Promise<CredentialsState>;
+  /** What Zoom last said of the credentials (readiness). */
+  credentials(): CredentialsState;
   /** Zoom said 401/124 for this token: forget it here and in Redis (if still the same). */
   invalidate(token: string): Promise<void>;
 }
@@ -14,7 +24,11 @@ export interface TokenProvider {
 export interface TokenProviderDeps {
   redis: Redis;
   keyPrefix: string;
-  /** Identifies the OAuth app, so apps sharing one Redis never share tokens. */
+  /**
+   * The OAuth app's identity: account id, client id and client secret. Only a hash of it names
+   * the shared token, so apps (or a changed secret) sharing one Redis never share tokens, and the
+   * secret itself is never stored.
+   */
   appId: string;
   fetchToken: () => Promise<FetchedToken>;
   log: Logger;
@@ -51,12 +65,13 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
   const margin = deps.refreshMarginMs ?? 60_000;
   const lockTtlMs = deps.lockTtlMs ?? 15_000;
   const backoffMs = deps.credentialsBackoffMs ?? 30_000;
-  const id = createHash('sha256').update(deps.appId).digest('hex').slice(0, 16);
+  const id = createHash('sha256').update(deps.appId).digest('hex').slice(0, 24);
   const tokenKey = `${deps.keyPrefix}:zoom:token:${id}`;
   const lockKey = `${tokenKey}:lock`;
   let cached: Cached | undefined;
   let inflight: Promise<string> | undefined;
   let rejected: { error: ZoomCredentialsError; until: number } | undefined;
+  let state: CredentialsState = 'unknown';
 
   const fresh = (c: Cached | undefined): c is Cached =>
     c !== undefined && c.expiresAt - margin > now();
@@ -77,11 +92,14 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
       if (err instanceof ZoomCredentialsError) {
         if (!rejected) deps.log.error({ status: err.status, reason: err.reason }, err.message);
         rejected = { error: err, until: now() + backoffMs };
+        state = 'rejected';
       }
       throw err;
     }
     deps.onFetch?.('ok');
+    if (state === 'rejected') deps.log.info('zoom credentials accepted again');
     rejected = undefined;
+    state = 'accepted';
     const value: Cached = {
       token: fetched.accessToken,
       expiresAt: now() + fetched.expiresInSec * 1000,
@@ -106,7 +124,8 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
         }
       }
       if (now() > giveUpAt)
-        throw new Error('timed out waiting for another process to fetch the Zoom token');
+        // Transient like any OAuth trouble: the start is retried, never failed for this.
+        throw new ZoomNetworkError('oauth', 'TOKEN_WAIT_TIMEOUT');
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -118,6 +137,19 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
       inflight ??= obtain().finally(() => (inflight = undefined));
       return inflight;
     },
+    async verify() {
+      try {
+        cached = await fetchAndShare();
+      } catch (err) {
+        if (!(err instanceof ZoomCredentialsError))
+          deps.log.warn(
+            { err: { message: (err as Error).message } },
+            'could not check the zoom credentials at start-up; they are checked again at the first call',
+          );
+      }
+      return state;
+    },
+    credentials: () => state,
     async invalidate(token) {
       if (cached?.token === token) cached = undefined;
       await deps.redis.eval(DELETE_IF_SAME, 1, tokenKey, token);

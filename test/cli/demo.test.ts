@@ -7,9 +7,9 @@ it('demo tells the story step by step and exits 0', async () => {
   const steps = [
     /embedded Redis on 127\.0\.0\.1:\d+/,
     /Zoom sandbox on http:\/\/127\.0\.0\.1:\d+/,
+    /POST \/oauth\/token → 200/, // the worker checks its credentials at start-up
     /POST \/webhooks\/zoom meeting\.started/,
     /webhook accepted \(204\); start job meeting-\S+ stored in Redis/,
-    /POST \/oauth\/token → 200/,
     /PATCH \/v2\/meetings\/85012345678\/livestream\/status \{"action":"start"\} → 429/,
     /will try again at \d\d:\d\d:\d\d \(livestream_rate_limited\)/,
     /PATCH \/v2\/meetings\/85012345678\/livestream\/status \{"action":"start"\} → 204/,

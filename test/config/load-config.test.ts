@@ -75,6 +75,9 @@ describe('loadConfig', () => {
     const config = loadConfig({ ZOOM_WEBHOOK_SECRET_TOKEN: 's', ...WORKER_ENV });
     expect(config.livestream.retryDelayMs).toBe(30_000);
     expect(config.livestream.giveUpAfterMs).toBe(14_400_000);
+    expect(config.livestream.backoffBaseMs).toBe(2000);
+    expect(config.livestream.backoffMaxMs).toBe(60_000);
+    expect(config.livestream.unavailableAlertAfterMs).toBe(300_000);
     expect(config.http).toEqual({ port: 8080, host: '0.0.0.0' });
     expect(config.webhook.toleranceSeconds).toBe(300);
     expect(config.webhook.bodyLimitBytes).toBe(262_144);

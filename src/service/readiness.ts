@@ -1,0 +1,77 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logging/create-logger';
+import { withDeadline } from '../redis/connections';
+import type { CredentialsState } from '../zoom/token-provider';
+import { evictionPolicy } from './redis-policy';
+
+export interface ReadinessDeps {
+  redis: Redis;
+  /** Key prefix of the deployment: the write check uses a key of ours (same slot on a cluster). */
+  keyPrefix: string;
+  /** How often the eviction policy is read again (it can be changed at run time). */
+  checkIntervalMs: number;
+  /** Longest wait for Redis within one check. */
+  timeoutMs: number;
+  /** Workers: what Zoom said of the client credentials. */
+  credentials?: () => CredentialsState;
+  log: Logger;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  /** What is wrong, in words an operator can act on; empty when ready. */
+  problems: string[];
+}
+
+export interface Readiness {
+  check(): Promise<ReadinessReport>;
+  stop(): void;
+}
+
+/**
+ * `/readyz` tells the truth about what this role needs: Redis accepts a write to a key of ours
+ * (not only PING, which a full, read-only or wrong Cluster node still answers), Redis never
+ * evicts keys (re-read every `checkIntervalMs`, since it can be changed at run time), and for
+ * workers, Zoom has not rejected the client credentials.
+ */
+export function createReadiness(deps: ReadinessDeps): Readiness {
+  const key = `${deps.keyPrefix}:readyz`;
+  let policy: string | undefined;
+  const readPolicy = async (): Promise<void> => {
+    try {
+      const next = await withDeadline(evictionPolicy(deps.redis), deps.timeoutMs);
+      if (next !== policy && next !== undefined && next !== 'noeviction')
+        deps.log.error(
+          { policy: next },
+          'redis may evict keys (maxmemory-policy is not noeviction): queued starts can be lost',
+        );
+      policy = next;
+    } catch {
+      // Unreachable Redis shows in the write check.
+    }
+  };
+  void readPolicy();
+  const timer = setInterval(() => void readPolicy(), deps.checkIntervalMs);
+  timer.unref();
+
+  return {
+    async check() {
+      const problems: string[] = [];
+      try {
+        await withDeadline(deps.redis.set(key, String(Date.now()), 'PX', 60_000), deps.timeoutMs);
+      } catch (err) {
+        problems.push(`redis does not accept writes: ${(err as Error).message}`);
+      }
+      if (policy !== undefined && policy !== 'noeviction')
+        problems.push(
+          `redis maxmemory-policy is ${policy}: set it to noeviction, or queued starts can be evicted`,
+        );
+      if (deps.credentials?.() === 'rejected')
+        problems.push(
+          'zoom rejected the client credentials: check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET',
+        );
+      return { ready: problems.length === 0, problems };
+    },
+    stop: () => clearInterval(timer),
+  };
+}

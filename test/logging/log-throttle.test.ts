@@ -1,0 +1,22 @@
+import { createLogThrottle } from '../../src/logging/log-throttle';
+import { captureLog } from '../support/log-capture';
+
+it('logs a repeating error once per interval with the count of the folded repeats', () => {
+  const logs = captureLog();
+  let clock = 0;
+  const logError = createLogThrottle(logs.log, 10_000, () => clock);
+  const moved = new Error('MOVED 8190 127.0.0.1:7001');
+  for (let i = 0; i < 2800; i++) logError('worker error', moved); // one second of a busy loop
+  expect(logs.lines).toHaveLength(1);
+  logError('worker error', new Error('Connection is closed.')); // another error: its own line
+  expect(logs.lines).toHaveLength(2);
+  clock = 10_000;
+  logError('worker error', moved);
+  expect(logs.lines).toHaveLength(3);
+  expect(logs.lines[2]).toMatchObject({
+    msg: 'worker error',
+    err: { message: 'MOVED 8190 127.0.0.1:7001' },
+    repeated: 2799,
+    intervalMs: 10_000,
+  });
+});

@@ -31,6 +31,7 @@ import { createDashboardRouter } from '../dashboard/dashboard-router';
 import { createMetrics } from '../metrics/metrics';
 import { createMetricsRouter } from '../metrics/metrics-router';
 import { createApp } from './create-app';
+import { listenWithLimits } from './http-limits';
 import { assertNoEviction } from './redis-policy';
 
 export interface RunningService {
@@ -72,7 +73,7 @@ export async function runService(
       );
     }
     const redisUrl = config.redis.url ?? embedded!.url;
-    const producer = createProducerConnection(redisUrl, log);
+    const producer = createProducerConnection(redisUrl, log, config.webhook.redisBudgetMs);
     closers.push(() => quit(producer));
     await assertNoEviction(await waitForRedis(producer, log));
     const queue = createStartQueue(producer, config.redis.queuePrefix, log);
@@ -90,6 +91,7 @@ export async function runService(
           secrets: config.webhook.secrets,
           toleranceSeconds: config.webhook.toleranceSeconds,
           bodyLimitBytes: config.webhook.bodyLimitBytes,
+          storeTimeoutMs: config.webhook.redisBudgetMs,
           jobs: {
             enqueueStart: (data) => enqueueStart(queue, data),
             recordFact: (kind, uuid, fact, at) => recordInstanceFact(queue, kind, uuid, fact, at),
@@ -176,7 +178,7 @@ export async function runService(
     }
 
     const app = createApp({ log, ready: () => pingRedis(producer, 1000), routers });
-    const server = await listen(app, config.http.port, config.http.host);
+    const server = await listenWithLimits(app, config.http.port, config.http.host, config.http);
     closers.push(() => closeServer(server));
     const address = server.address() as AddressInfo;
     const host = address.address.includes(':') ? `[${address.address}]` : address.address;
@@ -226,13 +228,6 @@ async function closeWorker(worker: Worker, timeoutMs: number, log: Logger): Prom
     );
     await worker.close(true);
   }
-}
-
-function listen(app: import('express').Express, port: number, host: string): Promise<Server> {
-  return new Promise((done, fail) => {
-    const server = app.listen(port, host, (err?: Error) => (err ? fail(err) : done(server)));
-    server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
-  });
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -75,7 +75,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ ZOOM_WEBHOOK_SECRET_TOKEN: 's', ...WORKER_ENV });
     expect(config.livestream.retryDelayMs).toBe(30_000);
     expect(config.livestream.giveUpAfterMs).toBe(14_400_000);
-    expect(config.http).toEqual({ port: 8080, host: '0.0.0.0' });
+    expect(config.http).toMatchObject({ port: 8080, host: '0.0.0.0' });
     expect(config.webhook.toleranceSeconds).toBe(300);
     expect(config.webhook.bodyLimitBytes).toBe(262_144);
     expect(config.worker.concurrency).toBe(10);

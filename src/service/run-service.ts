@@ -109,7 +109,9 @@ export async function runService(
       const workerConnection = createWorkerConnection(redisUrl, log);
       closers.push(() => quit(workerConnection));
       const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
-      closers.push(() => dispatcher.close());
+      // Closed after the worker (closers run in reverse): a call still in flight then belongs to a
+      // job that SHUTDOWN_TIMEOUT_MS abandoned, so it is cut off instead of awaited.
+      closers.push(() => dispatcher.destroy());
       const tokens = createTokenProvider({
         redis: workerConnection,
         keyPrefix: config.redis.queuePrefix,
@@ -219,14 +221,17 @@ async function closeWorker(worker: Worker, timeoutMs: number, log: Logger): Prom
   const timedOut = new Promise<'timeout'>(
     (r) => (timer = setTimeout(() => r('timeout'), timeoutMs)),
   );
-  const result = await Promise.race([worker.close(), timedOut]);
+  const closing = worker.close();
+  const result = await Promise.race([closing, timedOut]);
   clearTimeout(timer);
   if (result === 'timeout') {
     log.warn(
       { timeoutMs },
       'in-flight jobs did not finish in time; another worker will pick them up',
     );
-    await worker.close(true);
+    // Stop waiting. BullMQ's close(true) would return the close already under way, which waits
+    // for the jobs; the Zoom calls are cut off next, and the close then completes on its own.
+    closing.catch(() => undefined);
   }
 }
 

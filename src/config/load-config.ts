@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { HttpLimits } from '../service/http-limits';
+import { timeoutProblems } from './timeout-checks';
 
 export const ROLES = ['all', 'receiver', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
@@ -35,6 +37,11 @@ const VARIABLES = {
   ROLE: { schema: z.enum(ROLES, `must be one of ${ROLES.join(', ')}`), default: 'all' },
   PORT: { schema: int(0, 65535), default: '8080' },
   HOST: { schema: required, default: '0.0.0.0' },
+  HTTP_HEADERS_TIMEOUT_MS: { schema: int(100, 60_000), default: '5000' },
+  HTTP_REQUEST_TIMEOUT_MS: { schema: int(100, 300_000), default: '10000' },
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: { schema: int(1000, 600_000), default: '65000' },
+  HTTP_IDLE_TIMEOUT_MS: { schema: int(100, 600_000), default: '5000' },
+  HTTP_MAX_CONNECTIONS: { schema: int(1, 1_000_000), default: '1000' },
   REDIS_URL: {
     schema: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
     secret: true, // may carry a password
@@ -55,6 +62,7 @@ const VARIABLES = {
   },
   WEBHOOK_TOLERANCE_SECONDS: { schema: int(1, 86_400), default: '300' },
   WEBHOOK_BODY_LIMIT_BYTES: { schema: int(1024, 1_048_575), default: '262144' },
+  WEBHOOK_REDIS_BUDGET_MS: { schema: int(50, 60_000), default: '2000' },
   ZOOM_ACCOUNT_ID: { schema: required, roles: ['worker'] },
   ZOOM_CLIENT_ID: { schema: required, roles: ['worker'] },
   ZOOM_CLIENT_SECRET: { schema: required, secret: true, roles: ['worker'] },
@@ -105,7 +113,8 @@ export interface LivestreamSettings {
 
 export interface Config {
   role: Role;
-  http: { port: number; host: string };
+  /** Where to listen, and the server's limits (see `HttpLimits`). */
+  http: { port: number; host: string } & HttpLimits;
   redis: {
     url: string | undefined;
     dataDir: string;
@@ -114,7 +123,13 @@ export interface Config {
     checkIntervalMs: number;
   };
   logLevel: string;
-  webhook: { secrets: string[]; toleranceSeconds: number; bodyLimitBytes: number };
+  webhook: {
+    secrets: string[];
+    toleranceSeconds: number;
+    bodyLimitBytes: number;
+    /** How long a webhook waits for Redis to acknowledge its job before the answer is 503. */
+    redisBudgetMs: number;
+  };
   zoom: {
     accountId: string;
     clientId: string;
@@ -184,6 +199,15 @@ export function loadConfig(
   if ((env.ADMIN_USERNAME ? 1 : 0) + (env.ADMIN_PASSWORD ? 1 : 0) === 1) {
     problems.push('ADMIN_USERNAME, ADMIN_PASSWORD: set both to enable the dashboard, or neither');
   }
+  const v = values as Parsed;
+  problems.push(
+    ...timeoutProblems({
+      headersMs: v.HTTP_HEADERS_TIMEOUT_MS,
+      requestMs: v.HTTP_REQUEST_TIMEOUT_MS,
+      idleMs: v.HTTP_IDLE_TIMEOUT_MS,
+      redisBudgetMs: v.WEBHOOK_REDIS_BUDGET_MS,
+    }),
+  );
   if (problems.length > 0) throw new ConfigError(problems);
   return freeze(role, values as Parsed);
 }
@@ -195,7 +219,15 @@ function freeze(role: Role, v: Parsed): Config {
     settings.active_speaker_name = v.LIVESTREAM_ACTIVE_SPEAKER_NAME;
   const config: Config = {
     role,
-    http: { port: v.PORT!, host: v.HOST! },
+    http: {
+      port: v.PORT!,
+      host: v.HOST!,
+      headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS!,
+      requestTimeoutMs: v.HTTP_REQUEST_TIMEOUT_MS!,
+      keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS!,
+      idleTimeoutMs: v.HTTP_IDLE_TIMEOUT_MS!,
+      maxConnections: v.HTTP_MAX_CONNECTIONS!,
+    },
     redis: {
       url: v.REDIS_URL,
       dataDir: v.REDIS_DATA_DIR!,
@@ -210,6 +242,7 @@ function freeze(role: Role, v: Parsed): Config {
         .filter((s) => s.length > 0),
       toleranceSeconds: v.WEBHOOK_TOLERANCE_SECONDS!,
       bodyLimitBytes: v.WEBHOOK_BODY_LIMIT_BYTES!,
+      redisBudgetMs: v.WEBHOOK_REDIS_BUDGET_MS!,
     },
     zoom: {
       accountId: v.ZOOM_ACCOUNT_ID ?? '',

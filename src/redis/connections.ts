@@ -2,18 +2,20 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../logging/create-logger';
 
 /**
- * The receiver's connection: fails fast so a webhook gets a 503 (and Zoom redelivers) instead of
- * waiting on a Redis that is down. No offline queue, a command timeout, quick reconnects.
+ * The receiver's connection. A Redis that is down (refused, closed, not yet reconnected) fails a
+ * command at once: there is no offline queue, so a webhook gets a 503 in milliseconds and Zoom
+ * redelivers. A Redis that is up but slow (a busy machine) is given `commandTimeoutMs` to answer,
+ * which should stay under Zoom's 3 s so that even a 503 reaches Zoom in time.
  * @see https://docs.bullmq.io/guide/going-to-production
  */
-export function createProducerConnection(url: string, log: Logger): Redis {
+export function createProducerConnection(url: string, log: Logger, commandTimeoutMs = 2000): Redis {
   return watch(
     new Redis(url, {
       enableOfflineQueue: false,
       // Commands issued in the same tick (EXISTS + the add) go out in one write: one round trip.
       enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
-      commandTimeout: 500,
+      commandTimeout: commandTimeoutMs,
       connectTimeout: 1000,
       retryStrategy: (times) => Math.min(times * 100, 1000),
     }),

@@ -30,6 +30,7 @@ import { createDashboardRouter } from '../dashboard/dashboard-router';
 import { createMetrics } from '../metrics/metrics';
 import { createMetricsRouter } from '../metrics/metrics-router';
 import { createApp } from './create-app';
+import { listenWithLimits } from './http-limits';
 import { createReadiness } from './readiness';
 import { assertNoEviction } from './redis-policy';
 
@@ -72,7 +73,7 @@ export async function runService(
       );
     }
     const redisUrl = config.redis.url ?? embedded!.url;
-    const producer = createProducerConnection(redisUrl, log);
+    const producer = createProducerConnection(redisUrl, log, config.webhook.redisBudgetMs);
     closers.push(() => quit(producer));
     await assertNoEviction(await waitForRedis(producer, log));
     const queue = createStartQueue(producer, config.redis.queuePrefix, log);
@@ -90,6 +91,7 @@ export async function runService(
           secrets: config.webhook.secrets,
           toleranceSeconds: config.webhook.toleranceSeconds,
           bodyLimitBytes: config.webhook.bodyLimitBytes,
+          storeTimeoutMs: config.webhook.redisBudgetMs,
           jobs: {
             enqueueStart: (data) => enqueueStart(queue, data),
             recordFact: (kind, uuid, fact, at) => recordInstanceFact(queue, kind, uuid, fact, at),
@@ -110,7 +112,9 @@ export async function runService(
       const workerQueue = createStartQueue(workerConnection, config.redis.queuePrefix, log);
       closers.push(() => workerQueue.close());
       const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
-      closers.push(() => dispatcher.close());
+      // Closed after the worker (closers run in reverse): a call still in flight then belongs to a
+      // job that SHUTDOWN_TIMEOUT_MS abandoned, so it is cut off instead of awaited.
+      closers.push(() => dispatcher.destroy());
       const tokens = createTokenProvider({
         redis: workerConnection,
         keyPrefix: config.redis.queuePrefix,
@@ -193,7 +197,7 @@ export async function runService(
     });
     closers.push(() => Promise.resolve(readiness.stop()));
     const app = createApp({ log, ready: () => readiness.check(), routers });
-    const server = await listen(app, config.http.port, config.http.host);
+    const server = await listenWithLimits(app, config.http.port, config.http.host, config.http);
     closers.push(() => closeServer(server));
     const address = server.address() as AddressInfo;
     const host = address.address.includes(':') ? `[${address.address}]` : address.address;
@@ -234,22 +238,18 @@ async function closeWorker(worker: Worker, timeoutMs: number, log: Logger): Prom
   const timedOut = new Promise<'timeout'>(
     (r) => (timer = setTimeout(() => r('timeout'), timeoutMs)),
   );
-  const result = await Promise.race([worker.close(), timedOut]);
+  const closing = worker.close();
+  const result = await Promise.race([closing, timedOut]);
   clearTimeout(timer);
   if (result === 'timeout') {
     log.warn(
       { timeoutMs },
       'in-flight jobs did not finish in time; another worker will pick them up',
     );
-    await worker.close(true);
+    // Stop waiting. BullMQ's close(true) would return the close already under way, which waits
+    // for the jobs; the Zoom calls are cut off next, and the close then completes on its own.
+    closing.catch(() => undefined);
   }
-}
-
-function listen(app: import('express').Express, port: number, host: string): Promise<Server> {
-  return new Promise((done, fail) => {
-    const server = app.listen(port, host, (err?: Error) => (err ? fail(err) : done(server)));
-    server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
-  });
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -78,7 +78,7 @@ describe('loadConfig', () => {
     expect(config.livestream.backoffBaseMs).toBe(2000);
     expect(config.livestream.backoffMaxMs).toBe(60_000);
     expect(config.livestream.unavailableAlertAfterMs).toBe(300_000);
-    expect(config.http).toEqual({ port: 8080, host: '0.0.0.0' });
+    expect(config.http).toMatchObject({ port: 8080, host: '0.0.0.0' });
     expect(config.webhook.toleranceSeconds).toBe(300);
     expect(config.webhook.bodyLimitBytes).toBe(262_144);
     expect(config.worker.concurrency).toBe(10);

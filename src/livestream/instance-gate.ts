@@ -47,32 +47,48 @@ export function settleFromFacts(
   return undefined;
 }
 
-/** The next Zoom call for this meeting under the rules, or why there is none. Pure. */
+/** What the rules say for this meeting: a Zoom call to make, or why there is none. */
+export type Step =
+  | { rule: Rule; call: CallKind; settle?: undefined }
+  | { rule: Rule | undefined; call?: undefined; settle: Omit<Settled, 'progress'> };
+
+/**
+ * The next Zoom call for this meeting under the rules: the stream target first when the rule
+ * sets one not yet accepted (`targetSetFor`), then the start. Pure.
+ */
 export function chooseStep(
   rules: readonly Rule[],
   data: StartJobData,
-  progress: StartProgress,
-): Settled | { call: CallKind; rule: Rule; progress: StartProgress } {
+  targetSetFor: string | undefined,
+): Step {
   const rule = matchRule(rules, data);
   if (!rule)
     return {
-      state: 'skipped',
-      progress,
-      message: 'livestream skipped: no rule matched',
-      reason: 'no rule matched',
+      rule,
+      settle: {
+        state: 'skipped',
+        message: 'livestream skipped: no rule matched',
+        reason: 'no rule matched',
+      },
     };
-  const next: StartProgress = {
+  if (rule.action === 'skip')
+    return {
+      rule,
+      settle: {
+        state: 'skipped',
+        message: 'livestream skipped by rule',
+        reason: `rule "${rule.name}" skips it`,
+      },
+    };
+  return { rule, call: rule.stream && targetSetFor !== rule.name ? 'target' : 'start' };
+}
+
+/** Progress naming the rule that decided, and its target (stream key redacted). */
+export function withRule(progress: StartProgress, rule: Rule | undefined): StartProgress {
+  if (!rule) return progress;
+  return {
     ...progress,
     rule: rule.name,
     ...(rule.stream && { target: redactTarget(rule.stream) }),
   };
-  if (rule.action === 'skip')
-    return {
-      state: 'skipped',
-      progress: next,
-      message: 'livestream skipped by rule',
-      reason: `rule "${rule.name}" skips it`,
-    };
-  const call: CallKind = rule.stream && next.targetSetFor !== rule.name ? 'target' : 'start';
-  return { call, rule, progress: next };
 }

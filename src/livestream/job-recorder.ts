@@ -45,14 +45,22 @@ export function createJobRecorder(deps: JobRecorderDeps) {
 
     save,
 
-    /** Sleeps in Redis until `at` (BullMQ's delayed set, not counted as an attempt). */
+    /**
+     * Sleeps in Redis until `at` (BullMQ's delayed set, not counted as an attempt). The progress,
+     * the attempt's log line and the move are sent back to back on the worker's connection, which
+     * runs them in that order: one round trip instead of three.
+     */
     async later(at: number, next: StartProgress, message: string, fields: object): Promise<never> {
-      await save(next);
+      const writes = Promise.all([
+        job.updateProgress(next),
+        pendingLog,
+        job.moveToDelayed(at, deps.token),
+      ]);
       log.info(
         { ...fields, nextAttemptAt: new Date(at).toISOString(), attempts: next.attempts },
         message,
       );
-      await job.moveToDelayed(at, deps.token);
+      await writes;
       throw new DelayedError();
     },
 

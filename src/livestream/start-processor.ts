@@ -9,7 +9,7 @@ import { PacerBusyError } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';
 import { advance, attemptRecord, describeAttempt, type CallKind } from './attempt-record';
 import { decide, type CallOutcome, type Decision, type RetryPolicy } from './decide';
-import { chooseStep, settleFromFacts } from './instance-gate';
+import { chooseStep, settleFromFacts, withRule } from './instance-gate';
 import { createJobRecorder, type StartResult } from './job-recorder';
 import { readProgress, type AttemptRecord, type StartProgress } from './start-progress';
 
@@ -30,6 +30,8 @@ export interface StartProcessorDeps {
   policy: StartPolicy;
   /** Settings from the environment; a rule's settings override them. */
   settings: LivestreamSettings;
+  /** Reserves the account-wide pacing slot for this run's Zoom call (see `Pacer.acquire`). */
+  reserveSlot?: () => Promise<void>;
   /** Holds every worker after Zoom's account-level 429. */
   pauseZoomCalls?: (ms: number) => Promise<void>;
   /** Queues an alert; absent when no alert endpoint is configured. */
@@ -64,6 +66,13 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     });
     let progress = readProgress(job.progress);
 
+    const pastDeadline = now() > deadlineBase(data) + deps.policy.giveUpAfterMs;
+    const step = chooseStep(deps.rules(), data, progress.targetSetFor);
+    // The pacing slot is reserved while the facts are read: one round trip for both. A slot left
+    // unused (the meeting ended meanwhile) errs on the side of fewer calls.
+    const slot = !pastDeadline && step.call ? deps.reserveSlot?.() : undefined;
+    slot?.catch(() => undefined); // awaited (and its error handled) by the call below
+
     const settled = settleFromFacts(await deps.facts(jobId), progress);
     if (settled)
       return rec.finish(settled.state, settled.progress, settled.message, settled.reason);
@@ -76,18 +85,19 @@ export function createStartProcessor(deps: StartProcessorDeps) {
         { ...rest, confirmation: 'missing' },
       );
     }
-    if (now() > deadlineBase(data) + deps.policy.giveUpAfterMs) {
+    if (pastDeadline) {
       const reason = 'gave up: the deadline passed before the next attempt';
       return rec.fail({ type: 'fail', code: 'deadline', reason }, progress);
     }
-
-    const step = chooseStep(deps.rules(), data, progress);
-    if ('state' in step) return rec.finish(step.state, step.progress, step.message, step.reason);
-    progress = step.progress;
+    progress = withRule(progress, step.rule);
+    if (step.settle) {
+      const { state, message, reason } = step.settle;
+      return rec.finish(state, progress, message, reason);
+    }
 
     let outcome: CallOutcome;
     try {
-      outcome = await callZoom(data, step.call, step.rule);
+      outcome = await callZoom(data, step.call, step.rule, slot);
     } catch (err) {
       if (!(err instanceof PacerBusyError)) throw err; // not a Zoom answer: BullMQ's attempts
       const at = now() + err.waitMs;
@@ -156,22 +166,25 @@ export function createStartProcessor(deps: StartProcessorDeps) {
         return { state: 'started', attempts: next.attempts, latencyMs };
       }
       case 'retry': {
-        // meeting.ended may have come while we were talking to Zoom: stop here, no further call.
-        if ((await deps.facts(jobId)).ended !== undefined)
-          return rec.finish(
-            'cancelled',
-            next,
-            'livestream start cancelled: meeting ended',
-            'the meeting ended',
-          );
         if (decision.reason === 'account_rate_limited')
           await deps.pauseZoomCalls?.(decision.at - now());
         next = await alertIfLongTrouble(rec, next, record);
-        return rec.later(decision.at, next, 'livestream start deferred', {
-          reason: decision.reason,
-          ...answerFields(record),
-          ...(next.troubleSince !== undefined && { troubleSinceMs: now() - next.troubleSince }),
-        });
+        // meeting.ended may have come while we were talking to Zoom (it could not wake a job that
+        // was not waiting yet). Read along with the writes below; if so, wake the job now, and
+        // its next run records the cancellation without calling Zoom.
+        const endedMeanwhile = deps.facts(jobId).then(
+          (f) => f.ended !== undefined,
+          () => false,
+        );
+        try {
+          return await rec.later(decision.at, next, 'livestream start deferred', {
+            reason: decision.reason,
+            ...answerFields(record),
+            ...(next.troubleSince !== undefined && { troubleSinceMs: now() - next.troubleSince }),
+          });
+        } finally {
+          if (await endedMeanwhile) await job.promote().catch(() => undefined);
+        }
       }
       case 'fail':
         return rec.fail(decision, next, record);
@@ -197,15 +210,23 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     );
   }
 
-  async function callZoom(data: StartJobData, call: CallKind, rule: Rule): Promise<CallOutcome> {
+  async function callZoom(
+    data: StartJobData,
+    call: CallKind,
+    rule: Rule,
+    slot: Promise<void> | undefined,
+  ): Promise<CallOutcome> {
+    const options = slot ? { slot } : {};
     try {
       const answer =
         call === 'target'
-          ? await deps.zoom.setStreamTarget(data.kind, data.meetingId, rule.stream!)
-          : await deps.zoom.startLivestream(data.kind, data.meetingId, {
-              ...deps.settings,
-              ...rule.settings,
-            });
+          ? await deps.zoom.setStreamTarget(data.kind, data.meetingId, rule.stream!, options)
+          : await deps.zoom.startLivestream(
+              data.kind,
+              data.meetingId,
+              { ...deps.settings, ...rule.settings },
+              options,
+            );
       return { ok: true, status: answer.status };
     } catch (err) {
       if (err instanceof ZoomError) return { ok: false, error: err };

@@ -175,6 +175,7 @@ export async function runService(
           // turn into an error that BullMQ counts as an attempt.
           facts: (jobId) => readInstanceFacts(workerQueue, jobId),
           rules: rules.current,
+          reserveSlot: () => pacer.acquire(),
           pauseZoomCalls: pacer.pause,
           ...(alert && { alert }),
           policy: config.livestream,

@@ -13,6 +13,11 @@ export interface ZoomSuccess {
   trackingId: string | undefined;
 }
 
+/** Per call: a pacing slot the caller reserved ahead (so its Redis trip overlaps other reads). */
+export interface CallOptions {
+  slot?: Promise<void>;
+}
+
 export interface ZoomClient {
   /**
    * `PATCH /meetings/{id}/livestream/status` (or `/webinars/…`) with
@@ -23,9 +28,15 @@ export interface ZoomClient {
     kind: EventKind,
     meetingId: string,
     settings: LivestreamSettings,
+    options?: CallOptions,
   ): Promise<ZoomSuccess>;
   /** `PATCH /meetings/{id}/livestream` (or `/webinars/…`): where the stream goes. */
-  setStreamTarget(kind: EventKind, meetingId: string, target: StreamTarget): Promise<ZoomSuccess>;
+  setStreamTarget(
+    kind: EventKind,
+    meetingId: string,
+    target: StreamTarget,
+    options?: CallOptions,
+  ): Promise<ZoomSuccess>;
 }
 
 export interface ZoomClientDeps {
@@ -46,9 +57,17 @@ const PATHS: Record<EventKind, string> = { meeting: 'meetings', webinar: 'webina
 export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
   const now = deps.now ?? Date.now;
 
-  async function patch(endpoint: string, path: string, body: object): Promise<ZoomSuccess> {
+  async function patch(
+    endpoint: string,
+    path: string,
+    body: object,
+    options: CallOptions = {},
+  ): Promise<ZoomSuccess> {
+    let slot = options.slot;
     const send = async (token: string): Promise<RawAnswer> => {
-      await deps.pacer?.acquire();
+      // The first send may use the caller's slot; a repeat (new token) takes its own.
+      await (slot ?? deps.pacer?.acquire());
+      slot = undefined;
       try {
         const answer = await sendOnce(deps.dispatcher, endpoint, `${deps.baseUrl}${path}`, {
           method: 'PATCH',
@@ -92,20 +111,22 @@ export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
   }
 
   return {
-    startLivestream(kind, meetingId, settings) {
+    startLivestream(kind, meetingId, settings, options) {
       const body =
         Object.keys(settings).length > 0 ? { action: 'start', settings } : { action: 'start' };
       return patch(
         'livestream.status',
         `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/livestream/status`,
         body,
+        options,
       );
     },
-    setStreamTarget(kind, meetingId, target) {
+    setStreamTarget(kind, meetingId, target, options) {
       return patch(
         'livestream',
         `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/livestream`,
         target,
+        options,
       );
     },
   };

@@ -6,14 +6,13 @@ import {
   formatStatusTable,
   listMeetingStatuses,
 } from '../status/meeting-status';
+import { MEETING_NUMBER, MEETING_NUMBER_MESSAGE } from '../webhook/meeting-number';
 import { CliError, EXIT, type CliIo } from './io';
 import { withToolQueue } from './tool-queue';
 
-const MEETING_ID = /^\d{1,20}$/;
-
 function meetingId(value: string): string {
-  if (!MEETING_ID.test(value))
-    throw new CliError(`meeting id must be digits, got "${value}"`, EXIT.usage);
+  if (!MEETING_NUMBER.test(value))
+    throw new CliError(`meeting id ${MEETING_NUMBER_MESSAGE}, got "${value}"`, EXIT.usage);
   return value;
 }
 

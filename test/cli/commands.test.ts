@@ -33,11 +33,12 @@ describe('trigger', () => {
     expect(jobs.map((j) => [j.data.meetingId, j.data.source])).toEqual([['85012345678', 'cli']]);
   });
 
-  it('refuses a meeting id that is not digits, with exit code 2', async () => {
-    expect(await cli(['trigger', '85-01'])).toMatchObject({
-      code: 2,
-      err: expect.stringContaining('meeting id must be digits'),
-    });
+  it('refuses a meeting id that is not a positive number, with exit code 2', async () => {
+    for (const id of ['85-01', '0', '00'])
+      expect(await cli(['trigger', id])).toMatchObject({
+        code: 2,
+        err: expect.stringContaining('meeting id must be a positive whole number'),
+      });
     expect(await cli(['trigger'])).toMatchObject({
       code: 2,
       err: expect.stringContaining("missing required argument 'meetingId'"),

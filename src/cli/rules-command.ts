@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadToolConfig } from '../config/load-config';
-import { DEFAULT_RULES, loadRules, matchRule, redactTarget } from '../policy/rules';
+import { loadRules } from '../policy/load-rules';
+import { DEFAULT_RULES, matchRule, redactTarget } from '../policy/rules';
 import { envelopeSchema, meetingPayloadSchema, describeIssue } from '../webhook/envelope';
 import { ZOOM_EVENTS } from '../webhook/zoom-events';
 import { CliError, EXIT, type CliIo } from './io';

@@ -43,11 +43,12 @@ function readRuleList(file: string): unknown[] {
   const others = Object.keys(doc).filter((k) => k !== 'rules').length;
   if (others > 0)
     problems.push(`only the top-level key \`rules\` is allowed (${others} other keys found)`);
-  const { rules } = doc as { rules: unknown };
+  const { rules } = doc;
+  const list: unknown[] = Array.isArray(rules) ? rules : [];
   if (!Array.isArray(rules)) problems.push('rules: must be a list of rules');
-  else if (rules.length === 0) problems.push('rules: must list at least one rule');
+  else if (list.length === 0) problems.push('rules: must list at least one rule');
   if (problems.length > 0) throw new RulesError(file, problems);
-  return rules;
+  return list;
 }
 
 /** One rule's problems, each as `field: message`, and the rule when it has none. */

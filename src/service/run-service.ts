@@ -62,6 +62,10 @@ export async function runService(
     }
   };
   try {
+    // Checked before anything starts: a bad rules file (exit 78) costs no Redis start-up.
+    const rules: RulesStore | undefined = runsWorker(config.role)
+      ? createRulesStore(config.livestream.rulesFile, env, log.child({ component: 'rules' }))
+      : undefined;
     let embedded: EmbeddedRedis | undefined;
     if (config.redis.url === undefined) {
       embedded = await startEmbeddedRedis({ dataDir: config.redis.dataDir, env });
@@ -101,9 +105,7 @@ export async function runService(
     }
 
     let worker: Worker | undefined;
-    let rules: RulesStore | undefined;
-    if (runsWorker(config.role)) {
-      rules = createRulesStore(config.livestream.rulesFile, env, log.child({ component: 'rules' }));
+    if (rules) {
       const workerConnection = createWorkerConnection(redisUrl, log);
       closers.push(() => quit(workerConnection));
       const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);

@@ -119,8 +119,20 @@ describe('retry', () => {
     });
     await eventually(async () => (await service!.queue.getJobState(jobId)) === 'completed');
     expect(zoom.livestreamCalls()).toHaveLength(2);
-    expect(JSON.parse((await cli(['status', '85012345678', '--json'], env)).out)).toEqual([
-      expect.objectContaining({ state: 'started', attempts: 2 }),
+    // Counters and history start again: the status shows the retried run only.
+    const [status] = JSON.parse((await cli(['status', '85012345678', '--json'], env)).out) as {
+      state: string;
+      attempts: number;
+      history: { status: number }[];
+    }[];
+    expect(status).toMatchObject({ state: 'started', attempts: 1 });
+    expect(status!.history.map((a) => a.status)).toEqual([204]);
+    const { logs } = await service.queue.getJobLogs(jobId);
+    expect(logs).toEqual([
+      expect.stringMatching(
+        /^retried by an operator at .*: attempts, counters and history start again$/,
+      ),
+      expect.stringMatching(/^attempt 1 \(start\): Zoom answered 204/),
     ]);
   });
 

@@ -174,6 +174,7 @@ export async function runService(
         }),
       });
       worker = w;
+      metrics.watchWorker(w);
       closers.push(() => closeWorker(w, config.worker.shutdownTimeoutMs, log));
     }
 

@@ -59,7 +59,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     );
   program
     .command('retry')
-    .description('re-run a failed start (counters reset, fresh deadline)')
+    .description(
+      're-run a failed start as new: attempts, counters and history reset, fresh deadline',
+    )
     .argument('<meetingId>', 'meeting (or webinar) number')
     .option('--uuid <uuid>', 'a specific instance (default: the newest failed one)')
     .option('--webinar', 'the id is a webinar (with --uuid)')

@@ -3,7 +3,7 @@ const ESCAPE_SEQUENCE =
   // eslint-disable-next-line no-control-regex
   /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -~]?/g;
 /** Line breaks and tabs inside one value would forge lines or columns: they become spaces. */
- 
+
 const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
 /** C0, DEL, C1, and the bidirectional overrides that reorder what a terminal shows. */
 // eslint-disable-next-line no-control-regex
@@ -24,7 +24,7 @@ export function printableLines(text: string): string {
 }
 
 /** JSON leaves DEL, C1 and the bidirectional overrides raw; these escapes keep the value exact. */
- 
+
 const RAW_IN_JSON = /[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
 
 /** Pretty JSON a terminal shows as text: every control character is `\u`-escaped. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { runCli } from './cli/run-cli';
 import { EXIT } from './cli/io';
+import { printableLines } from './cli/terminal-text';
 
 // The only place that touches the process: arguments, environment, streams, signals, exit.
 const stopSignal = new Promise<string>((resolve) => {
@@ -8,7 +9,7 @@ const stopSignal = new Promise<string>((resolve) => {
 });
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(
-    `zoom-livestream-worker: unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}\n`,
+    `zoom-livestream-worker: unhandled rejection: ${printableLines(reason instanceof Error ? reason.message : String(reason))}\n`,
   );
   process.exit(EXIT.failure);
 });
@@ -24,7 +25,7 @@ runCli(process.argv.slice(2), {
   (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(
-      `zoom-livestream-worker: ${err instanceof Error ? err.message : String(err)}\n`,
+      `zoom-livestream-worker: ${printableLines(err instanceof Error ? err.message : String(err))}\n`,
     );
     process.exit(EXIT.failure);
   },

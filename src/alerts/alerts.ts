@@ -29,12 +29,19 @@ const HEADLINES: Record<AlertType, string> = {
   zoom_unavailable: 'Zoom unavailable, still retrying the livestream start',
 };
 
-/** Slack-compatible `text` plus the structured fields. */
+/**
+ * Slack-compatible `text` plus the structured fields. The topic (any host picks it) and Zoom's
+ * message reach `text`, which Slack reads as markup: `&`, `<` and `>` are escaped there, so
+ * `<!channel>` or `<https://…|Click>` in a topic stays text. The structured fields stay raw.
+ * @see https://api.slack.com/reference/surfaces/formatting#escaping
+ */
 export function alertBody(alert: Alert): Record<string, unknown> {
   const topic = alert.topic ? ` "${alert.topic}"` : '';
   const code = alert.zoomCode !== undefined ? `, Zoom code ${alert.zoomCode}` : '';
   return {
-    text: `:rotating_light: ${HEADLINES[alert.type]} for ${alert.kind} ${alert.meetingId}${topic}: ${alert.reason} (${alert.attempts} attempts${code})`,
+    text: slackEscape(
+      `:rotating_light: ${HEADLINES[alert.type]} for ${alert.kind} ${alert.meetingId}${topic}: ${alert.reason} (${alert.attempts} attempts${code})`,
+    ),
     type: alert.type,
     kind: alert.kind,
     meeting_id: alert.meetingId,
@@ -45,6 +52,11 @@ export function alertBody(alert: Alert): Record<string, unknown> {
     job_id: alert.jobId,
     at: alert.at,
   };
+}
+
+/** Slack's three control characters in message text, as its entities. */
+function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function createAlertQueue(connection: Redis, prefix: string, log: Logger): Queue<Alert> {

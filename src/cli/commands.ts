@@ -1,19 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { enqueueStart, startJobId, type EventKind } from '../queue/start-queue';
-import { retryStart } from '../queue/retry-start';
+import { endedMessage, retryStart } from '../queue/retry-start';
 import {
   formatStatusDetail,
   formatStatusTable,
   listMeetingStatuses,
 } from '../status/meeting-status';
+import { MEETING_NUMBER, MEETING_NUMBER_MESSAGE } from '../webhook/meeting-number';
 import { CliError, EXIT, type CliIo } from './io';
+import { printable, terminalJson } from './terminal-text';
 import { withToolQueue } from './tool-queue';
 
-const MEETING_ID = /^\d{1,20}$/;
-
 function meetingId(value: string): string {
-  if (!MEETING_ID.test(value))
-    throw new CliError(`meeting id must be digits, got "${value}"`, EXIT.usage);
+  if (!MEETING_NUMBER.test(value))
+    throw new CliError(
+      `meeting id ${MEETING_NUMBER_MESSAGE}, got "${printable(value)}"`,
+      EXIT.usage,
+    );
   return value;
 }
 
@@ -28,13 +31,29 @@ export async function triggerCommand(
     throw new CliError('--uuid must not be empty', EXIT.usage);
   const kind: EventKind = options.webinar ? 'webinar' : 'meeting';
   const uuid = options.uuid ?? `manual-${meeting}-${randomBytes(6).toString('hex')}`;
-  const result = await withToolQueue(io, (queue) =>
-    enqueueStart(queue, { kind, meetingId: meeting, uuid, receivedAt: Date.now(), source: 'cli' }),
-  );
+  const { result, owner } = await withToolQueue(io, async (queue) => {
+    const added = await enqueueStart(queue, {
+      kind,
+      meetingId: meeting,
+      uuid,
+      receivedAt: Date.now(),
+      source: 'cli',
+    });
+    const job = added.duplicate ? await queue.getJob(added.jobId) : undefined;
+    return { result: added, owner: job?.data.meetingId };
+  });
+  const instance = printable(uuid);
+  if (owner !== undefined && owner !== meeting) {
+    // The uuid names an instance of another meeting: nothing was queued for this one.
+    io.err(
+      `instance ${instance} belongs to ${kind} ${owner}, not ${meeting}: its start job ${result.jobId} is for ${kind} ${owner} (nothing added; check the meeting id and --uuid)\n`,
+    );
+    return EXIT.usage;
+  }
   io.out(
     result.duplicate
-      ? `instance ${uuid} of ${kind} ${meeting} already has a start job: ${result.jobId} (nothing added)\n`
-      : `queued a livestream start for ${kind} ${meeting} (instance ${uuid}): job ${result.jobId}\n`,
+      ? `instance ${instance} of ${kind} ${meeting} already has a start job: ${result.jobId} (nothing added)\n`
+      : `queued a livestream start for ${kind} ${meeting} (instance ${instance}): job ${result.jobId}\n`,
   );
   return EXIT.ok;
 }
@@ -47,7 +66,7 @@ export async function statusCommand(
 ): Promise<number> {
   const meeting = id === undefined ? undefined : meetingId(id);
   const statuses = await withToolQueue(io, (queue) => listMeetingStatuses(queue, meeting));
-  if (options.json) io.out(`${JSON.stringify(statuses, null, 2)}\n`);
+  if (options.json) io.out(`${terminalJson(statuses)}\n`);
   else if (statuses.length === 0)
     io.out(meeting ? `no start job for meeting ${meeting}\n` : 'no tracked meetings\n');
   else if (meeting) io.out(`${statuses.map(formatStatusDetail).join('\n\n')}\n`);
@@ -67,7 +86,12 @@ export async function retryCommand(
     if (options.uuid !== undefined)
       jobId = startJobId(options.webinar ? 'webinar' : 'meeting', options.uuid);
     else {
-      const failed = (await listMeetingStatuses(queue, meeting)).find((s) => s.state === 'failed');
+      const statuses = await listMeetingStatuses(queue, meeting);
+      const failed = statuses.find((s) => s.state === 'failed');
+      if (!failed && statuses.some((s) => s.state === 'cancelled')) {
+        io.err(`${endedMessage(meeting)}\n`);
+        return EXIT.failure;
+      }
       if (!failed) {
         io.err(`no failed start for meeting ${meeting}\n`);
         return EXIT.notFound;
@@ -76,7 +100,7 @@ export async function retryCommand(
     }
     const result = await retryStart(queue, jobId, Date.now());
     if (!result.ok) {
-      io.err(`${result.message}\n`);
+      io.err(`${printable(result.message)}\n`);
       return result.why === 'not_found' ? EXIT.notFound : EXIT.failure;
     }
     io.out(`retrying the livestream start of meeting ${meeting}: job ${jobId}\n`);

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadToolConfig } from '../config/load-config';
-import { DEFAULT_RULES, loadRules, matchRule, redactTarget } from '../policy/rules';
+import { loadRules } from '../policy/load-rules';
+import { DEFAULT_RULES, matchRule, redactTarget } from '../policy/rules';
 import { envelopeSchema, meetingPayloadSchema, describeIssue } from '../webhook/envelope';
 import { ZOOM_EVENTS } from '../webhook/zoom-events';
 import { CliError, EXIT, type CliIo } from './io';
+import { printable, terminalJson } from './terminal-text';
 
 /**
  * `rules test <event.json>`: which rule a webhook event matches and what would be sent to Zoom,
@@ -72,12 +74,14 @@ export function rulesTestCommand(
     action: rule?.action ?? 'skip',
     requests,
   };
-  if (options.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
+  if (options.json) io.out(`${terminalJson(result)}\n`);
   else {
+    // Rule names and targets come from the file: printed without control characters.
     io.out(
-      `${rule ? `rule "${rule.name}" matches: ${rule.action}` : 'no rule matches: skip (logged)'}\n`,
+      `${rule ? `rule "${printable(rule.name)}" matches: ${rule.action}` : 'no rule matches: skip (logged)'}\n`,
     );
-    for (const r of requests) io.out(`  ${r.method} ${r.path} ${JSON.stringify(r.body)}\n`);
+    for (const r of requests)
+      io.out(`  ${r.method} ${r.path} ${printable(JSON.stringify(r.body))}\n`);
   }
   return EXIT.ok;
 }

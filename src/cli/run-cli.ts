@@ -6,6 +6,7 @@ import { demoCommand } from './demo-command';
 import { CliError, EXIT, type CliIo } from './io';
 import { rulesTestCommand } from './rules-command';
 import { sandboxCommand } from './sandbox-command';
+import { printableLines } from './terminal-text';
 import { explainStartError, startCommand } from './start-command';
 
 /**
@@ -58,7 +59,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     );
   program
     .command('retry')
-    .description('re-run a failed start (counters reset, fresh deadline)')
+    .description(
+      're-run a failed start as new: attempts, counters and history reset, fresh deadline',
+    )
     .argument('<meetingId>', 'meeting (or webinar) number')
     .option('--uuid <uuid>', 'a specific instance (default: the newest failed one)')
     .option('--webinar', 'the id is a webinar (with --uuid)')
@@ -108,10 +111,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const known = err instanceof CliError ? err : explainStartError(err);
     if (known) {
-      io.err(`zoom-livestream-worker: ${known.message}\n`);
+      io.err(`zoom-livestream-worker: ${printableLines(known.message)}\n`);
       return known.exitCode;
     }
-    io.err(`zoom-livestream-worker: failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    const message = err instanceof Error ? err.message : String(err);
+    io.err(`zoom-livestream-worker: failed: ${printableLines(message)}\n`);
     return EXIT.failure;
   }
 }

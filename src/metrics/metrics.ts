@@ -1,11 +1,22 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Queue } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import type { Decision } from '../livestream/decide';
 import type { WebhookOutcome } from '../webhook/webhook-router';
 import { withDeadline } from '../redis/connections';
+import {
+  eventLabel,
+  FINISHED_STATES,
+  finishedState,
+  outcomeLabel,
+  type FinishedState,
+} from './labels';
 
-/** BullMQ states reported by `zlw_jobs`. */
-const JOB_STATES = ['waiting', 'delayed', 'active', 'completed', 'failed'] as const;
+/**
+ * BullMQ states reported by `zlw_jobs`: the starts still in play, and the failed ones kept.
+ * BullMQ's `completed` is left out: it holds started, skipped and cancelled starts alike, which
+ * `zlw_start_jobs_finished_total` tells apart.
+ */
+const JOB_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
 
 export interface Metrics {
   registry: Registry;
@@ -15,6 +26,8 @@ export interface Metrics {
   decision: (decision: Decision, receivedAt: number, now: number) => void;
   /** Reports job counts of `queue` on every scrape. */
   watchQueue: (queue: Queue) => void;
+  /** Counts the start jobs `worker` finishes, by how they ended. */
+  watchWorker: (worker: Worker) => void;
 }
 
 /**
@@ -62,6 +75,13 @@ export function createMetrics(): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const finished = new Counter({
+    name: 'zlw_start_jobs_finished_total',
+    help: 'Start jobs finished by this worker, by how they ended: started, live, stopped, skipped, cancelled (the meeting ended first) or failed.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  });
+  for (const state of FINISHED_STATES) finished.inc({ state }, 0); // every state from the start
   const queues: Queue[] = [];
   new Gauge({
     name: 'zlw_jobs',
@@ -81,7 +101,8 @@ export function createMetrics(): Metrics {
 
   return {
     registry,
-    webhook: (event, outcome) => webhooks.inc({ event, outcome }),
+    webhook: (event, outcome) =>
+      webhooks.inc({ event: eventLabel(event), outcome: outcomeLabel(outcome) }),
     zoomAnswer: (endpoint, status) => zoomRequests.inc({ endpoint, status: String(status) }),
     tokenFetch: (outcome) => tokens.inc({ outcome }),
     decision: (decision, receivedAt, now) => {
@@ -93,5 +114,16 @@ export function createMetrics(): Metrics {
       }
     },
     watchQueue: (queue) => void queues.push(queue),
+    watchWorker: (worker) => {
+      const count = (state: FinishedState | undefined) => state && finished.inc({ state });
+      worker.on('completed', (_job, result: unknown) => count(finishedState(result)));
+      worker.on('failed', (job, err) => {
+        // A job is failed for good when it gave up, or BullMQ has no attempt left for it.
+        const final =
+          err.name === 'UnrecoverableError' ||
+          (job && job.attemptsMade >= (job.opts.attempts ?? 1));
+        if (final) count('failed');
+      });
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/create-logger';
-import { DEFAULT_RULES, loadRules, RulesError, type Rule } from './rules';
+import { loadRules } from './load-rules';
+import { DEFAULT_RULES, RulesError, type Rule } from './rules';
 
 export interface RulesStore {
   current: () => readonly Rule[];

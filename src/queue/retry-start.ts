@@ -1,13 +1,19 @@
 import type { Queue } from 'bullmq';
-import { readProgress, unscheduled, type StartProgress } from '../livestream/start-progress';
+import { EMPTY_PROGRESS, readProgress, type StartProgress } from '../livestream/start-progress';
 import { readInstanceFacts, type StartJobData } from './start-queue';
 
 export type RetryStartResult =
   { ok: true } | { ok: false; why: 'not_found' | 'not_failed' | 'ended'; message: string };
 
+/** What `retry` answers for a meeting that has ended (Zoom cannot stream it any more). */
+export const endedMessage = (meetingId: string): string =>
+  `meeting ${meetingId} has ended; there is no stream to start`;
+
 /**
- * Re-runs a failed start: counters reset, history kept, and a fresh give-up deadline counted from
- * now. A meeting that has ended is not retried (Zoom cannot stream it).
+ * Re-runs a failed start as if it were new: attempts, counters (BullMQ's included), answer history
+ * and job log start again from zero, and the give-up deadline counts from now. Kept: the alerts
+ * already sent (listed by `status`; each type is still sent at most once per instance) and a job
+ * log line saying when the operator retried. A meeting that has ended is not retried.
  */
 export async function retryStart(
   queue: Queue<StartJobData>,
@@ -16,25 +22,23 @@ export async function retryStart(
 ): Promise<RetryStartResult> {
   const job = await queue.getJob(jobId);
   if (!job) return { ok: false, why: 'not_found', message: `no start job ${jobId}` };
+  if ((await readInstanceFacts(queue, jobId)).ended !== undefined)
+    return { ok: false, why: 'ended', message: endedMessage(job.data.meetingId) };
   const state = await job.getState();
   if (state !== 'failed')
     return { ok: false, why: 'not_failed', message: `job ${jobId} is ${state}, not failed` };
-  if ((await readInstanceFacts(queue, jobId)).ended !== undefined) {
-    return {
-      ok: false,
-      why: 'ended',
-      message: `meeting ${job.data.meetingId} has ended; there is no stream to start`,
-    };
-  }
-  const progress = readProgress(job.progress);
+  const { alerts } = readProgress(job.progress);
   await job.updateData({ ...job.data, retriedAt: now });
   await job.updateProgress({
-    ...unscheduled(progress),
-    transientFailures: 0,
-    notStartedRetries: 0,
-    state: 'queued',
+    ...EMPTY_PROGRESS,
+    history: [],
+    ...(alerts && { alerts }),
     reason: 'retried by an operator',
   } satisfies StartProgress);
-  await job.retry('failed');
+  await job.clearLogs();
+  await job.log(
+    `retried by an operator at ${new Date(now).toISOString()}: attempts, counters and history start again`,
+  );
+  await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
   return { ok: true };
 }

@@ -63,6 +63,10 @@ export async function runService(
     }
   };
   try {
+    // Checked before anything starts: a bad rules file (exit 78) costs no Redis start-up.
+    const rules: RulesStore | undefined = runsWorker(config.role)
+      ? createRulesStore(config.livestream.rulesFile, env, log.child({ component: 'rules' }))
+      : undefined;
     let embedded: EmbeddedRedis | undefined;
     if (config.redis.url === undefined) {
       embedded = await startEmbeddedRedis({ dataDir: config.redis.dataDir, env });
@@ -103,10 +107,8 @@ export async function runService(
     }
 
     let worker: Worker | undefined;
-    let rules: RulesStore | undefined;
     let credentials: (() => CredentialsState) | undefined;
-    if (runsWorker(config.role)) {
-      rules = createRulesStore(config.livestream.rulesFile, env, log.child({ component: 'rules' }));
+    if (rules) {
       const workerConnection = createWorkerConnection(redisUrl, log);
       closers.push(() => quit(workerConnection));
       const workerQueue = createStartQueue(workerConnection, config.redis.queuePrefix, log);
@@ -185,6 +187,7 @@ export async function runService(
         }),
       });
       worker = w;
+      metrics.watchWorker(w);
       closers.push(() => closeWorker(w, config.worker.shutdownTimeoutMs, log));
     }
 

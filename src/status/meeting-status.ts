@@ -3,6 +3,7 @@ import { readProgress, type AttemptRecord, type StartState } from '../livestream
 import type { StartResult } from '../livestream/start-processor';
 import { readInstanceFacts, type InstanceFacts, type StartJobData } from '../queue/start-queue';
 import type { StreamTarget } from '../policy/rules';
+import { printable } from '../cli/terminal-text';
 
 /** How an operator sees one meeting instance: the job's state, where "queued" reads as waiting. */
 export type MeetingState = Exclude<StartState, 'queued'>;
@@ -107,9 +108,9 @@ export function describeJob(
   };
 }
 
-/** The human table of `status`. */
+/** The human table of `status`; untrusted text is made {@link printable}. */
 export function formatStatusTable(statuses: readonly MeetingStatus[], now: number): string {
-  const rows = statuses.map((s) => [
+  const row = (s: MeetingStatus) => [
     s.meetingId,
     s.state,
     String(s.attempts),
@@ -118,7 +119,8 @@ export function formatStatusTable(statuses: readonly MeetingStatus[], now: numbe
       ? `${s.nextAttemptAt.slice(11, 19)}Z (in ${Math.max(0, Math.round((Date.parse(s.nextAttemptAt) - now) / 1000))} s)`
       : '-',
     s.reason ?? '-',
-  ]);
+  ];
+  const rows = statuses.map((s) => row(s).map(printable));
   const header = ['MEETING', 'STATE', 'ATTEMPTS', 'LAST ZOOM ANSWER', 'NEXT ATTEMPT', 'REASON'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows]
@@ -126,7 +128,7 @@ export function formatStatusTable(statuses: readonly MeetingStatus[], now: numbe
     .join('\n');
 }
 
-/** The detailed view of one meeting instance. */
+/** The detailed view of one meeting instance; untrusted text is made {@link printable}. */
 export function formatStatusDetail(s: MeetingStatus): string {
   const lines = [
     `meeting ${s.meetingId} (${s.kind}${s.topic ? `, "${s.topic}"` : ''})`,
@@ -154,7 +156,7 @@ export function formatStatusDetail(s: MeetingStatus): string {
         `    ${new Date(a.at).toISOString()}  ${formatAnswer(a).padEnd(40)}  ${a.decision}`,
       );
   }
-  return lines.join('\n');
+  return lines.map(printable).join('\n');
 }
 
 function formatAnswer(a: AttemptRecord | undefined): string {

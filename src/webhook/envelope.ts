@@ -1,19 +1,9 @@
 import { z } from 'zod';
-
-/** A meeting or webinar number: a JSON number or a digit string, always kept as a digit string. */
-const meetingNumber = z.union([
-  z.string().regex(/^\d{1,20}$/, 'must be digits'),
-  z
-    .number()
-    .int()
-    .positive()
-    .refine(Number.isSafeInteger, 'is too large to be read exactly; send it as a string')
-    .transform(String),
-]);
+import { meetingNumberSchema } from './meeting-number';
 
 /** The part of `payload.object` the worker needs from meeting.* and webinar.* events. */
 export const meetingObjectSchema = z.object({
-  id: meetingNumber,
+  id: meetingNumberSchema,
   uuid: z.string().min(1).max(200),
   host_id: z.string().max(200).optional(),
   topic: z.string().max(1000).optional(),

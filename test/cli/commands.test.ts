@@ -33,11 +33,12 @@ describe('trigger', () => {
     expect(jobs.map((j) => [j.data.meetingId, j.data.source])).toEqual([['85012345678', 'cli']]);
   });
 
-  it('refuses a meeting id that is not digits, with exit code 2', async () => {
-    expect(await cli(['trigger', '85-01'])).toMatchObject({
-      code: 2,
-      err: expect.stringContaining('meeting id must be digits'),
-    });
+  it('refuses a meeting id that is not a positive number, with exit code 2', async () => {
+    for (const id of ['85-01', '0', '00'])
+      expect(await cli(['trigger', id])).toMatchObject({
+        code: 2,
+        err: expect.stringContaining('meeting id must be a positive whole number'),
+      });
     expect(await cli(['trigger'])).toMatchObject({
       code: 2,
       err: expect.stringContaining("missing required argument 'meetingId'"),
@@ -118,8 +119,20 @@ describe('retry', () => {
     });
     await eventually(async () => (await service!.queue.getJobState(jobId)) === 'completed');
     expect(zoom.livestreamCalls()).toHaveLength(2);
-    expect(JSON.parse((await cli(['status', '85012345678', '--json'], env)).out)).toEqual([
-      expect.objectContaining({ state: 'started', attempts: 2 }),
+    // Counters and history start again: the status shows the retried run only.
+    const [status] = JSON.parse((await cli(['status', '85012345678', '--json'], env)).out) as {
+      state: string;
+      attempts: number;
+      history: { status: number }[];
+    }[];
+    expect(status).toMatchObject({ state: 'started', attempts: 1 });
+    expect(status!.history.map((a) => a.status)).toEqual([204]);
+    const { logs } = await service.queue.getJobLogs(jobId);
+    expect(logs).toEqual([
+      expect.stringMatching(
+        /^retried by an operator at .*: attempts, counters and history start again$/,
+      ),
+      expect.stringMatching(/^attempt 1 \(start\): Zoom answered 204/),
     ]);
   });
 

@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { cli } from '../support/cli';
 import { tempFile } from '../support/files';
 import { meetingEvent } from '../support/webhook';
+
+const ROOT = join(__dirname, '..', '..');
 
 const RULES = tempFile(
   'rules.yaml',
@@ -61,3 +65,31 @@ it('fails clearly on an invalid rules file (exit 78) or a bad event file (exit 2
   });
   expect((await cli(['rules', 'test', '/nope.json'])).code).toBe(2);
 });
+
+it('answers at once for a topic that would make a backtracking engine run for hours', () => {
+  // A real process with a time limit: on a backtracking engine `^(a+)+$` against 40 a's and a `!`
+  // never returns, the process is killed, and the expectations below fail.
+  const rules = tempFile(
+    'rules.yaml',
+    'rules:\n  - { name: only-as, action: stream, match: { topic: "^(a+)+$" } }\n',
+  );
+  const event = tempFile(
+    'event.json',
+    JSON.stringify(meetingEvent('meeting.started', { topic: `${'a'.repeat(40)}!` })),
+  );
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'rules', 'test', event, '--file', rules],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+      timeout: 20_000,
+      killSignal: 'SIGKILL',
+    },
+  );
+  expect({ status: run.status, out: run.stdout }).toEqual({
+    status: 0,
+    out: 'no rule matches: skip (logged)\n',
+  });
+}, 30_000);

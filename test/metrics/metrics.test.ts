@@ -57,7 +57,11 @@ it('counts webhooks by outcome, Zoom answers, 429 waits, token fetches and start
   expect(value(after, 'zlw_oauth_token_fetches_total{outcome="ok"}')).toBe(1);
   expect(value(after, 'zlw_livestream_start_latency_seconds_count')).toBe(1);
   expect(value(after, 'zlw_livestream_start_latency_seconds_bucket{le="0.1"}')).toBe(0);
-  expect(value(after, 'zlw_jobs{state="completed"}')).toBe(1);
+  await eventually(async () =>
+    value(await scrape(), 'zlw_start_jobs_finished_total{state="started"}') === 1
+      ? true
+      : undefined,
+  );
 });
 
 it('counts 503s while Redis cannot take the job', async () => {

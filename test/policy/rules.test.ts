@@ -1,12 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { createRulesStore } from '../../src/policy/rules-store';
-import {
-  DEFAULT_RULES,
-  loadRules,
-  matchRule,
-  RulesError,
-  type MeetingFacts,
-} from '../../src/policy/rules';
+import { loadRules } from '../../src/policy/load-rules';
+import { DEFAULT_RULES, matchRule, RulesError, type MeetingFacts } from '../../src/policy/rules';
 import { tempFile } from '../support/files';
 import { captureLog } from '../support/log-capture';
 
@@ -127,7 +122,7 @@ rules:
         expect.stringMatching(/^rules\[1\] \(broken-target\)\.stream\.page_url: /),
         expect.stringMatching(/^rules\[1\] \(broken-target\)\.stream\.resolution: /),
         expect.stringMatching(
-          /^rules\[2\] \(bad-regex\)\.match\.topic: not a valid regular expression/,
+          /^rules\[2\] \(bad-regex\)\.match\.topic: not a usable regular expression/,
         ),
         expect.stringMatching(
           /^rules\[3\] \(skipper\)\.action: a skip rule takes no stream or settings/,

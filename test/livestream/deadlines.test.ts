@@ -1,7 +1,7 @@
 import { enqueueStart, startJobId } from '../../src/queue/start-queue';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
-import { eventually, startTestService, type TestService } from '../support/service';
+import { eventually, finishedJob, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
 
 let zoom: ZoomSandbox;
@@ -18,12 +18,7 @@ afterEach(async () => {
 const statusCalls = () => zoom.requests.filter((r) => r.path.endsWith('/livestream/status'));
 const LIMITED = { status: 429, body: { code: 429, message: 'Please retry after 30 seconds.' } };
 
-async function finished(s: TestService, jobId: string) {
-  return eventually(async () => {
-    const state = await s.queue.getJobState(jobId);
-    return state === 'completed' || state === 'failed' ? s.queue.getJob(jobId) : undefined;
-  }, 20_000);
-}
+const finished = finishedJob;
 
 it('429 waits never use up the allowance for trouble: many 429s, then a 500 retried on the first backoff step, then started', async () => {
   zoom = await startZoomSandbox({ rateLimitedStarts: 0 });

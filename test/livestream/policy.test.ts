@@ -4,7 +4,7 @@ import { enqueueStart, startJobId } from '../../src/queue/start-queue';
 import { cli } from '../support/cli';
 import { tempFile } from '../support/files';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
-import { eventually, startTestService, type TestService } from '../support/service';
+import { eventually, finishedJob, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
 
 let zoom: ZoomSandbox;
@@ -50,11 +50,7 @@ async function setup(
   return service;
 }
 
-const final = (s: TestService, jobId: string) =>
-  eventually(async () => {
-    const state = await s.queue.getJobState(jobId);
-    return state === 'completed' || state === 'failed' ? s.queue.getJob(jobId) : undefined;
-  }, 20_000);
+const final = finishedJob;
 
 it('sets the stream target, then starts, in that order, with spec-valid bodies; the key stays secret', async () => {
   const s = await setup();

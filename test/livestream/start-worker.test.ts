@@ -1,7 +1,7 @@
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { enqueueStart, startJobId } from '../../src/queue/start-queue';
 import { readProgress } from '../../src/livestream/start-progress';
-import { eventually, startTestService, type TestService } from '../support/service';
+import { eventually, finishedJob, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
 
 let zoom: ZoomSandbox;
@@ -33,13 +33,7 @@ async function startMeeting(
   return startJobId('meeting', object.uuid ?? 'uuid-1==');
 }
 
-async function finished(s: TestService, jobId: string) {
-  return eventually(async () => {
-    const state = await s.queue.getJobState(jobId);
-    // Fetched after the state is final, so returnvalue and failedReason are there.
-    return state === 'completed' || state === 'failed' ? s.queue.getJob(jobId) : undefined;
-  }, 15_000);
-}
+const finished = finishedJob;
 
 it('starts the stream: token with Basic auth, then a JSON PATCH with the bearer token', async () => {
   const s = await setup();

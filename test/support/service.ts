@@ -78,3 +78,12 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }
+
+/** The job once it has finished (completed or failed), with its return value or failure reason. */
+export function finishedJob(s: { queue: Queue<StartJobData> }, jobId: string, timeoutMs = 20_000) {
+  return eventually(async () => {
+    const state = await s.queue.getJobState(jobId);
+    // Fetched after the state is final, so returnvalue and failedReason are there.
+    return state === 'completed' || state === 'failed' ? s.queue.getJob(jobId) : undefined;
+  }, timeoutMs);
+}

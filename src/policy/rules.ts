@@ -72,7 +72,7 @@ const ruleSchema = z
       .object({
         stream_url: z.string().min(1).max(1024),
         stream_key: z.string().min(1).max(512),
-        page_url: z.string().url().max(1024),
+        page_url: z.url().max(1024),
         resolution: z.enum(['720p', '1080p']).optional(),
       })
       .strict()

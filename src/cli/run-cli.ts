@@ -7,6 +7,7 @@ import { CliError, EXIT, type CliIo } from './io';
 import { rulesTestCommand } from './rules-command';
 import { sandboxCommand } from './sandbox-command';
 import { explainStartError, startCommand } from './start-command';
+import { packageVersion } from './version';
 
 /**
  * The `zoom-livestream-worker` command line. Returns the exit code instead of exiting, so tests
@@ -17,6 +18,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let code: number = EXIT.ok;
   const program = new Command('zoom-livestream-worker')
     .description('Starts Zoom live streams when meetings start, retrying until the stream is up.')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();

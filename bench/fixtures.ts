@@ -14,6 +14,12 @@ import { spawnTs, type Child } from './lib';
 
 export const SECRET = 'bench-secret';
 
+/**
+ * The V8 flags the service ships with (Dockerfile ENTRYPOINT, `npm start`, the bin's shebang;
+ * test/platform/node-runtime.test.ts keeps them equal): the bench measures the process as run.
+ */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=16'];
+
 /** What every section gets: one Redis for the whole run and a place to register cleanups. */
 export interface BenchContext {
   redisUrl: string;
@@ -127,6 +133,7 @@ export async function serviceProcess(
     ['start', '--role', role],
     { PORT: '0', HOST: '127.0.0.1', ZOOM_WEBHOOK_SECRET_TOKEN: SECRET, ...env },
     /"url":"(http:[^"]+)"[^}]*"msg":"service started"/,
+    SERVICE_NODE_FLAGS,
   );
   return { ...child, url: child.match[1]! };
 }

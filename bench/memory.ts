@@ -50,6 +50,7 @@ export async function memoryFigure(ctx: BenchContext): Promise<void> {
     value: busyRss - idleRss,
     unit: 'MB extra',
     baseline: idleRss,
+    baselineUnit: 'MB idle',
     ratio: busyRss / idleRss,
     target: '<= 150 MB extra',
     pass: delayed === WAITING && busyRss - idleRss <= 150,

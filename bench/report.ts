@@ -15,6 +15,8 @@ export interface Figure {
   /** min and max of the per-round ratios */
   spread?: [number, number];
   rounds?: number;
+  /** the baseline's unit when it differs from the value's */
+  baselineUnit?: string;
   target: string;
   pass: boolean;
 }
@@ -31,7 +33,7 @@ export function record(f: Figure): void {
   const base =
     f.baseline === null
       ? ''
-      : ` (baseline ${round(f.baseline)} ${f.unit}, ratio ${round(f.ratio ?? NaN)}${spread}${rounds})`;
+      : ` (baseline ${round(f.baseline)} ${f.baselineUnit ?? f.unit}, ratio ${round(f.ratio ?? NaN)}${spread}${rounds})`;
   console.log(
     `  ${f.pass ? 'PASS' : 'MISS'}  ${f.name}: ${round(f.value)} ${f.unit}${base}  [target ${f.target}]`,
   );

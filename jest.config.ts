@@ -1,3 +1,4 @@
+/** @jest-config-loader ts-node */
 import type { Config } from 'jest';
 
 // CommonJS keeps jest simple (no ESM loader flags). ts-jest only transpiles (tsconfig sets isolatedModules);

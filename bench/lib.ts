@@ -17,12 +17,17 @@ export async function spawnTs(
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
+  nodeFlags: string[] = [],
 ): Promise<Child & { match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, file), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, '--import', 'tsx', join(ROOT, file), ...args],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const onData = (d: Buffer) => {
     if (output.length < 200_000) output += d.toString();

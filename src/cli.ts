@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
 import { runCli } from './cli/run-cli';
 import { EXIT } from './cli/io';
 import { printableLines } from './cli/terminal-text';

@@ -1,13 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ROLES } from '../config/load-config';
 import { readEnv } from '../config/read-env';
-import { retryCommand, statusCommand, triggerCommand } from './commands';
-import { demoCommand } from './demo-command';
 import { CliError, EXIT, type CliIo } from './io';
-import { rulesTestCommand } from './rules-command';
-import { sandboxCommand } from './sandbox-command';
 import { printableLines } from './terminal-text';
-import { explainStartError, startCommand } from './start-command';
+import { packageVersion } from './version';
+
+// Each command's module (and what it pulls in: BullMQ, Express, …) loads only when that command
+// runs, so `--version`, `--help` and the start of `start` do not pay for the others.
+const commands = () => import('./commands');
 
 /**
  * The `zoom-livestream-worker` command line. Returns the exit code instead of exiting, so tests
@@ -18,6 +18,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let code: number = EXIT.ok;
   const program = new Command('zoom-livestream-worker')
     .description('Starts Zoom live streams when meetings start, retrying until the stream is up.')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
@@ -32,7 +33,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addOption(
       new Option('--role <role>', 'which part to run (env ROLE; default all)').choices(ROLES),
     )
-    .action(async (o: { role?: string }) => void (code = await startCommand(cio, o)));
+    .action(
+      async (o: { role?: string }) =>
+        void (code = await (await import('./start-command')).startCommand(cio, o)),
+    );
   program
     .command('trigger')
     .description('queue a livestream start by hand (for a missed webhook), through the same queue')
@@ -44,7 +48,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--webinar', 'the id is a webinar')
     .action(
       async (id: string, o: { uuid?: string; webinar?: boolean }) =>
-        void (code = await triggerCommand(cio, id, o)),
+        void (code = await (await commands()).triggerCommand(cio, id, o)),
     );
   program
     .command('status')
@@ -55,7 +59,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'machine-readable output')
     .action(
       async (id: string | undefined, o: { json?: boolean }) =>
-        void (code = await statusCommand(cio, id, o)),
+        void (code = await (await commands()).statusCommand(cio, id, o)),
     );
   program
     .command('retry')
@@ -67,7 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--webinar', 'the id is a webinar (with --uuid)')
     .action(
       async (id: string, o: { uuid?: string; webinar?: boolean }) =>
-        void (code = await retryCommand(cio, id, o)),
+        void (code = await (await commands()).retryCommand(cio, id, o)),
     );
   program
     .command('rules')
@@ -78,8 +82,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--file <rules>', 'rules file to use instead of LIVESTREAM_RULES_FILE')
     .option('--json', 'machine-readable output')
     .action(
-      (event: string, o: { file?: string; json?: boolean }) =>
-        void (code = rulesTestCommand(cio, event, o)),
+      async (event: string, o: { file?: string; json?: boolean }) =>
+        void (code = (await import('./rules-command')).rulesTestCommand(cio, event, o)),
     );
   program
     .command('sandbox')
@@ -91,7 +95,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--rate-limited-starts <n>', "429s before each meeting's 204", digits, '1')
     .action(
       async (o: { port: string; host: string; rateLimitedStarts: string }) =>
-        void (code = await sandboxCommand(cio, o)),
+        void (code = await (await import('./sandbox-command')).sandboxCommand(cio, o)),
     );
   program
     .command('demo')
@@ -101,7 +105,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--short', 'wait 5 s after the 429 instead of the real 30 s')
     .option('--delay-ms <ms>', 'wait this long after the 429', digits)
     .action(
-      async (o: { short?: boolean; delayMs?: string }) => void (code = await demoCommand(cio, o)),
+      async (o: { short?: boolean; delayMs?: string }) =>
+        void (code = await (await import('./demo-command')).demoCommand(cio, o)),
     );
 
   try {
@@ -109,7 +114,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const known = err instanceof CliError ? err : explainStartError(err);
+    const known =
+      err instanceof CliError ? err : (await import('./start-command')).explainStartError(err);
     if (known) {
       io.err(`zoom-livestream-worker: ${printableLines(known.message)}\n`);
       return known.exitCode;

@@ -27,7 +27,7 @@ export const ruleSchema = z
           .max(1024)
           .regex(RTMP_URL, 'must start with rtmp:// or rtmps://'),
         stream_key: z.string().min(1).max(512),
-        page_url: z.string().url().max(1024),
+        page_url: z.url().max(1024),
         resolution: z.enum(['720p', '1080p']).optional(),
       })
       .strict()

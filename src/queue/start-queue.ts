@@ -94,7 +94,7 @@ export async function enqueueStart(
   data: StartJobData,
 ): Promise<EnqueueResult> {
   const jobId = startJobId(data.kind, data.uuid);
-  const client = (await queue.client) as Awaited<Queue['client']> & {
+  const client = (await queueClient(queue)) as RedisClient & {
     exists(key: string): Promise<number>;
   };
   const existed = client.exists(queue.toKey(jobId));
@@ -103,6 +103,11 @@ export async function enqueueStart(
   );
   const [exists] = await Promise.all([existed, added]);
   return { jobId, duplicate: exists === 1 };
+}
+
+/** The Redis client behind a queue (BullMQ 6 keeps it on the queue's Redis backend). */
+export function queueClient(queue: Queue): Promise<RedisClient> {
+  return queue.backend.connection.client;
 }
 
 /** What Zoom told us about one meeting instance after it started. */
@@ -129,7 +134,7 @@ export async function recordInstanceFact(
   at: number,
 ): Promise<{ jobId: string; found: boolean }> {
   const jobId = startJobId(kind, uuid);
-  const client = await queue.client;
+  const client = await queueClient(queue);
   const key = instanceFactsKey(queue, jobId);
   const pipeline = client.pipeline() as Pipeline;
   pipeline.hset(key, { [fact]: String(at) });
@@ -147,7 +152,7 @@ export async function recordInstanceFact(
 
 /** Everything recorded about the instance of `jobId` (empty while nothing happened). */
 export async function readInstanceFacts(queue: Queue, jobId: string): Promise<InstanceFacts> {
-  const client = await queue.client;
+  const client = await queueClient(queue);
   const raw = await client.hgetall(instanceFactsKey(queue, jobId));
   const facts: InstanceFacts = {};
   for (const fact of ['ended', 'live', 'stopped'] as const) {

@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { Logger } from '../logging/create-logger';
 
 /**
@@ -25,11 +25,13 @@ export function createProducerConnection(url: string, log: Logger, commandTimeou
 
 /** Worker connections wait for Redis as long as it takes (BullMQ requires `maxRetriesPerRequest: null`). */
 export function createWorkerConnection(url: string, log: Logger, name = 'worker'): Redis {
-  const options: RedisOptions = {
-    maxRetriesPerRequest: null,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  };
-  return watch(new Redis(url, options), log.child({ redis: name }));
+  return watch(
+    new Redis(url, {
+      maxRetriesPerRequest: null,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+    }),
+    log.child({ redis: name }),
+  );
 }
 
 /** Logs when a connection goes down and when it is back, once per change, not per retry. */

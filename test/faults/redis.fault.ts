@@ -59,7 +59,7 @@ it('Redis sockets dropped (CLIENT KILL): everything reconnects, no duplicate sta
     expect((await timedPost(app.url, id, `ck-${id}`)).status).toBe(204);
   await eventually(() => world.statusCalls().length === 3);
   const admin = new Redis(world.redis.url);
-  const killed = await admin.client('KILL', 'TYPE', 'normal');
+  const killed = await admin.call('CLIENT', 'KILL', 'TYPE', 'normal');
   admin.disconnect();
   expect(Number(killed)).toBeGreaterThan(0);
   await eventually(

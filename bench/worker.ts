@@ -1,0 +1,71 @@
+import { Redis } from 'ioredis';
+import { LIVESTREAM_QUEUE } from '../src/queue/start-queue';
+import {
+  addStartJobs,
+  benchQueue,
+  sandboxProcess,
+  serviceProcess,
+  zoomEnv,
+  type BenchContext,
+} from './fixtures';
+import { sleep, spawnTs } from './lib';
+import { record } from './report';
+import { pairedRatios } from './stats';
+
+const ROUNDS = 3;
+const JOBS = 2000;
+
+/** Our worker against a no-op BullMQ worker at the same concurrency, interleaved rounds. */
+export async function workerFigure(ctx: BenchContext): Promise<void> {
+  console.log(
+    `worker throughput (${JOBS} jobs per run, concurrency 50, sandbox Zoom in its own process; ${ROUNDS} interleaved rounds)`,
+  );
+  const sandbox = await sandboxProcess(0);
+  ctx.cleanups.push(() => sandbox.stop());
+  const run = async (kind: 'ours' | 'noop', runNo: number): Promise<number> => {
+    const prefix = `bench4${kind}${runNo}`;
+    const c = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
+    const q = benchQueue(c, prefix);
+    await q.pause();
+    await addStartJobs(q, `w${runNo}`, JOBS, 10_000);
+    const env = { REDIS_URL: ctx.redisUrl, QUEUE_PREFIX: prefix };
+    const worker =
+      kind === 'ours'
+        ? await serviceProcess('worker', {
+            ...env,
+            WORKER_CONCURRENCY: '50',
+            ZOOM_MAX_REQUESTS_PER_SECOND: '1000',
+            ...zoomEnv(sandbox.zoom),
+          })
+        : await spawnTs(
+            'bench/baseline-worker.ts',
+            [],
+            { ...env, QUEUE_NAME: LIVESTREAM_QUEUE, CONCURRENCY: '50' },
+            /ready/,
+          );
+    const began = performance.now();
+    await q.resume();
+    while (((await q.getJobCounts('completed')).completed ?? 0) < JOBS) await sleep(20);
+    const perSecond = JOBS / ((performance.now() - began) / 1000);
+    await worker.stop();
+    await q.obliterate({ force: true });
+    await q.close();
+    c.disconnect();
+    return perSecond;
+  };
+  const ours: number[] = [];
+  const noop: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 === 0 ? (['noop', 'ours'] as const) : (['ours', 'noop'] as const);
+    for (const kind of order) (kind === 'ours' ? ours : noop).push(await run(kind, r));
+  }
+  const w = pairedRatios(ours, noop);
+  record({
+    name: 'worker throughput (each job: token + paced PATCH + progress)',
+    unit: 'jobs/s',
+    ...w,
+    target: 'ratio >= 0.6',
+    pass: w.ratio >= 0.6,
+  });
+  await sandbox.stop();
+}

@@ -80,7 +80,7 @@ const VARIABLES = {
   },
   LIVESTREAM_RULES_FILE: { schema: required },
   LIVESTREAM_CONFIRM_TIMEOUT_MS: { schema: int(0, 3_600_000), default: '0' },
-  ZOOM_MAX_REQUESTS_PER_SECOND: { schema: int(1, 1000), default: '20' },
+  ZOOM_MAX_REQUESTS_PER_SECOND: { schema: int(1, 100_000), default: '20' },
   ALERT_WEBHOOK_URL: { schema: httpUrl, secret: true },
   WORKER_CONCURRENCY: { schema: int(1, 1000), default: '10' },
   WORKER_LOCK_DURATION_MS: { schema: int(1000, 600_000), default: '30000' },

@@ -154,9 +154,11 @@ export function createStartProcessor(deps: StartProcessorDeps) {
         }
         // Not awaited: BullMQ completes the job next, on the same connection, so the progress
         // and log line go out ahead of it in one round trip (Redis runs them in order).
-        rec.save(next).catch((err: Error) =>
-          log.warn({ err: { message: err.message } }, 'progress of a started stream not saved'),
-        );
+        rec
+          .save(next)
+          .catch((err: Error) =>
+            log.warn({ err: { message: err.message } }, 'progress of a started stream not saved'),
+          );
         log.info(
           {
             status: record.status,

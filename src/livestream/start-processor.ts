@@ -5,7 +5,7 @@ import type { Logger } from '../logging/create-logger';
 import type { Rule } from '../policy/rules';
 import { deadlineBase, type InstanceFacts, type StartJobData } from '../queue/start-queue';
 import { ZoomError } from '../zoom/errors';
-import { PacerBusyError } from '../zoom/pacer';
+import { PacerBusyError, type Grant } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';
 import { advance, attemptRecord, describeAttempt, type CallKind } from './attempt-record';
 import { decide, type CallOutcome, type Decision, type RetryPolicy } from './decide';
@@ -31,7 +31,7 @@ export interface StartProcessorDeps {
   /** Settings from the environment; a rule's settings override them. */
   settings: LivestreamSettings;
   /** Reserves the account-wide pacing slot for this run's Zoom call (see `Pacer.acquire`). */
-  reserveSlot?: () => Promise<void>;
+  reserveSlot?: () => Promise<Grant>;
   /** Holds every worker after Zoom's account-level 429. */
   pauseZoomCalls?: (ms: number) => Promise<void>;
   /** Queues an alert; absent when no alert endpoint is configured. */
@@ -70,7 +70,9 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     const step = chooseStep(deps.rules(), data, progress.targetSetFor);
     // The pacing slot is reserved while the facts are read: one round trip for both. A slot left
     // unused (the meeting ended meanwhile) errs on the side of fewer calls.
-    const slot = !pastDeadline && step.call ? deps.reserveSlot?.() : undefined;
+    // Not for a run that most likely only records the confirmation it was woken for.
+    const callLikely = !pastDeadline && step.call && progress.acceptedAt === undefined;
+    const slot = callLikely ? deps.reserveSlot?.() : undefined;
     slot?.catch(() => undefined); // awaited (and its error handled) by the call below
 
     const settled = settleFromFacts(await deps.facts(jobId), progress);
@@ -175,19 +177,21 @@ export function createStartProcessor(deps: StartProcessorDeps) {
         if (decision.reason === 'account_rate_limited')
           await deps.pauseZoomCalls?.(decision.at - now());
         next = await alertIfLongTrouble(rec, next, record);
-        // meeting.ended may have come while we were talking to Zoom (it could not wake a job that
-        // was not waiting yet). Read along with the writes below; if so, wake the job now, and
-        // its next run records the cancellation without calling Zoom.
+        const deferred = rec.later(decision.at, next, 'livestream start deferred', {
+          reason: decision.reason,
+          ...answerFields(record),
+          ...(next.troubleSince !== undefined && { troubleSinceMs: now() - next.troubleSince }),
+        });
+        // meeting.ended may have come while we were talking to Zoom, when it could not wake a job
+        // that was not waiting yet. Read after the move (same connection, so Redis runs it
+        // after): an earlier `ended` shows here, a later one finds the job delayed and wakes it.
+        // If so, wake it now; its next run records the cancellation without calling Zoom.
         const endedMeanwhile = deps.facts(jobId).then(
           (f) => f.ended !== undefined,
           () => false,
         );
         try {
-          return await rec.later(decision.at, next, 'livestream start deferred', {
-            reason: decision.reason,
-            ...answerFields(record),
-            ...(next.troubleSince !== undefined && { troubleSinceMs: now() - next.troubleSince }),
-          });
+          return await deferred;
         } finally {
           if (await endedMeanwhile) await job.promote().catch(() => undefined);
         }
@@ -220,7 +224,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     data: StartJobData,
     call: CallKind,
     rule: Rule,
-    slot: Promise<void> | undefined,
+    slot: Promise<Grant> | undefined,
   ): Promise<CallOutcome> {
     const options = slot ? { slot } : {};
     try {

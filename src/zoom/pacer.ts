@@ -12,9 +12,15 @@ export class PacerBusyError extends Error {
   }
 }
 
+/** A reserved slot. It is good for `grantTtlMs` past its time; a call that leaves later takes another. */
+export interface Grant {
+  /** True while a call leaving now still keeps to the slot. */
+  fresh(): boolean;
+}
+
 export interface Pacer {
-  /** Resolves when a Zoom call may go out now; throws {@link PacerBusyError} for long waits. */
-  acquire: () => Promise<void>;
+  /** Resolves at the caller's slot; throws {@link PacerBusyError} for long waits. */
+  acquire: () => Promise<Grant>;
   /** Holds every caller, in every process, for `ms` (Zoom's account-level 429). */
   pause: (ms: number) => Promise<void>;
 }
@@ -80,6 +86,9 @@ export function createPacer(options: PacerOptions): Pacer {
   // N slots 1.1 s / N apart: any N + 1 calls span at least 1.1 s, so no 1 s window holds more than N.
   const spacingMs = 1100 / options.maxPerSecond;
   const rtt = recentMinimum(16);
+  // An account pause set by this process: slots reserved before it and still waiting in place
+  // are given up when they come due (other processes see the pause at their next reservation).
+  let pausedUntil = 0;
   return {
     async acquire() {
       for (let missed = 0; missed < MAX_MISSED_SLOTS; missed++) {
@@ -87,17 +96,20 @@ export function createPacer(options: PacerOptions): Pacer {
         const wait = Number(
           await options.redis.eval(ACQUIRE, 2, lastSlot, paused, spacingMs, maxInline),
         );
-        const replied = performance.now();
-        rtt.push(replied - asked);
+        rtt.push(performance.now() - asked);
         if (wait < 0) throw new PacerBusyError(-wait);
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        // How late this call leaves, beyond the usual round trip to Redis: a busy event loop
-        // (reading the reply, running the timer) shows here.
-        if (performance.now() - asked - wait - rtt.min() <= grantTtl) return;
+        // How late a call leaving now is, beyond the usual round trip to Redis: a busy event
+        // loop (reading the reply, running the timer), or the caller's own work, shows here.
+        const slotAt = asked + wait + rtt.min();
+        const grant: Grant = { fresh: () => performance.now() - slotAt <= grantTtl };
+        if (performance.now() < pausedUntil) continue;
+        if (grant.fresh()) return grant;
       }
       throw new PacerBusyError(OVERLOADED_BACKOFF_MS);
     },
     async pause(ms) {
+      pausedUntil = Math.max(pausedUntil, performance.now() + ms);
       await options.redis.eval(PAUSE, 1, paused, Math.max(1, Math.round(ms)));
     },
   };

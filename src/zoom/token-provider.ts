@@ -114,7 +114,11 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     const giveUpAt = now() + lockTtlMs * 2;
     for (;;) {
       const shared = await readShared();
-      if (shared) return (cached = shared).token;
+      if (shared) {
+        // A token stored under this hash proves Zoom accepted exactly these credentials.
+        state = 'accepted';
+        return (cached = shared).token;
+      }
       const nonce = randomUUID();
       if ((await deps.redis.set(lockKey, nonce, 'PX', lockTtlMs, 'NX')) === 'OK') {
         try {

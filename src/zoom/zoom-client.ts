@@ -5,7 +5,7 @@ import type { EventKind } from '../queue/start-queue';
 import { ZoomApiError } from './errors';
 import { parseZoomError, sendOnce, type RawAnswer } from './http';
 import { parseRetryAfter } from './retry-after';
-import type { Pacer } from './pacer';
+import type { Grant, Pacer } from './pacer';
 import type { TokenProvider } from './token-provider';
 
 export interface ZoomSuccess {
@@ -15,7 +15,7 @@ export interface ZoomSuccess {
 
 /** Per call: a pacing slot the caller reserved ahead (so its Redis trip overlaps other reads). */
 export interface CallOptions {
-  slot?: Promise<void>;
+  slot?: Promise<Grant>;
 }
 
 export interface ZoomClient {
@@ -65,9 +65,11 @@ export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
   ): Promise<ZoomSuccess> {
     let slot = options.slot;
     const send = async (token: string): Promise<RawAnswer> => {
-      // The first send may use the caller's slot; a repeat (new token) takes its own.
-      await (slot ?? deps.pacer?.acquire());
+      // The first send may use the caller's slot, unless getting the token took it past its time
+      // (a refresh): a late slot would bunch calls on arrival. A repeat (new token) takes its own.
+      const reserved = slot && (await slot);
       slot = undefined;
+      if (!reserved?.fresh()) await deps.pacer?.acquire();
       try {
         const answer = await sendOnce(deps.dispatcher, endpoint, `${deps.baseUrl}${path}`, {
           method: 'PATCH',

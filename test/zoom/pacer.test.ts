@@ -39,7 +39,9 @@ it('reserves an evenly spaced slot per call in one round trip: 30 callers at 10/
       granted.push(performance.now());
     }),
   );
-  expect(evals()).toBe(30);
+  // One each; a slot missed on a busy machine costs one more, never a polling loop.
+  expect(evals()).toBeGreaterThanOrEqual(30);
+  expect(evals()).toBeLessThan(36);
   granted.sort((a, b) => a - b);
   // Slots are 110 ms apart; a call leaves at most 30 ms late: never 11 within one second.
   for (let i = 1; i < granted.length; i++)
@@ -65,4 +67,20 @@ it('holds every caller for an account pause', async () => {
   const t = performance.now();
   await pacer.acquire();
   expect(performance.now() - t).toBeGreaterThanOrEqual(280);
+});
+
+it('gives up a slot waiting in place when this process pauses the account, and waits for the pause', async () => {
+  const pacer = createPacer({
+    redis,
+    keyPrefix: uniquePrefix(),
+    maxPerSecond: 1,
+    maxInlineWaitMs: 5000,
+  });
+  await pacer.acquire(); // now
+  const second = pacer.acquire(); // reserved 1.1 s ahead, waiting in place
+  await new Promise((r) => setTimeout(r, 100));
+  const pausedAt = performance.now();
+  await pacer.pause(2000); // Zoom's account-level 429
+  await second;
+  expect(performance.now() - pausedAt).toBeGreaterThanOrEqual(1950);
 });

@@ -100,3 +100,27 @@ it('never writes the token to the log', async () => {
   expect(logs.text()).not.toContain('very-secret-token');
   expect(logs.lines.map((l) => l.msg)).toContain('zoom access token fetched');
 });
+
+it('reports the credentials accepted again once a token fetched with them is shared by another process', async () => {
+  const prefix = uniquePrefix();
+  let clock = 1_000_000;
+  const now = () => clock;
+  const rejecting = provider(
+    prefix,
+    async () => {
+      throw new ZoomCredentialsError(401, 'Invalid client_id or client_secret');
+    },
+    now,
+  ).tokens;
+  expect(await rejecting.verify()).toBe('rejected');
+  expect(rejecting.credentials()).toBe('rejected');
+  // Another process with the same credentials gets a token (Zoom's refusal was a blip).
+  await provider(
+    prefix,
+    async () => ({ accessToken: 'shared', expiresInSec: 3600 }),
+    now,
+  ).tokens.get();
+  clock += 31_000; // past the fail-fast window
+  expect(await rejecting.get()).toBe('shared');
+  expect(rejecting.credentials()).toBe('accepted');
+});

@@ -25,6 +25,7 @@ export type WebhookOutcome =
   | 'stale'
   | 'invalid'
   | 'too_large'
+  | 'aborted'
   | 'unsupported_media_type'
   | 'unavailable';
 
@@ -211,6 +212,18 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
         'unsupported_media_type',
         415,
         error('unsupported_media_type', 'unsupported content encoding'),
+      );
+    }
+    if ((err as { type?: string }).type === 'request.aborted') {
+      // The client went away, or the server cut a body trickled past the request timeout (Node
+      // answered 408 itself): nothing to answer, and the body was never read, so not `invalid`.
+      return reply(
+        res,
+        requestFields(req),
+        'unknown',
+        'aborted',
+        408,
+        error('aborted', 'body not received in full'),
       );
     }
     if (status !== undefined && status >= 400 && status < 500) {

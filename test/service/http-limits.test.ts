@@ -62,6 +62,9 @@ it('answers 408 and closes when a body trickles in past HTTP_REQUEST_TIMEOUT_MS'
   expect(received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
   expect(afterMs).toBeGreaterThanOrEqual(1400);
   expect(await service.queue.getJobCounts('waiting')).toMatchObject({ waiting: 0 });
+  // Logged as what happened: the body never arrived in full (not an invalid body).
+  const line = await eventually(() => service!.logs.lines.find((l) => l.msg === 'webhook handled'));
+  expect(line).toMatchObject({ outcome: 'aborted', status: 408 });
 });
 
 it('answers a signed webhook 204 within Zoom’s 3 s while 300 idle connections are open', async () => {

@@ -85,9 +85,7 @@ export function createJobRecorder(deps: JobRecorderDeps) {
       await save({ ...unscheduled(next), state: 'failed', reason: decision.reason });
       log.warn(
         {
-          status: record?.status,
-          zoomCode: record?.zoomCode,
-          trackingId: record?.trackingId,
+          ...(record && answerFields(record)),
           code: decision.code,
           reason: decision.reason,
           attempts: next.attempts,
@@ -95,6 +93,25 @@ export function createJobRecorder(deps: JobRecorderDeps) {
         'livestream start failed',
       );
       throw new UnrecoverableError(decision.reason);
+    },
+
+    /** One `zoom_unavailable` alert once trouble (5xx, timeouts) has lasted `afterMs`; 0: never. */
+    raiseIfLongTrouble(
+      next: StartProgress,
+      record: AttemptRecord,
+      afterMs: number,
+    ): Promise<StartProgress> {
+      if (afterMs <= 0 || next.troubleSince === undefined || now() - next.troubleSince < afterMs)
+        return Promise.resolve(next);
+      const since = new Date(next.troubleSince).toISOString();
+      const what = record.errorCode ?? `HTTP ${record.status ?? '?'}`;
+      const words = record.message ? `: ${record.message}` : '';
+      return recorder.raise(
+        'zoom_unavailable',
+        `Zoom has not answered usably since ${since} (last: ${what}${words}); still retrying until the deadline`,
+        next,
+        record.zoomCode,
+      );
     },
 
     /** Queues one alert of `type` per meeting instance; the progress remembers it was sent. */
@@ -128,4 +145,15 @@ export function createJobRecorder(deps: JobRecorderDeps) {
     },
   };
   return recorder;
+}
+
+/** Zoom's answer for a log line: status, Zoom's code and words, tracking id, or the network code. */
+export function answerFields(record: AttemptRecord): Record<string, unknown> {
+  return {
+    status: record.status,
+    zoomCode: record.zoomCode,
+    trackingId: record.trackingId,
+    ...(record.errorCode !== undefined && { errorCode: record.errorCode }),
+    ...(record.message !== undefined && { error: record.message }),
+  };
 }

@@ -4,14 +4,14 @@ import type { LivestreamSettings } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import type { Rule } from '../policy/rules';
 import { deadlineBase, type InstanceFacts, type StartJobData } from '../queue/start-queue';
-import { ZoomError } from '../zoom/errors';
 import { PacerBusyError, type Grant } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';
-import { advance, attemptRecord, describeAttempt, type CallKind } from './attempt-record';
+import { advance, attemptRecord, describeAttempt } from './attempt-record';
 import { decide, type CallOutcome, type Decision, type RetryPolicy } from './decide';
 import { chooseStep, settleFromFacts, withRule } from './instance-gate';
-import { createJobRecorder, type StartResult } from './job-recorder';
-import { readProgress, type AttemptRecord, type StartProgress } from './start-progress';
+import { answerFields, createJobRecorder, type StartResult } from './job-recorder';
+import { readProgress, type StartProgress } from './start-progress';
+import { callZoom } from './zoom-step';
 
 export type { StartResult } from './job-recorder';
 
@@ -99,7 +99,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
 
     let outcome: CallOutcome;
     try {
-      outcome = await callZoom(data, step.call, step.rule, slot);
+      outcome = await callZoom(deps.zoom, deps.settings, data, step, slot);
     } catch (err) {
       if (!(err instanceof PacerBusyError)) throw err; // not a Zoom answer: BullMQ's attempts
       const at = now() + err.waitMs;
@@ -176,7 +176,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       case 'retry': {
         if (decision.reason === 'account_rate_limited')
           await deps.pauseZoomCalls?.(decision.at - now());
-        next = await alertIfLongTrouble(rec, next, record);
+        next = await rec.raiseIfLongTrouble(next, record, deps.policy.unavailableAlertAfterMs);
         const deferred = rec.later(decision.at, next, 'livestream start deferred', {
           reason: decision.reason,
           ...answerFields(record),
@@ -199,59 +199,5 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       case 'fail':
         return rec.fail(decision, next, record);
     }
-  };
-
-  /** One `zoom_unavailable` alert once trouble has lasted `unavailableAlertAfterMs`. */
-  async function alertIfLongTrouble(
-    rec: ReturnType<typeof createJobRecorder>,
-    next: StartProgress,
-    record: AttemptRecord,
-  ): Promise<StartProgress> {
-    const after = deps.policy.unavailableAlertAfterMs;
-    if (after <= 0 || next.troubleSince === undefined || now() - next.troubleSince < after)
-      return next;
-    const since = new Date(next.troubleSince).toISOString();
-    const what = record.errorCode ?? `HTTP ${record.status ?? '?'}`;
-    return rec.raise(
-      'zoom_unavailable',
-      `Zoom has not answered usably since ${since} (last: ${what}${record.message ? `: ${record.message}` : ''}); still retrying until the deadline`,
-      next,
-      record.zoomCode,
-    );
-  }
-
-  async function callZoom(
-    data: StartJobData,
-    call: CallKind,
-    rule: Rule,
-    slot: Promise<Grant> | undefined,
-  ): Promise<CallOutcome> {
-    const options = slot ? { slot } : {};
-    try {
-      const answer =
-        call === 'target'
-          ? await deps.zoom.setStreamTarget(data.kind, data.meetingId, rule.stream!, options)
-          : await deps.zoom.startLivestream(
-              data.kind,
-              data.meetingId,
-              { ...deps.settings, ...rule.settings },
-              options,
-            );
-      return { ok: true, status: answer.status };
-    } catch (err) {
-      if (err instanceof ZoomError) return { ok: false, error: err };
-      throw err;
-    }
-  }
-}
-
-/** The underlying answer, for the deferral log line: status, Zoom's code and words, or the network code. */
-function answerFields(record: AttemptRecord): Record<string, unknown> {
-  return {
-    status: record.status,
-    zoomCode: record.zoomCode,
-    trackingId: record.trackingId,
-    ...(record.errorCode !== undefined && { errorCode: record.errorCode }),
-    ...(record.message !== undefined && { error: record.message }),
   };
 }

@@ -27,7 +27,7 @@ export interface AttemptRecord {
   trackingId?: string;
   /** Node's or undici's code when no answer came (`ECONNRESET`, `TIMEOUT`, …). */
   errorCode?: string;
-  /** `started`, `retry:<reason>`, `failed:<code>`, `cancelled`. */
+  /** `started`, `target_set`, `retry:<reason>`, `failed:<code>`. */
   decision: string;
 }
 

@@ -102,7 +102,8 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       outcome = await callZoom(deps.zoom, deps.settings, data, step, slot);
     } catch (err) {
       if (!(err instanceof PacerBusyError)) throw err; // not a Zoom answer: BullMQ's attempts
-      const at = now() + err.waitMs;
+      // Spread out, so jobs sent back together do not all return at the same moment.
+      const at = now() + Math.round(err.waitMs * (1 + random() / 5));
       return rec.later(
         at,
         { ...progress, state: 'waiting', nextAttemptAt: at, reason: 'paced' },

@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { runsReceiver, runsWorker, type Config } from '../config/load-config';
 import { createStartProcessor } from '../livestream/start-processor';
 import { createStartWorker } from '../livestream/start-worker';
@@ -12,11 +11,14 @@ import {
   readInstanceFacts,
   recordInstanceFact,
 } from '../queue/start-queue';
+import { describeMode, type ConnectMode } from '../redis/connect';
 import {
   createProducerConnection,
   createWorkerConnection,
-  withDeadline,
+  quit,
+  waitForRedis,
 } from '../redis/connections';
+import { replicatedWrite } from '../redis/replication';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis';
 import { createWebhookRouter } from '../webhook/webhook-router';
 import { createZoomDispatcher } from '../zoom/http';
@@ -37,7 +39,8 @@ import { assertNoEviction } from './redis-policy';
 export interface RunningService {
   /** Base URL of the HTTP server, e.g. `http://127.0.0.1:8080`. */
   url: string;
-  redisUrl: string;
+  /** The standalone Redis (`REDIS_URL` or the embedded one); undefined in Sentinel and Cluster modes. */
+  redisUrl: string | undefined;
   /** Re-reads the rules file (SIGHUP); an invalid file keeps the rules in force. */
   reloadRules(): void;
   /** Stops accepting, finishes in-flight requests and Zoom calls (bounded), closes Redis. */
@@ -68,7 +71,8 @@ export async function runService(
       ? createRulesStore(config.livestream.rulesFile, env, log.child({ component: 'rules' }))
       : undefined;
     let embedded: EmbeddedRedis | undefined;
-    if (config.redis.url === undefined) {
+    const configured = config.redis.mode;
+    if (configured.kind === 'standalone' && configured.url === undefined) {
       embedded = await startEmbeddedRedis({ dataDir: config.redis.dataDir, env });
       closers.push(() => embedded!.stop());
       log.info(
@@ -76,14 +80,26 @@ export async function runService(
         'embedded redis started',
       );
     }
-    const redisUrl = config.redis.url ?? embedded!.url;
-    const producer = createProducerConnection(redisUrl, log, config.webhook.redisBudgetMs);
+    const mode: ConnectMode =
+      configured.kind === 'standalone'
+        ? { kind: 'standalone', url: configured.url ?? embedded!.url }
+        : configured;
+    const redisUrl = mode.kind === 'standalone' ? mode.url : undefined;
+    const producer = createProducerConnection(mode, log, config.webhook.redisBudgetMs);
     closers.push(() => quit(producer));
     await assertNoEviction(await waitForRedis(producer, log));
+    log.info(describeMode(mode), 'redis connected');
     const queue = createStartQueue(producer, config.redis.queuePrefix, log);
     closers.push(() => queue.close());
     await queue.waitUntilReady();
 
+    const replicated = <T>(write: () => Promise<T>): Promise<T> =>
+      replicatedWrite(write, {
+        connection: producer,
+        key: queue.toKey(''),
+        replicas: config.redis.minReplicasAck,
+        budgetMs: config.webhook.redisBudgetMs,
+      });
     const metrics = createMetrics();
     metrics.watchQueue(queue);
     const routers = [createMetricsRouter(metrics)];
@@ -97,8 +113,9 @@ export async function runService(
           bodyLimitBytes: config.webhook.bodyLimitBytes,
           storeTimeoutMs: config.webhook.redisBudgetMs,
           jobs: {
-            enqueueStart: (data) => enqueueStart(queue, data),
-            recordFact: (kind, uuid, fact, at) => recordInstanceFact(queue, kind, uuid, fact, at),
+            enqueueStart: (data) => replicated(() => enqueueStart(queue, data)),
+            recordFact: (kind, uuid, fact, at) =>
+              replicated(() => recordInstanceFact(queue, kind, uuid, fact, at)),
           },
           log: log.child({ component: 'webhook' }),
           onOutcome: metrics.webhook,
@@ -109,7 +126,7 @@ export async function runService(
     let worker: Worker | undefined;
     let credentials: (() => CredentialsState) | undefined;
     if (rules) {
-      const workerConnection = createWorkerConnection(redisUrl, log);
+      const workerConnection = createWorkerConnection(mode, log);
       closers.push(() => quit(workerConnection));
       const workerQueue = createStartQueue(workerConnection, config.redis.queuePrefix, log);
       closers.push(() => workerQueue.close());
@@ -207,7 +224,11 @@ export async function runService(
     const host = address.address.includes(':') ? `[${address.address}]` : address.address;
     const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
     log.info(
-      { role: config.role, url, concurrency: worker ? config.worker.concurrency : undefined },
+      {
+        role: config.role,
+        url,
+        concurrency: worker ? config.worker.concurrency : undefined,
+      },
       'service started',
     );
     const store = rules;
@@ -216,24 +237,6 @@ export async function runService(
     await closeAll();
     throw err;
   }
-}
-
-/** At start-up Redis may still be coming up (compose): wait up to 10 s for the connection. */
-async function waitForRedis(redis: Redis, log: Logger): Promise<Redis> {
-  if (redis.status === 'ready') return redis;
-  const slow = setTimeout(() => log.info('waiting for redis'), 1000);
-  try {
-    await withDeadline(new Promise((ready) => redis.once('ready', ready)), 10_000);
-  } catch {
-    throw new Error('Redis did not answer within 10 s at start-up (check REDIS_URL)');
-  } finally {
-    clearTimeout(slow);
-  }
-  return redis;
-}
-
-async function quit(redis: Redis): Promise<void> {
-  await redis.quit().catch(() => redis.disconnect());
 }
 
 /** Lets in-flight Zoom calls finish, but not forever: then the job is left to stall recovery. */

@@ -1,0 +1,94 @@
+import { Cluster } from 'ioredis';
+import { startJobId } from '../../src/queue/start-queue';
+import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
+import { startHttpSink, type HttpSink } from '../support/http-sink';
+import { uniquePrefix } from '../support/redis';
+import { startCluster, type TestCluster } from '../support/redis-topology';
+import { eventually, startTestService, type TestService } from '../support/service';
+import { meetingEvent, post, signed } from '../support/webhook';
+
+const PASSWORD = 'cluster-pw-Xq81';
+let cluster: TestCluster;
+let zoom: ZoomSandbox;
+let sink: HttpSink;
+let admin: Cluster;
+const services: TestService[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster(PASSWORD);
+  zoom = await startZoomSandbox({ rateLimitedStarts: 1 });
+  sink = await startHttpSink();
+  admin = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]!.port }], {
+    redisOptions: { password: PASSWORD },
+  });
+  await new Promise((ready) => admin.once('ready', ready));
+}, 60_000);
+
+afterAll(async () => {
+  for (const s of services) await s.stop();
+  admin.disconnect();
+  await sink.close();
+  await zoom.close();
+  await cluster.stop();
+});
+
+const starts = (id: string) =>
+  zoom.livestreamCalls().filter((c) => c.path.includes(`/meetings/${id}/livestream/status`));
+
+it('on a 3-master cluster: webhooks stored, 429 then started, dedupe and meeting.ended work, every key in one slot, no MOVED or CROSSSLOT, whichever seed is first', async () => {
+  const prefix = `{${uniquePrefix()}}`;
+  const slot = Number(await admin.cluster('KEYSLOT', prefix));
+  const owner = admin.slots[slot]![0]!;
+  const seeds = cluster.nodes.map((n) => `127.0.0.1:${n.port}`);
+  // Each process lists a different node first: two that do not own the prefix's slot, and the owner.
+  const firsts = [...seeds.filter((s) => s !== owner), owner];
+  const env = (first: string): Record<string, string> => ({
+    REDIS_URL: '',
+    REDIS_CLUSTER_NODES: [first, ...seeds.filter((s) => s !== first)].join(','),
+    REDIS_PASSWORD: PASSWORD,
+    QUEUE_PREFIX: prefix,
+    LIVESTREAM_RETRY_DELAY_MS: '1500',
+  });
+  const all = await startTestService({ ...env(firsts[0]!), ALERT_WEBHOOK_URL: sink.url }, zoom);
+  services.push(all);
+  const receiverA = await startTestService({ ...env(firsts[1]!), ROLE: 'receiver' });
+  services.push(receiverA);
+  const receiverB = await startTestService({ ...env(firsts[2]!), ROLE: 'receiver' });
+  services.push(receiverB);
+
+  const started = (id: number, uuid: string) =>
+    signed(meetingEvent('meeting.started', { id, uuid }));
+  expect((await post(all.url, started(1101, 'cl-1'))).status).toBe(204);
+  expect((await post(receiverA.url, started(1102, 'cl-2'))).status).toBe(204);
+  expect((await post(receiverB.url, started(1101, 'cl-1'))).status).toBe(204); // redelivery
+  expect((await post(receiverB.url, started(1103, 'cl-3'))).status).toBe(204);
+  await eventually(() => starts('1103').length === 1); // the 429: it waits for its retry
+  const ended = signed(meetingEvent('meeting.ended', { id: 1103, uuid: 'cl-3' }));
+  expect((await post(receiverA.url, ended)).status).toBe(204);
+
+  await eventually(() => zoom.started.has('1101') && zoom.started.has('1102'), 20_000);
+  expect(starts('1101').length).toBe(2); // 429, then 204
+  expect(starts('1102').length).toBe(2);
+  await eventually(
+    async () => (await all.queue.getJobState(startJobId('meeting', 'cl-3'))) === 'completed',
+  );
+  expect(zoom.started.has('1103')).toBe(false);
+  expect(starts('1103').length).toBe(1);
+  const outcomes = (s: TestService) => s.logs.lines.map((l) => l.outcome).filter(Boolean);
+  expect(outcomes(receiverB)).toEqual(['duplicate', 'accepted']);
+  expect(outcomes(receiverA)).toEqual(['accepted', 'cancelled']);
+  for (const s of services) expect((await fetch(`${s.url}/readyz`)).status).toBe(200);
+
+  // Every key of ours, on every master, is in the prefix's slot: queue, facts, token, pacer, readyz.
+  const keys: string[] = [];
+  for (const node of admin.nodes('master')) {
+    const found = await node.keys(`${prefix}*`);
+    if (found.length > 0) expect(`${node.options.host}:${node.options.port}`).toBe(owner);
+    keys.push(...found);
+  }
+  for (const key of keys) expect(Number(await admin.cluster('KEYSLOT', key))).toBe(slot);
+  for (const part of [':livestream:', ':instance:', ':zoom:token:', ':zoom:slot', ':readyz'])
+    expect(keys.some((k) => k.includes(part))).toBe(true);
+  for (const s of services) expect(s.logs.text()).not.toMatch(/MOVED|CROSSSLOT|ASK /);
+  expect(all.logs.text()).not.toContain(PASSWORD);
+});

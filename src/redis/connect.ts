@@ -50,9 +50,12 @@ export function connect(mode: ConnectMode, role: RoleOptions): RedisConnection {
         ...(mode.password !== undefined && { password: mode.password }),
         ...(mode.sentinelPassword !== undefined && { sentinelPassword: mode.sentinelPassword }),
         ...(mode.tls && { tls: {}, enableTLSForSentinelMode: true }),
-        // Asks the sentinels again on every reconnect, so a promoted replica is found.
+        // Asks the sentinels again on every reconnect, so a promoted replica is found. A master
+        // demoted while still up answers READONLY: reconnecting asks the sentinels again too.
+        // (ioredis' failoverDetector is left off: when it fires while a connection is being
+        // re-established, that connection ends for good.)
         sentinelRetryStrategy: retryStrategy,
-        failoverDetector: true,
+        reconnectOnError: (err) => err.message.startsWith('READONLY'),
         enableOfflineQueue: role.offlineQueue,
         enableAutoPipelining: role.autoPipelining ?? false,
         retryStrategy,

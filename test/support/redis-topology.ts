@@ -128,7 +128,12 @@ export async function startSentinelGroup(
   sentinelPassword: string,
 ): Promise<SentinelGroup> {
   const masterName = 'zlwmaster';
-  const data = [`requirepass ${password}`, `masterauth ${password}`, 'appendonly no'];
+  const data = [
+    `requirepass ${password}`,
+    `masterauth ${password}`,
+    'appendonly no',
+    'repl-diskless-sync-delay 0',
+  ];
   const master = await startNode(data, false, password);
   const replicas = await Promise.all(
     [0, 1].map(() => startNode([...data, `replicaof 127.0.0.1 ${master.port}`], false, password)),
@@ -158,7 +163,14 @@ export async function startSentinelGroup(
     masterName,
     stop: async () => void (await Promise.all(all.map((n) => n.kill()))),
   };
-  // Ready when every sentinel knows both replicas and the other sentinels.
+  // Ready when both replicas finished their first sync and every sentinel knows them and the others.
+  const probe = new Redis(master.port, '127.0.0.1', { password });
+  await eventually(
+    async () => ((await probe.info('replication')).match(/state=online/g) ?? []).length === 2,
+    20_000,
+    100,
+  );
+  probe.disconnect();
   for (const s of sentinels) {
     const admin = new Redis(s.port, '127.0.0.1', { password: sentinelPassword });
     await eventually(

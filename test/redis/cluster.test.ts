@@ -1,6 +1,7 @@
 import { Cluster } from 'ioredis';
 import { startJobId } from '../../src/queue/start-queue';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
+import { cli } from '../support/cli';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
 import { uniquePrefix } from '../support/redis';
 import { startCluster, type TestCluster } from '../support/redis-topology';
@@ -91,4 +92,28 @@ it('on a 3-master cluster: webhooks stored, 429 then started, dedupe and meeting
     expect(keys.some((k) => k.includes(part))).toBe(true);
   for (const s of services) expect(s.logs.text()).not.toMatch(/MOVED|CROSSSLOT|ASK /);
   expect(all.logs.text()).not.toContain(PASSWORD);
+});
+
+it('the operator CLI uses the cluster mode too, and never prints the password', async () => {
+  const prefix = `{${uniquePrefix()}}`;
+  const env = {
+    REDIS_URL: '',
+    REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `127.0.0.1:${n.port}`).join(','),
+    REDIS_PASSWORD: PASSWORD,
+    QUEUE_PREFIX: prefix,
+  };
+  const trigger = await cli(['trigger', '85012345678', '--uuid', 'cli-cluster=='], env);
+  expect(trigger.code).toBe(0);
+  const status = await cli(['status', '85012345678'], env);
+  expect(status.code).toBe(0);
+  expect(status.out).toContain('85012345678');
+  const jobs: string[] = [];
+  for (const node of admin.nodes('master'))
+    jobs.push(...(await node.keys(`${prefix}:livestream:meeting-*`)));
+  expect(jobs.length).toBeGreaterThan(0);
+  for (const key of jobs) expect(JSON.stringify(await admin.hgetall(key))).not.toContain(PASSWORD);
+  const wrong = await cli(['status'], { ...env, REDIS_CLUSTER_NODES: '127.0.0.1:1' });
+  expect(wrong.code).not.toBe(0);
+  expect(wrong.err).toContain('cannot reach Redis (cluster nodes 127.0.0.1:1)');
+  for (const run of [trigger, status, wrong]) expect(run.out + run.err).not.toContain(PASSWORD);
 });

@@ -26,7 +26,7 @@ export async function withToolQueue<T>(
       : undefined;
   const mode: ConnectMode =
     configured.kind === 'standalone'
-      ? { kind: 'standalone', url: configured.url ?? embedded!.url }
+      ? { ...configured, url: configured.url ?? embedded!.url }
       : configured;
   const connection = createToolConnection(mode);
   const queue = createStartQueue(connection, config.redis.queuePrefix, createLogger('silent'));

@@ -9,7 +9,7 @@ export interface HostPort {
 
 /** How the service reaches Redis: exactly one mode (the embedded Redis is standalone without URL). */
 export type RedisMode =
-  | { kind: 'standalone'; url: string | undefined }
+  | { kind: 'standalone'; url: string | undefined; password?: string | undefined }
   | {
       kind: 'sentinel';
       sentinels: HostPort[];
@@ -70,11 +70,16 @@ export function redisProblems(env: Raw): string[] {
     problems.push('REDIS_SENTINEL_MASTER: is required with REDIS_SENTINELS (the master name)');
   for (const name of ['REDIS_SENTINEL_MASTER', 'REDIS_SENTINEL_PASSWORD'])
     if (set(env, name) && !sentinel) problems.push(`${name}: is only used with REDIS_SENTINELS`);
-  for (const name of ['REDIS_PASSWORD', 'REDIS_TLS'])
-    if (set(env, name) && !sentinel && !cluster && env[name] !== 'false')
-      problems.push(
-        `${name}: is only used with REDIS_SENTINELS or REDIS_CLUSTER_NODES (standalone: put it in REDIS_URL)`,
-      );
+  if (set(env, 'REDIS_TLS') && env.REDIS_TLS !== 'false' && !sentinel && !cluster)
+    problems.push(
+      'REDIS_TLS: is only used with REDIS_SENTINELS or REDIS_CLUSTER_NODES (standalone: use a rediss:// REDIS_URL)',
+    );
+  if (set(env, 'REDIS_PASSWORD') && !sentinel && !cluster) {
+    if (!set(env, 'REDIS_URL'))
+      problems.push('REDIS_PASSWORD: the embedded Redis has no password; set REDIS_URL too');
+    else if (/^rediss?:\/\/[^/@]*:[^/@]+@/.test(env.REDIS_URL ?? ''))
+      problems.push('REDIS_PASSWORD: REDIS_URL carries a password already; set it in one place');
+  }
   const prefix = env.QUEUE_PREFIX ?? 'zlw';
   if (cluster && hashTag(prefix) === undefined)
     problems.push(
@@ -108,5 +113,5 @@ export function redisMode(v: RedisValues): RedisMode {
     };
   if (v.REDIS_CLUSTER_NODES)
     return { kind: 'cluster', nodes: v.REDIS_CLUSTER_NODES, password: v.REDIS_PASSWORD, tls };
-  return { kind: 'standalone', url: v.REDIS_URL };
+  return { kind: 'standalone', url: v.REDIS_URL, password: v.REDIS_PASSWORD };
 }

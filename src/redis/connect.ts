@@ -6,7 +6,8 @@ export type RedisConnection = Redis | Cluster;
 
 /** The mode with the embedded Redis' URL filled in for standalone. */
 export type ConnectMode =
-  Exclude<RedisMode, { kind: 'standalone' }> | { kind: 'standalone'; url: string };
+  | Exclude<RedisMode, { kind: 'standalone' }>
+  | { kind: 'standalone'; url: string; password?: string | undefined };
 
 /** How one role's connection behaves, whatever the mode. */
 export interface RoleOptions {
@@ -38,6 +39,7 @@ export function connect(mode: ConnectMode, role: RoleOptions): RedisConnection {
     case 'standalone':
       return new Redis(mode.url, {
         ...common,
+        ...(mode.password !== undefined && { password: mode.password }),
         enableOfflineQueue: role.offlineQueue,
         enableAutoPipelining: role.autoPipelining ?? false,
         retryStrategy,

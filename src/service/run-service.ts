@@ -82,7 +82,7 @@ export async function runService(
     }
     const mode: ConnectMode =
       configured.kind === 'standalone'
-        ? { kind: 'standalone', url: configured.url ?? embedded!.url }
+        ? { ...configured, url: configured.url ?? embedded!.url }
         : configured;
     const redisUrl = mode.kind === 'standalone' ? mode.url : undefined;
     const producer = createProducerConnection(mode, log, config.webhook.redisBudgetMs);

@@ -98,8 +98,20 @@ describe('Redis modes', () => {
     );
     expect(problems({ REDIS_PASSWORD: 'pw', REDIS_SENTINEL_MASTER: 'm' })).toEqual([
       'REDIS_SENTINEL_MASTER: is only used with REDIS_SENTINELS',
-      'REDIS_PASSWORD: is only used with REDIS_SENTINELS or REDIS_CLUSTER_NODES (standalone: put it in REDIS_URL)',
+      'REDIS_PASSWORD: the embedded Redis has no password; set REDIS_URL too',
     ]);
+    expect(problems({ REDIS_URL: 'redis://:a@h:1', REDIS_PASSWORD: 'b' })).toEqual([
+      'REDIS_PASSWORD: REDIS_URL carries a password already; set it in one place',
+    ]);
+    expect(problems({ REDIS_URL: 'redis://h:1', REDIS_TLS: 'true' })[0]).toMatch(
+      /^REDIS_TLS: .*rediss:/,
+    );
+    const standalone = loadConfig({ ...BASE, REDIS_URL: 'redis://h:1', REDIS_PASSWORD: 'pw' });
+    expect(standalone.redis.mode).toEqual({
+      kind: 'standalone',
+      url: 'redis://h:1',
+      password: 'pw',
+    });
   });
 
   it('never echoes a Redis password', () => {

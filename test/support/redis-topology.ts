@@ -30,7 +30,7 @@ async function startNode(lines: string[], sentinel = false, password?: string): 
   const conf = join(dir, 'redis.conf');
   const base = [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, 'save ""', 'protected-mode yes'];
   writeFileSync(conf, [...base, ...lines].join('\n') + '\n');
-  const child = spawn('redis-server', sentinel ? [conf, '--sentinel'] : [conf], {
+  const child = spawn(sentinel ? 'redis-sentinel' : 'redis-server', [conf], {
     stdio: 'ignore',
   });
   const gone = new Promise<void>((r) => child.once('exit', () => r()));

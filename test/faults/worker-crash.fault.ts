@@ -49,10 +49,14 @@ const statusCalls = () => zoom.requests.filter((r) => r.path.endsWith('/livestre
 it('(a) worker SIGKILLed before the PATCH: another worker starts the stream after the lock expires', async () => {
   // Invariant: a start is never lost; at most one extra PATCH.
   const receiver = await service('receiver');
+  // OAuth hangs for the worker's start-up check (it gives up after ZOOM_HTTP_TIMEOUT_MS and starts
+  // without a token) and again for the job: the worker is stuck fetching its token, no PATCH yet.
+  zoom.scriptOAuth({ hang: true }, { hang: true });
   const doomed = await service('worker');
-  zoom.scriptOAuth({ hang: true }); // the worker is stuck fetching its token: no PATCH sent yet
   await post(receiver.url, signed(meetingEvent('meeting.started', { uuid: 'kill-a' })));
-  await eventually(() => zoom.requests.some((r) => r.path.startsWith('/oauth/token')));
+  await eventually(
+    () => zoom.requests.filter((r) => r.path.startsWith('/oauth/token')).length === 2,
+  );
   await doomed.kill('SIGKILL');
   expect(statusCalls()).toHaveLength(0);
   const killedAt = Date.now();

@@ -117,3 +117,22 @@ it('the operator CLI uses the cluster mode too, and never prints the password', 
   expect(wrong.err).toContain('cannot reach Redis (cluster nodes 127.0.0.1:1)');
   for (const run of [trigger, status, wrong]) expect(run.out + run.err).not.toContain(PASSWORD);
 });
+
+it('REDIS_MIN_REPLICAS_ACK on a cluster without replicas: the webhook gets 503 within the budget, never a 2xx', async () => {
+  const receiver = await startTestService({
+    REDIS_URL: '',
+    REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `127.0.0.1:${n.port}`).join(','),
+    REDIS_PASSWORD: PASSWORD,
+    QUEUE_PREFIX: `{${uniquePrefix()}}`,
+    REDIS_MIN_REPLICAS_ACK: '1',
+    WEBHOOK_REDIS_BUDGET_MS: '300',
+    ROLE: 'receiver',
+  });
+  services.push(receiver);
+  const t = performance.now();
+  const res = await post(receiver.url, signed(meetingEvent('meeting.started', { uuid: 'no-rep' })));
+  expect(res.status).toBe(503);
+  expect(performance.now() - t).toBeLessThan(1000);
+  await eventually(() => receiver.logs.text().includes('write reached 0 of 1 replicas in time'));
+  expect(receiver.logs.text()).not.toMatch(/MOVED|CROSSSLOT|no connection to the master/);
+});

@@ -51,7 +51,8 @@ export function connect(mode: ConnectMode, role: RoleOptions): RedisConnection {
         name: mode.masterName,
         ...(mode.password !== undefined && { password: mode.password }),
         ...(mode.sentinelPassword !== undefined && { sentinelPassword: mode.sentinelPassword }),
-        ...(mode.tls && { tls: {}, enableTLSForSentinelMode: true }),
+        // TLS to the data nodes (tls + enableTLSForSentinelMode) and to the sentinels (sentinelTLS).
+        ...(mode.tls && { tls: {}, enableTLSForSentinelMode: true, sentinelTLS: {} }),
         // Asks the sentinels again on every reconnect, so a promoted replica is found. A master
         // demoted while still up answers READONLY: reconnecting asks the sentinels again too.
         // (ioredis' failoverDetector is left off: when it fires while a connection is being

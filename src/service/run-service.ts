@@ -1,32 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Worker } from 'bullmq';
 import { runsReceiver, runsWorker, type Config } from '../config/load-config';
-import { createStartProcessor } from '../livestream/start-processor';
-import { createStartWorker } from '../livestream/start-worker';
 import type { Logger } from '../logging/create-logger';
-import {
-  createStartQueue,
-  enqueueStart,
-  readInstanceFacts,
-  recordInstanceFact,
-} from '../queue/start-queue';
+import { createStartQueue, enqueueStart, recordInstanceFact } from '../queue/start-queue';
 import { describeMode, type ConnectMode } from '../redis/connect';
-import {
-  createProducerConnection,
-  createWorkerConnection,
-  quit,
-  waitForRedis,
-} from '../redis/connections';
+import { createProducerConnection, quit, waitForRedis } from '../redis/connections';
 import { replicatedWrite } from '../redis/replication';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis';
 import { createWebhookRouter } from '../webhook/webhook-router';
-import { createZoomDispatcher } from '../zoom/http';
-import { fetchAccessToken } from '../zoom/oauth';
-import { createTokenProvider, type CredentialsState } from '../zoom/token-provider';
-import { createZoomClient } from '../zoom/zoom-client';
-import { createPacer } from '../zoom/pacer';
-import { createAlertQueue, createAlertWorker, enqueueAlert, type Alert } from '../alerts/alerts';
 import { createRulesStore, type RulesStore } from '../policy/rules-store';
 import { createDashboardRouter } from '../dashboard/dashboard-router';
 import { createMetrics } from '../metrics/metrics';
@@ -34,6 +15,7 @@ import { createMetricsRouter } from '../metrics/metrics-router';
 import { createApp } from './create-app';
 import { listenWithLimits } from './http-limits';
 import { createReadiness } from './readiness';
+import { startWorkerRole } from './worker-role';
 import { assertNoEviction } from './redis-policy';
 
 export interface RunningService {
@@ -123,90 +105,11 @@ export async function runService(
       );
     }
 
-    let worker: Worker | undefined;
-    let credentials: (() => CredentialsState) | undefined;
-    if (rules) {
-      const workerConnection = createWorkerConnection(mode, log);
-      closers.push(() => quit(workerConnection));
-      const workerQueue = createStartQueue(workerConnection, config.redis.queuePrefix, log);
-      closers.push(() => workerQueue.close());
-      const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
-      // Closed after the worker (closers run in reverse): a call still in flight then belongs to a
-      // job that SHUTDOWN_TIMEOUT_MS abandoned, so it is cut off instead of awaited.
-      closers.push(() => dispatcher.destroy());
-      const tokens = createTokenProvider({
-        redis: workerConnection,
-        keyPrefix: config.redis.queuePrefix,
-        // All three credentials (hashed): a changed secret never reuses a token cached under the old one.
-        appId: [config.zoom.accountId, config.zoom.clientId, config.zoom.clientSecret].join('\0'),
-        fetchToken: () =>
-          fetchAccessToken(dispatcher, {
-            tokenUrl: config.zoom.oauthTokenUrl,
-            accountId: config.zoom.accountId,
-            clientId: config.zoom.clientId,
-            clientSecret: config.zoom.clientSecret,
-            timeoutMs: config.zoom.httpTimeoutMs,
-          }),
-        log: log.child({ component: 'oauth' }),
-        onFetch: metrics.tokenFetch,
-        // A fetcher that died mid-call holds the lock no longer than one OAuth call can take.
-        lockTtlMs: config.zoom.httpTimeoutMs + 2000,
-      });
-      credentials = () => tokens.credentials();
-      if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
-      const pacer = createPacer({
-        redis: workerConnection,
-        keyPrefix: config.redis.queuePrefix,
-        maxPerSecond: config.zoom.maxRequestsPerSecond,
-      });
-      let alert: ((a: Alert) => Promise<unknown>) | undefined;
-      if (config.alertWebhookUrl) {
-        const alertQueue = createAlertQueue(workerConnection, config.redis.queuePrefix, log);
-        closers.push(() => alertQueue.close());
-        const alertWorker = createAlertWorker({
-          connection: workerConnection,
-          prefix: config.redis.queuePrefix,
-          url: config.alertWebhookUrl,
-          dispatcher,
-          timeoutMs: config.zoom.httpTimeoutMs,
-          log: log.child({ component: 'alerts' }),
-        });
-        closers.push(() => alertWorker.close());
-        alert = (a) => enqueueAlert(alertQueue, a);
-      }
-      const zoom = createZoomClient({
-        pacer,
-        baseUrl: config.zoom.apiBaseUrl,
-        dispatcher,
-        tokens,
-        timeoutMs: config.zoom.httpTimeoutMs,
-        onAnswer: metrics.zoomAnswer,
-      });
-      const w = createStartWorker({
-        connection: workerConnection,
-        prefix: config.redis.queuePrefix,
-        concurrency: config.worker.concurrency,
-        lockDurationMs: config.worker.lockDurationMs,
-        log: log.child({ component: 'worker' }),
-        processor: createStartProcessor({
-          zoom,
-          // Over the worker's own connection, which waits out a Redis outage: a blip must never
-          // turn into an error that BullMQ counts as an attempt.
-          facts: (jobId) => readInstanceFacts(workerQueue, jobId),
-          rules: rules.current,
-          reserveSlot: () => pacer.acquire(),
-          pauseZoomCalls: pacer.pause,
-          ...(alert && { alert }),
-          policy: config.livestream,
-          settings: config.livestream.settings,
-          log: log.child({ component: 'worker' }),
-          onDecision: (decision, data) => metrics.decision(decision, data.receivedAt, Date.now()),
-        }),
-      });
-      worker = w;
-      metrics.watchWorker(w);
-      closers.push(() => closeWorker(w, config.worker.shutdownTimeoutMs, log));
-    }
+    const workerRole = rules
+      ? await startWorkerRole({ config, log, mode, rules, metrics, closers })
+      : undefined;
+    const worker = workerRole?.worker;
+    const credentials = workerRole?.credentials;
 
     const readiness = createReadiness({
       redis: producer,
@@ -236,26 +139,6 @@ export async function runService(
   } catch (err) {
     await closeAll();
     throw err;
-  }
-}
-
-/** Lets in-flight Zoom calls finish, but not forever: then the job is left to stall recovery. */
-async function closeWorker(worker: Worker, timeoutMs: number, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>(
-    (r) => (timer = setTimeout(() => r('timeout'), timeoutMs)),
-  );
-  const closing = worker.close();
-  const result = await Promise.race([closing, timedOut]);
-  clearTimeout(timer);
-  if (result === 'timeout') {
-    log.warn(
-      { timeoutMs },
-      'in-flight jobs did not finish in time; another worker will pick them up',
-    );
-    // Stop waiting. BullMQ's close(true) would return the close already under way, which waits
-    // for the jobs; the Zoom calls are cut off next, and the close then completes on its own.
-    closing.catch(() => undefined);
   }
 }
 

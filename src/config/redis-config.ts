@@ -38,7 +38,13 @@ const hostPortList = z.string().transform((raw, ctx): HostPort[] => {
 /** The Redis variables (part of the config's VARIABLES table). */
 export const REDIS_VARIABLES = {
   REDIS_URL: {
-    schema: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
+    schema: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+      .refine(
+        (u) => URL.canParse(u) && new URL(u).hostname !== '',
+        'must be one redis:// or rediss:// URL with one host (several nodes: REDIS_CLUSTER_NODES or REDIS_SENTINELS)',
+      ),
     secret: true, // may carry a password
   },
   REDIS_SENTINELS: { schema: hostPortList },

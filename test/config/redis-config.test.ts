@@ -114,6 +114,12 @@ describe('Redis modes', () => {
     });
   });
 
+  it('a REDIS_URL listing several nodes is refused at start-up, pointing at the modes', () => {
+    expect(problems({ REDIS_URL: 'redis://a:7000,b:7001' })).toEqual([
+      'REDIS_URL: must be one redis:// or rediss:// URL with one host (several nodes: REDIS_CLUSTER_NODES or REDIS_SENTINELS)',
+    ]);
+  });
+
   it('never echoes a Redis password', () => {
     const found = problems({
       REDIS_SENTINELS: 'a:1',

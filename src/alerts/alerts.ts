@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connect';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logging/create-logger';
 import type { EventKind } from '../queue/start-queue';
@@ -59,7 +59,11 @@ function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function createAlertQueue(connection: Redis, prefix: string, log: Logger): Queue<Alert> {
+export function createAlertQueue(
+  connection: RedisConnection,
+  prefix: string,
+  log: Logger,
+): Queue<Alert> {
   const queue = new Queue<Alert>(ALERT_QUEUE, {
     connection,
     prefix,
@@ -82,7 +86,7 @@ export async function enqueueAlert(queue: Queue<Alert>, alert: Alert): Promise<s
 }
 
 export interface AlertWorkerOptions {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   url: string;
   dispatcher: Dispatcher;

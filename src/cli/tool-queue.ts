@@ -1,36 +1,38 @@
 import { resolve } from 'node:path';
 import type { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { loadToolConfig } from '../config/load-config';
 import { createLogger } from '../logging/create-logger';
 import { createStartQueue, type StartJobData } from '../queue/start-queue';
+import { describeMode, type ConnectMode } from '../redis/connect';
+import { createToolConnection } from '../redis/connections';
 import { startEmbeddedRedis } from '../redis/embedded-redis';
 import { CliError, EXIT, type CliIo } from './io';
 
 /**
- * Runs `fn` with the start queue the service uses: `REDIS_URL`, or the embedded Redis under
- * `REDIS_DATA_DIR` (the running one when the service is up, else started just for this command,
- * so a `trigger` is stored and picked up when the service starts).
+ * Runs `fn` with the start queue the service uses, in the service's Redis mode: `REDIS_URL`,
+ * Sentinel, Cluster, or the embedded Redis under `REDIS_DATA_DIR` (the running one when the
+ * service is up, else started just for this command, so a `trigger` is stored and picked up when
+ * the service starts).
  */
 export async function withToolQueue<T>(
   io: CliIo,
   fn: (queue: Queue<StartJobData>) => Promise<T>,
 ): Promise<T> {
   const config = loadToolConfig(io.env);
-  const embedded = config.redis.url
-    ? undefined
-    : await startEmbeddedRedis({ dataDir: resolve(io.cwd, config.redis.dataDir), env: io.env });
-  const url = config.redis.url ?? embedded!.url;
-  const connection = new Redis(url, {
-    maxRetriesPerRequest: 1,
-    connectTimeout: 3000,
-    retryStrategy: () => null,
-  });
-  connection.on('error', () => undefined); // reported through the failing command below
+  const configured = config.redis.mode;
+  const embedded =
+    configured.kind === 'standalone' && configured.url === undefined
+      ? await startEmbeddedRedis({ dataDir: resolve(io.cwd, config.redis.dataDir), env: io.env })
+      : undefined;
+  const mode: ConnectMode =
+    configured.kind === 'standalone'
+      ? { ...configured, url: configured.url ?? embedded!.url }
+      : configured;
+  const connection = createToolConnection(mode);
   const queue = createStartQueue(connection, config.redis.queuePrefix, createLogger('silent'));
   try {
     await queue.waitUntilReady().catch(() => {
-      throw new CliError(`cannot reach Redis at ${redact(url)}`, EXIT.failure);
+      throw new CliError(`cannot reach Redis (${where(mode)})`, EXIT.failure);
     });
     return await fn(queue);
   } finally {
@@ -40,6 +42,11 @@ export async function withToolQueue<T>(
   }
 }
 
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+/** Where we tried, without a password. */
+function where(mode: ConnectMode): string {
+  const d = describeMode(mode);
+  if (mode.kind === 'standalone') return `at ${String(d.url)}`;
+  if (mode.kind === 'sentinel')
+    return `master ${mode.masterName} via sentinels ${(d.sentinels as string[]).join(', ')}`;
+  return `cluster nodes ${(d.nodes as string[]).join(', ')}`;
 }

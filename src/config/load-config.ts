@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { HttpLimits } from '../service/http-limits';
+import { REDIS_VARIABLES, redisMode, redisProblems, type RedisMode } from './redis-config';
+import { bool, int, required, ROLES, type Role, type VariableSpec } from './schemas';
 import { timeoutProblems } from './timeout-checks';
 
-export const ROLES = ['all', 'receiver', 'worker'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from './schemas';
 
 /** Thrown by {@link loadConfig}; `problems` names every wrong variable, never a secret value. */
 export class ConfigError extends Error {
@@ -14,19 +15,10 @@ export class ConfigError extends Error {
   }
 }
 
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-
 const httpUrl = z
   .url('must be a URL')
   .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
   .transform((u) => u.replace(/\/+$/, ''));
-
-const required = z.string().trim().min(1, 'is required');
 
 /**
  * Every variable we read, with its schema and default. `secret` variables are never echoed in
@@ -41,15 +33,7 @@ const VARIABLES = {
   HTTP_KEEP_ALIVE_TIMEOUT_MS: { schema: int(1000, 600_000), default: '65000' },
   HTTP_IDLE_TIMEOUT_MS: { schema: int(100, 600_000), default: '5000' },
   HTTP_MAX_CONNECTIONS: { schema: int(1, 1_000_000), default: '1000' },
-  REDIS_URL: {
-    schema: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
-    secret: true, // may carry a password
-  },
-  REDIS_DATA_DIR: { schema: required, default: './data/redis' },
-  QUEUE_PREFIX: {
-    schema: z.string().regex(/^[\w{}-]{1,64}$/, 'must be 1-64 letters, digits, -, _, { or }'),
-    default: 'zlw',
-  },
+  ...REDIS_VARIABLES,
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',
@@ -75,9 +59,7 @@ const VARIABLES = {
   ZOOM_UNAVAILABLE_ALERT_AFTER_MS: { schema: int(0, 86_400_000), default: '300000' },
   READINESS_CHECK_INTERVAL_MS: { schema: int(100, 3_600_000), default: '30000' },
   LIVESTREAM_DISPLAY_NAME: { schema: z.string().min(1).max(50, 'must be 1-50 characters') },
-  LIVESTREAM_ACTIVE_SPEAKER_NAME: {
-    schema: z.enum(['true', 'false'], 'must be true or false').transform((v) => v === 'true'),
-  },
+  LIVESTREAM_ACTIVE_SPEAKER_NAME: { schema: bool },
   LIVESTREAM_RULES_FILE: { schema: required },
   LIVESTREAM_CONFIRM_TIMEOUT_MS: { schema: int(0, 3_600_000), default: '0' },
   ZOOM_MAX_REQUESTS_PER_SECOND: { schema: int(1, 100_000), default: '20' },
@@ -95,13 +77,6 @@ const VARIABLES = {
   ADMIN_PASSWORD: { schema: z.string().min(12, 'must be at least 12 characters'), secret: true },
 } satisfies Record<string, VariableSpec>;
 
-interface VariableSpec {
-  schema: z.ZodType<unknown, string>;
-  default?: string;
-  secret?: boolean;
-  roles?: readonly Exclude<Role, 'all'>[];
-}
-
 type Vars = typeof VARIABLES;
 type Parsed = { [K in keyof Vars]: z.output<Vars[K]['schema']> | undefined };
 
@@ -115,7 +90,11 @@ export interface Config {
   /** Where to listen, and the server's limits (see `HttpLimits`). */
   http: { port: number; host: string } & HttpLimits;
   redis: {
+    /** Standalone `REDIS_URL`; unset in the other modes and for the embedded Redis. */
     url: string | undefined;
+    mode: RedisMode;
+    /** Replicas that must hold a webhook's job before the 2xx (`WAIT`); 0: do not wait. */
+    minReplicasAck: number;
     dataDir: string;
     queuePrefix: string;
     /** How often readiness re-checks that Redis accepts writes and never evicts. */
@@ -207,6 +186,7 @@ export function loadConfig(
       redisBudgetMs: v.WEBHOOK_REDIS_BUDGET_MS,
     }),
   );
+  problems.push(...redisProblems(env));
   if (problems.length > 0) throw new ConfigError(problems);
   return freeze(role, values as Parsed);
 }
@@ -229,6 +209,8 @@ function freeze(role: Role, v: Parsed): Config {
     },
     redis: {
       url: v.REDIS_URL,
+      mode: redisMode(v),
+      minReplicasAck: v.REDIS_MIN_REPLICAS_ACK!,
       dataDir: v.REDIS_DATA_DIR!,
       queuePrefix: v.QUEUE_PREFIX!,
       checkIntervalMs: v.READINESS_CHECK_INTERVAL_MS!,

@@ -1,12 +1,12 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
 import { LIVESTREAM_QUEUE, type StartJobData } from '../queue/start-queue';
 import type { StartResult } from './start-processor';
 
 export interface StartWorkerOptions {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   concurrency: number;
   lockDurationMs: number;

@@ -1,5 +1,5 @@
 import { Job, Queue, type JobsOptions, type RedisClient } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 
 /** BullMQ's client type declares only the pipeline commands BullMQ itself uses; we need EXPIRE. */
@@ -64,7 +64,7 @@ export function startJobId(kind: EventKind, uuid: string): string {
 
 /** The producer side of the queue. Connection errors are logged by the connection itself. */
 export function createStartQueue(
-  connection: Redis,
+  connection: RedisConnection,
   prefix: string,
   log: Logger,
 ): Queue<StartJobData> {

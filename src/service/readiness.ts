@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 import { withDeadline } from '../redis/connections';
 import type { CredentialsState } from '../zoom/token-provider';
 import { evictionPolicy } from './redis-policy';
 
 export interface ReadinessDeps {
-  redis: Redis;
+  redis: RedisConnection;
   /** Key prefix of the deployment: the write check uses a key of ours (same slot on a cluster). */
   keyPrefix: string;
   /** How often the eviction policy is read again (it can be changed at run time). */

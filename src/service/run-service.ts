@@ -1,30 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { runsReceiver, runsWorker, type Config } from '../config/load-config';
-import { createStartProcessor } from '../livestream/start-processor';
-import { createStartWorker } from '../livestream/start-worker';
 import type { Logger } from '../logging/create-logger';
-import {
-  createStartQueue,
-  enqueueStart,
-  readInstanceFacts,
-  recordInstanceFact,
-} from '../queue/start-queue';
-import {
-  createProducerConnection,
-  createWorkerConnection,
-  withDeadline,
-} from '../redis/connections';
+import { createStartQueue, enqueueStart, recordInstanceFact } from '../queue/start-queue';
+import { describeMode, type ConnectMode } from '../redis/connect';
+import { createProducerConnection, quit, waitForRedis } from '../redis/connections';
+import { replicatedWrite } from '../redis/replication';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis';
 import { createWebhookRouter } from '../webhook/webhook-router';
-import { createZoomDispatcher } from '../zoom/http';
-import { fetchAccessToken } from '../zoom/oauth';
-import { createTokenProvider, type CredentialsState } from '../zoom/token-provider';
-import { createZoomClient } from '../zoom/zoom-client';
-import { createPacer } from '../zoom/pacer';
-import { createAlertQueue, createAlertWorker, enqueueAlert, type Alert } from '../alerts/alerts';
 import { createRulesStore, type RulesStore } from '../policy/rules-store';
 import { createDashboardRouter } from '../dashboard/dashboard-router';
 import { createMetrics } from '../metrics/metrics';
@@ -32,12 +15,14 @@ import { createMetricsRouter } from '../metrics/metrics-router';
 import { createApp } from './create-app';
 import { listenWithLimits } from './http-limits';
 import { createReadiness } from './readiness';
+import { startWorkerRole } from './worker-role';
 import { assertNoEviction } from './redis-policy';
 
 export interface RunningService {
   /** Base URL of the HTTP server, e.g. `http://127.0.0.1:8080`. */
   url: string;
-  redisUrl: string;
+  /** The standalone Redis (`REDIS_URL` or the embedded one); undefined in Sentinel and Cluster modes. */
+  redisUrl: string | undefined;
   /** Re-reads the rules file (SIGHUP); an invalid file keeps the rules in force. */
   reloadRules(): void;
   /** Stops accepting, finishes in-flight requests and Zoom calls (bounded), closes Redis. */
@@ -68,7 +53,8 @@ export async function runService(
       ? createRulesStore(config.livestream.rulesFile, env, log.child({ component: 'rules' }))
       : undefined;
     let embedded: EmbeddedRedis | undefined;
-    if (config.redis.url === undefined) {
+    const configured = config.redis.mode;
+    if (configured.kind === 'standalone' && configured.url === undefined) {
       embedded = await startEmbeddedRedis({ dataDir: config.redis.dataDir, env });
       closers.push(() => embedded!.stop());
       log.info(
@@ -76,14 +62,26 @@ export async function runService(
         'embedded redis started',
       );
     }
-    const redisUrl = config.redis.url ?? embedded!.url;
-    const producer = createProducerConnection(redisUrl, log, config.webhook.redisBudgetMs);
+    const mode: ConnectMode =
+      configured.kind === 'standalone'
+        ? { ...configured, url: configured.url ?? embedded!.url }
+        : configured;
+    const redisUrl = mode.kind === 'standalone' ? mode.url : undefined;
+    const producer = createProducerConnection(mode, log, config.webhook.redisBudgetMs);
     closers.push(() => quit(producer));
     await assertNoEviction(await waitForRedis(producer, log));
+    log.info(describeMode(mode), 'redis connected');
     const queue = createStartQueue(producer, config.redis.queuePrefix, log);
     closers.push(() => queue.close());
     await queue.waitUntilReady();
 
+    const replicated = <T>(write: () => Promise<T>): Promise<T> =>
+      replicatedWrite(write, {
+        connection: producer,
+        key: queue.toKey(''),
+        replicas: config.redis.minReplicasAck,
+        budgetMs: config.webhook.redisBudgetMs,
+      });
     const metrics = createMetrics();
     metrics.watchQueue(queue);
     const routers = [createMetricsRouter(metrics)];
@@ -97,8 +95,9 @@ export async function runService(
           bodyLimitBytes: config.webhook.bodyLimitBytes,
           storeTimeoutMs: config.webhook.redisBudgetMs,
           jobs: {
-            enqueueStart: (data) => enqueueStart(queue, data),
-            recordFact: (kind, uuid, fact, at) => recordInstanceFact(queue, kind, uuid, fact, at),
+            enqueueStart: (data) => replicated(() => enqueueStart(queue, data)),
+            recordFact: (kind, uuid, fact, at) =>
+              replicated(() => recordInstanceFact(queue, kind, uuid, fact, at)),
           },
           log: log.child({ component: 'webhook' }),
           onOutcome: metrics.webhook,
@@ -106,90 +105,11 @@ export async function runService(
       );
     }
 
-    let worker: Worker | undefined;
-    let credentials: (() => CredentialsState) | undefined;
-    if (rules) {
-      const workerConnection = createWorkerConnection(redisUrl, log);
-      closers.push(() => quit(workerConnection));
-      const workerQueue = createStartQueue(workerConnection, config.redis.queuePrefix, log);
-      closers.push(() => workerQueue.close());
-      const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
-      // Closed after the worker (closers run in reverse): a call still in flight then belongs to a
-      // job that SHUTDOWN_TIMEOUT_MS abandoned, so it is cut off instead of awaited.
-      closers.push(() => dispatcher.destroy());
-      const tokens = createTokenProvider({
-        redis: workerConnection,
-        keyPrefix: config.redis.queuePrefix,
-        // All three credentials (hashed): a changed secret never reuses a token cached under the old one.
-        appId: [config.zoom.accountId, config.zoom.clientId, config.zoom.clientSecret].join('\0'),
-        fetchToken: () =>
-          fetchAccessToken(dispatcher, {
-            tokenUrl: config.zoom.oauthTokenUrl,
-            accountId: config.zoom.accountId,
-            clientId: config.zoom.clientId,
-            clientSecret: config.zoom.clientSecret,
-            timeoutMs: config.zoom.httpTimeoutMs,
-          }),
-        log: log.child({ component: 'oauth' }),
-        onFetch: metrics.tokenFetch,
-        // A fetcher that died mid-call holds the lock no longer than one OAuth call can take.
-        lockTtlMs: config.zoom.httpTimeoutMs + 2000,
-      });
-      credentials = () => tokens.credentials();
-      if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
-      const pacer = createPacer({
-        redis: workerConnection,
-        keyPrefix: config.redis.queuePrefix,
-        maxPerSecond: config.zoom.maxRequestsPerSecond,
-      });
-      let alert: ((a: Alert) => Promise<unknown>) | undefined;
-      if (config.alertWebhookUrl) {
-        const alertQueue = createAlertQueue(workerConnection, config.redis.queuePrefix, log);
-        closers.push(() => alertQueue.close());
-        const alertWorker = createAlertWorker({
-          connection: workerConnection,
-          prefix: config.redis.queuePrefix,
-          url: config.alertWebhookUrl,
-          dispatcher,
-          timeoutMs: config.zoom.httpTimeoutMs,
-          log: log.child({ component: 'alerts' }),
-        });
-        closers.push(() => alertWorker.close());
-        alert = (a) => enqueueAlert(alertQueue, a);
-      }
-      const zoom = createZoomClient({
-        pacer,
-        baseUrl: config.zoom.apiBaseUrl,
-        dispatcher,
-        tokens,
-        timeoutMs: config.zoom.httpTimeoutMs,
-        onAnswer: metrics.zoomAnswer,
-      });
-      const w = createStartWorker({
-        connection: workerConnection,
-        prefix: config.redis.queuePrefix,
-        concurrency: config.worker.concurrency,
-        lockDurationMs: config.worker.lockDurationMs,
-        log: log.child({ component: 'worker' }),
-        processor: createStartProcessor({
-          zoom,
-          // Over the worker's own connection, which waits out a Redis outage: a blip must never
-          // turn into an error that BullMQ counts as an attempt.
-          facts: (jobId) => readInstanceFacts(workerQueue, jobId),
-          rules: rules.current,
-          reserveSlot: () => pacer.acquire(),
-          pauseZoomCalls: pacer.pause,
-          ...(alert && { alert }),
-          policy: config.livestream,
-          settings: config.livestream.settings,
-          log: log.child({ component: 'worker' }),
-          onDecision: (decision, data) => metrics.decision(decision, data.receivedAt, Date.now()),
-        }),
-      });
-      worker = w;
-      metrics.watchWorker(w);
-      closers.push(() => closeWorker(w, config.worker.shutdownTimeoutMs, log));
-    }
+    const workerRole = rules
+      ? await startWorkerRole({ config, log, mode, rules, metrics, closers })
+      : undefined;
+    const worker = workerRole?.worker;
+    const credentials = workerRole?.credentials;
 
     const readiness = createReadiness({
       redis: producer,
@@ -207,7 +127,11 @@ export async function runService(
     const host = address.address.includes(':') ? `[${address.address}]` : address.address;
     const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
     log.info(
-      { role: config.role, url, concurrency: worker ? config.worker.concurrency : undefined },
+      {
+        role: config.role,
+        url,
+        concurrency: worker ? config.worker.concurrency : undefined,
+      },
       'service started',
     );
     const store = rules;
@@ -215,44 +139,6 @@ export async function runService(
   } catch (err) {
     await closeAll();
     throw err;
-  }
-}
-
-/** At start-up Redis may still be coming up (compose): wait up to 10 s for the connection. */
-async function waitForRedis(redis: Redis, log: Logger): Promise<Redis> {
-  if (redis.status === 'ready') return redis;
-  const slow = setTimeout(() => log.info('waiting for redis'), 1000);
-  try {
-    await withDeadline(new Promise((ready) => redis.once('ready', ready)), 10_000);
-  } catch {
-    throw new Error('Redis did not answer within 10 s at start-up (check REDIS_URL)');
-  } finally {
-    clearTimeout(slow);
-  }
-  return redis;
-}
-
-async function quit(redis: Redis): Promise<void> {
-  await redis.quit().catch(() => redis.disconnect());
-}
-
-/** Lets in-flight Zoom calls finish, but not forever: then the job is left to stall recovery. */
-async function closeWorker(worker: Worker, timeoutMs: number, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>(
-    (r) => (timer = setTimeout(() => r('timeout'), timeoutMs)),
-  );
-  const closing = worker.close();
-  const result = await Promise.race([closing, timedOut]);
-  clearTimeout(timer);
-  if (result === 'timeout') {
-    log.warn(
-      { timeoutMs },
-      'in-flight jobs did not finish in time; another worker will pick them up',
-    );
-    // Stop waiting. BullMQ's close(true) would return the close already under way, which waits
-    // for the jobs; the Zoom calls are cut off next, and the close then completes on its own.
-    closing.catch(() => undefined);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connect';
 
 /**
  * The pacer asks the caller to wait this long before the call, longer than it may wait in place:
@@ -48,7 +48,7 @@ end
 return untilMs`;
 
 export interface PacerOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keyPrefix: string;
   /** Zoom calls allowed in any one-second window, across all worker processes. */
   maxPerSecond: number;

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 import { ZoomCredentialsError, ZoomNetworkError } from './errors';
 import type { FetchedToken } from './oauth';
@@ -22,7 +22,7 @@ export interface TokenProvider {
 }
 
 export interface TokenProviderDeps {
-  redis: Redis;
+  redis: RedisConnection;
   keyPrefix: string;
   /**
    * The OAuth app's identity: account id, client id and client secret. Only a hash of it names

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { connect } from '../../src/redis/connect';
 import { loadConfig } from '../../src/config/load-config';
 import { LIVESTREAM_QUEUE, type StartJobData } from '../../src/queue/start-queue';
 import { runService, type RunningService } from '../../src/service/run-service';
@@ -47,7 +48,11 @@ export async function startTestService(
   const config = loadConfig(fullEnv);
   const logs = captureLog();
   const service = await runService(config, logs.log, fullEnv);
-  const connection = new Redis(config.redis.url ?? redisUrl(), { maxRetriesPerRequest: null });
+  const mode = config.redis.mode;
+  const connection =
+    mode.kind === 'standalone'
+      ? new Redis(mode.url ?? redisUrl(), { maxRetriesPerRequest: null })
+      : connect(mode, { offlineQueue: true, maxRetriesPerRequest: null, retryDelay: () => 200 });
   const queue = new Queue<StartJobData>(LIVESTREAM_QUEUE, { connection, prefix });
   queue.on('error', () => undefined); // the test's own view of the queue; errors surface in assertions
   await queue.waitUntilReady(); // closing a queue still connecting makes BullMQ emit an unhandled error

@@ -11,7 +11,7 @@ let connection: Redis;
 let worker: Worker<StartJobData> | undefined;
 beforeEach(async () => {
   service = await startTestService({ ROLE: 'receiver' });
-  connection = new Redis(service.redisUrl, { maxRetriesPerRequest: null });
+  connection = new Redis(service.redisUrl!, { maxRetriesPerRequest: null });
 });
 afterEach(async () => {
   await worker?.close();

@@ -29,6 +29,7 @@ import { createRulesStore, type RulesStore } from '../policy/rules-store';
 import { createDashboardRouter } from '../dashboard/dashboard-router';
 import { createMetrics } from '../metrics/metrics';
 import { createMetricsRouter } from '../metrics/metrics-router';
+import { startReconciliation } from '../reconcile/start-reconciliation';
 import { createApp } from './create-app';
 import { listenWithLimits } from './http-limits';
 import { createReadiness } from './readiness';
@@ -189,6 +190,18 @@ export async function runService(
       worker = w;
       metrics.watchWorker(w);
       closers.push(() => closeWorker(w, config.worker.shutdownTimeoutMs, log));
+      const reconcile = await startReconciliation({
+        config,
+        connection: workerConnection,
+        queue: workerQueue,
+        dispatcher,
+        tokens,
+        alert,
+        rules: rules.current,
+        metrics,
+        log: log.child({ component: 'reconcile' }),
+      });
+      closers.push(() => reconcile.close());
     }
 
     const readiness = createReadiness({

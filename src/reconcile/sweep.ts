@@ -40,6 +40,10 @@ export interface SweepReport {
   backoffMs?: number;
 }
 
+/** The log line of a start the sweep queued. */
+export const RECONCILED_MESSAGE =
+  'live meeting had no start job: start queued (its meeting.started webhook never came)';
+
 /** The hosts named by the streaming rules (`host_ids`), which the sweep covers by default. */
 export function ruleHosts(rules: readonly Rule[]): string[] {
   return [...new Set(rules.flatMap((r) => (r.action === 'stream' ? (r.match.hostIds ?? []) : [])))];
@@ -81,7 +85,7 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
     deps.onReconciled?.();
     deps.log.warn(
       { meetingId: data.meetingId, jobId, source: 'reconcile', rule: rule.name },
-      'live meeting had no start job: start queued (its meeting.started webhook never came)',
+      RECONCILED_MESSAGE,
     );
     await deps.alert?.({
       type: 'webhook_missed',

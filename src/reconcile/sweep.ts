@@ -106,6 +106,8 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
     try {
       const users = await usersInScope();
       report.users = users.length;
+      // Live meetings of every user first: a missed start waits for no preflight check.
+      const known: string[] = [];
       for (const user of users) {
         if (stopping()) return { ...report, stoppedBy: 'shutdown' };
         let live: ListedMeeting[];
@@ -116,9 +118,13 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
           deps.log.error({ user }, 'reconcile: Zoom does not know this user in the account');
           continue;
         }
+        known.push(user);
         report.live += live.length;
         for (const meeting of live) await reconcileLive(meeting, report);
-        if (deps.preflightLeadMs > 0) await preflight(user, report);
+      }
+      for (const user of deps.preflightLeadMs > 0 ? known : []) {
+        if (stopping()) return { ...report, stoppedBy: 'shutdown' };
+        await preflight(user, report);
       }
       return report;
     } catch (err) {

@@ -42,7 +42,11 @@ it('alerts once for an upcoming meeting without a stream target; none with a tar
     id: 87000000002,
     ...upcoming,
     startTime: inMinutes(30),
-    livestream: { stream_url: 'rtmp://x/live', stream_key: 'k', page_url: 'https://x.example/' },
+    livestream: {
+      stream_url: 'rtmp://x/live',
+      stream_key: 'zoom-side-key-456',
+      page_url: 'https://x.example/',
+    },
   }); // its own settings in Zoom
   zoom.declareMeeting({ id: 87000000003, ...upcoming, startTime: inMinutes(30) }); // rule target
   zoom.declareMeeting({
@@ -78,6 +82,9 @@ it('alerts once for an upcoming meeting without a stream target; none with a tar
     '/v2/meetings/87000000003/livestream',
     '/v2/meetings/87000000005/livestream',
   ]);
-  expect(JSON.stringify(alerts)).not.toContain('preflight-key-123');
+  for (const key of ['preflight-key-123', 'zoom-side-key-456']) {
+    expect(JSON.stringify(alerts)).not.toContain(key);
+    expect(service.logs.text()).not.toContain(key);
+  }
   expect(zoom.started.size).toBe(0); // upcoming meetings are checked, never started
 });

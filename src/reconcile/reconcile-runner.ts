@@ -5,6 +5,8 @@ import type { SweepReport } from './sweep';
 
 export const RECONCILE_QUEUE = 'reconcile';
 export const SWEEP_SCHEDULER = 'sweep';
+/** The running sweep's lock, renewed every third of it while the sweep runs. */
+const SWEEP_LOCK_MS = 10_000;
 
 export interface ReconcileRunnerOptions {
   connection: Redis;
@@ -50,9 +52,14 @@ export async function startReconcileRunner(
     async (job) => {
       if (stopping) return { skipped: 'shutdown' };
       if ((await connection.exists(backoff)) === 1) return { skipped: 'rate_limited' };
-      const lockTtl = Math.max(options.intervalMs * 10, 600_000);
-      if ((await connection.set(running, job.id ?? '1', 'PX', lockTtl, 'NX')) !== 'OK')
+      // Held while the sweep runs, renewed as it goes: a worker that dies mid-sweep blocks the
+      // next sweeps for one lock time at most.
+      if ((await connection.set(running, job.id ?? '1', 'PX', SWEEP_LOCK_MS, 'NX')) !== 'OK')
         return { skipped: 'previous sweep still running' };
+      const renew = setInterval(
+        () => void connection.pexpire(running, SWEEP_LOCK_MS).catch(() => undefined),
+        SWEEP_LOCK_MS / 3,
+      );
       const began = performance.now();
       try {
         const report = await options.sweep();
@@ -63,6 +70,7 @@ export async function startReconcileRunner(
         log[report.stoppedBy ? 'warn' : 'info']({ ...report, durationMs }, 'reconcile sweep done');
         return report;
       } finally {
+        clearInterval(renew);
         await connection.del(running);
       }
     },

@@ -82,7 +82,7 @@ export async function demoCommand(
       if (line.msg === RECONCILED_MESSAGE) {
         queued = true;
         say(
-          `reconcile     meeting ${String(line.meetingId)} is live with no start job: start job ${String(line.jobId)} queued (source reconcile), webhook_missed alert raised`,
+          `reconcile     meeting ${String(line.meetingId)} is live with no start job: start job ${String(line.jobId)} queued (source reconcile; with ALERT_WEBHOOK_URL set, a webhook_missed alert goes out)`,
         );
       }
       if (line.msg === 'livestream started')

@@ -32,7 +32,7 @@ it('demo --missed-webhook: no webhook is sent, the sweep finds the live meeting 
   const steps = [
     /meeting 85012345678 is live; its meeting\.started webhook is lost/,
     /GET \/v2\/users\/demo-host\/meetings\?type=live&page_size=300 → 200/,
-    /meeting 85012345678 is live with no start job: start job meeting-\S+ queued \(source reconcile\), webhook_missed alert raised/,
+    /meeting 85012345678 is live with no start job: start job meeting-\S+ queued \(source reconcile; with ALERT_WEBHOOK_URL set, a webhook_missed alert goes out\)/,
     /PATCH \/v2\/meetings\/85012345678\/livestream\/status \{"action":"start"\} → 429/,
     /PATCH \/v2\/meetings\/85012345678\/livestream\/status \{"action":"start"\} → 204/,
     /stream started after 2 attempts, [\d.]+ s after the sweep queued it/,

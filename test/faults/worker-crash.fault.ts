@@ -49,10 +49,13 @@ const statusCalls = () => zoom.requests.filter((r) => r.path.endsWith('/livestre
 it('(a) worker SIGKILLed before the PATCH: another worker starts the stream after the lock expires', async () => {
   // Invariant: a start is never lost; at most one extra PATCH.
   const receiver = await service('receiver');
+  // The start-up credentials check and then the start's token fetch both hang: the worker holds
+  // no token (the check gives up after ZOOM_HTTP_TIMEOUT_MS), so no PATCH can be sent yet.
+  zoom.scriptOAuth({ hang: true }, { hang: true });
   const doomed = await service('worker');
-  zoom.scriptOAuth({ hang: true }); // the worker is stuck fetching its token: no PATCH sent yet
   await post(receiver.url, signed(meetingEvent('meeting.started', { uuid: 'kill-a' })));
-  await eventually(() => zoom.requests.some((r) => r.path.startsWith('/oauth/token')));
+  const oauthCalls = () => zoom.requests.filter((r) => r.path.startsWith('/oauth/token')).length;
+  await eventually(() => oauthCalls() >= 2); // stuck fetching the start's token
   await doomed.kill('SIGKILL');
   expect(statusCalls()).toHaveLength(0);
   const killedAt = Date.now();

@@ -7,7 +7,13 @@ import { sendOnce } from '../zoom/http';
 
 export const ALERT_QUEUE = 'alerts';
 
-export type AlertType = 'start_failed' | 'gave_up' | 'confirmation_missing' | 'zoom_unavailable';
+export type AlertType =
+  | 'start_failed'
+  | 'gave_up'
+  | 'confirmation_missing'
+  | 'zoom_unavailable'
+  | 'webhook_missed'
+  | 'preflight_failed';
 
 /** What an operator needs to act: which meeting, what went wrong, Zoom's code, how hard we tried. */
 export interface Alert {
@@ -27,7 +33,13 @@ const HEADLINES: Record<AlertType, string> = {
   gave_up: 'Livestream start gave up at its deadline',
   confirmation_missing: 'Livestream not confirmed live',
   zoom_unavailable: 'Zoom unavailable, still retrying the livestream start',
+  webhook_missed:
+    'No meeting.started webhook: the sweep found the meeting live and is starting its stream',
+  preflight_failed: 'Upcoming meeting cannot stream',
 };
+
+/** Raised before any start attempt: the text counts no attempts. */
+const WITHOUT_ATTEMPTS: ReadonlySet<AlertType> = new Set(['webhook_missed', 'preflight_failed']);
 
 /**
  * Slack-compatible `text` plus the structured fields. The topic (any host picks it) and Zoom's
@@ -38,9 +50,10 @@ const HEADLINES: Record<AlertType, string> = {
 export function alertBody(alert: Alert): Record<string, unknown> {
   const topic = alert.topic ? ` "${alert.topic}"` : '';
   const code = alert.zoomCode !== undefined ? `, Zoom code ${alert.zoomCode}` : '';
+  const tried = WITHOUT_ATTEMPTS.has(alert.type) ? '' : ` (${alert.attempts} attempts${code})`;
   return {
     text: slackEscape(
-      `:rotating_light: ${HEADLINES[alert.type]} for ${alert.kind} ${alert.meetingId}${topic}: ${alert.reason} (${alert.attempts} attempts${code})`,
+      `:rotating_light: ${HEADLINES[alert.type]} for ${alert.kind} ${alert.meetingId}${topic}: ${alert.reason}${tried}`,
     ),
     type: alert.type,
     kind: alert.kind,
@@ -78,7 +91,10 @@ export function createAlertQueue(
   return queue;
 }
 
-/** One alert per type and meeting instance, however often the cause repeats. */
+/**
+ * One alert per type and meeting instance (or, for preflight, meeting occurrence), however often
+ * the cause repeats.
+ */
 export async function enqueueAlert(queue: Queue<Alert>, alert: Alert): Promise<string> {
   const jobId = `${alert.type}-${alert.jobId}`;
   await queue.add(alert.type, alert, { jobId });

@@ -37,7 +37,7 @@ export async function triggerCommand(
       meetingId: meeting,
       uuid,
       receivedAt: Date.now(),
-      source: 'cli',
+      source: 'manual',
     });
     const job = added.duplicate ? await queue.getJob(added.jobId) : undefined;
     return { result: added, owner: job?.data.meetingId };

@@ -88,13 +88,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program
     .command('sandbox')
     .description(
-      'run a local Zoom (OAuth + livestream endpoints, with the 30-second 429) to develop against',
+      'run a local Zoom (OAuth, livestream and list endpoints, with the 30-second 429) to develop against',
     )
     .option('--port <port>', 'port', digits, '9090')
     .option('--host <host>', 'bind address', '127.0.0.1')
     .option('--rate-limited-starts <n>', "429s before each meeting's 204", digits, '1')
+    .option(
+      '--live-meeting <id>',
+      'a meeting that is live from the start, with no webhook (for the reconcile sweep)',
+      digits,
+    )
     .action(
-      async (o: { port: string; host: string; rateLimitedStarts: string }) =>
+      async (o: { port: string; host: string; rateLimitedStarts: string; liveMeeting?: string }) =>
         void (code = await (await import('./sandbox-command')).sandboxCommand(cio, o)),
     );
   program
@@ -104,8 +109,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .option('--short', 'wait 5 s after the 429 instead of the real 30 s')
     .option('--delay-ms <ms>', 'wait this long after the 429', digits)
+    .option('--missed-webhook', 'send no webhook: the reconcile sweep finds the live meeting')
     .action(
-      async (o: { short?: boolean; delayMs?: string }) =>
+      async (o: { short?: boolean; delayMs?: string; missedWebhook?: boolean }) =>
         void (code = await (await import('./demo-command')).demoCommand(cio, o)),
     );
 

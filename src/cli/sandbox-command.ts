@@ -1,10 +1,10 @@
 import { startZoomSandbox } from '../sandbox/zoom-sandbox';
 import { EXIT, type CliIo } from './io';
 
-/** `sandbox`: a local Zoom (OAuth + livestream endpoints) to develop against. */
+/** `sandbox`: a local Zoom (OAuth, livestream and list endpoints) to develop against. */
 export async function sandboxCommand(
   io: CliIo,
-  options: { port: string; host: string; rateLimitedStarts: string },
+  options: { port: string; host: string; rateLimitedStarts: string; liveMeeting?: string },
 ): Promise<number> {
   const sandbox = await startZoomSandbox({
     port: Number(options.port),
@@ -15,9 +15,19 @@ export async function sandboxCommand(
         `${new Date().toISOString().slice(11, 19)}  ${req.method} ${req.path.split('?')[0]} → ${status}\n`,
       ),
   });
+  const live =
+    options.liveMeeting !== undefined
+      ? sandbox.declareMeeting({ id: Number(options.liveMeeting) })
+      : undefined;
   io.out(
     [
       `Zoom sandbox listening on ${sandbox.origin}`,
+      ...(live
+        ? [
+            `Meeting ${live.id} is live (host ${live.hostId}, instance ${live.uuid}); no webhook is sent for it.`,
+          ]
+        : []),
+      `Declare more: curl -X POST ${sandbox.origin}/sandbox/meetings -d '{"id":85012345678}' (live; "status":"upcoming" and "startTime" for preflight)`,
       `Each meeting's first ${options.rateLimitedStarts} start call(s) get 429 "retry after 30 seconds", then 204.`,
       'Point the service at it with:',
       `  ZOOM_API_BASE_URL=${sandbox.apiBaseUrl}`,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { HttpLimits } from '../service/http-limits';
 import { REDIS_VARIABLES, redisMode, redisProblems, type RedisMode } from './redis-config';
 import { bool, int, required, ROLES, type Role, type VariableSpec } from './schemas';
+import { readReconcileConfig, type ReconcileConfig } from './reconcile-config';
 import { timeoutProblems } from './timeout-checks';
 
 export { ROLES, type Role } from './schemas';
@@ -134,6 +135,8 @@ export interface Config {
   worker: { concurrency: number; lockDurationMs: number; shutdownTimeoutMs: number };
   /** Dashboard credentials; the dashboard is off when unset. */
   admin: { username: string; password: string } | undefined;
+  /** The sweep that finds live meetings without a webhook and checks upcoming ones. */
+  reconcile: ReconcileConfig;
 }
 
 export const runsReceiver = (role: Role): boolean => role !== 'worker';
@@ -187,11 +190,13 @@ export function loadConfig(
     }),
   );
   problems.push(...redisProblems(env));
+  const reconcile = readReconcileConfig(env);
+  problems.push(...reconcile.problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return freeze(role, values as Parsed);
+  return freeze(role, values as Parsed, reconcile.config);
 }
 
-function freeze(role: Role, v: Parsed): Config {
+function freeze(role: Role, v: Parsed, reconcile: ReconcileConfig): Config {
   const settings: LivestreamSettings = {};
   if (v.LIVESTREAM_DISPLAY_NAME !== undefined) settings.display_name = v.LIVESTREAM_DISPLAY_NAME;
   if (v.LIVESTREAM_ACTIVE_SPEAKER_NAME !== undefined)
@@ -254,6 +259,7 @@ function freeze(role: Role, v: Parsed): Config {
       v.ADMIN_USERNAME && v.ADMIN_PASSWORD
         ? { username: v.ADMIN_USERNAME, password: v.ADMIN_PASSWORD }
         : undefined,
+    reconcile,
   };
   return deepFreeze(config);
 }

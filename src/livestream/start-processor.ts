@@ -3,7 +3,12 @@ import type { Alert } from '../alerts/alerts';
 import type { LivestreamSettings } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import type { Rule } from '../policy/rules';
-import { deadlineBase, type InstanceFacts, type StartJobData } from '../queue/start-queue';
+import {
+  deadlineBase,
+  startSource,
+  type InstanceFacts,
+  type StartJobData,
+} from '../queue/start-queue';
 import { PacerBusyError, type Grant } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';
 import { advance, attemptRecord, describeAttempt } from './attempt-record';
@@ -56,7 +61,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
   return async function processStart(job: Job<StartJobData>, token?: string): Promise<StartResult> {
     const data = job.data;
     const jobId = job.id ?? '';
-    const log = deps.log.child({ meetingId: data.meetingId, jobId });
+    const log = deps.log.child({ meetingId: data.meetingId, jobId, source: startSource(data) });
     const rec = createJobRecorder({
       job,
       token,

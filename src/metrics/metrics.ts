@@ -1,6 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queue, Worker } from 'bullmq';
 import type { Decision } from '../livestream/decide';
+import type { StartSource } from '../queue/start-queue';
+import type { SweepReport } from '../reconcile/sweep';
 import type { WebhookOutcome } from '../webhook/webhook-router';
 import { withDeadline } from '../redis/connections';
 import {
@@ -28,6 +30,10 @@ export interface Metrics {
   watchQueue: (queue: Queue) => void;
   /** Counts the start jobs `worker` finishes, by how they ended. */
   watchWorker: (worker: Worker) => void;
+  /** A start job was added (not a duplicate), by what queued it. */
+  startQueued: (source: StartSource) => void;
+  /** One reconcile sweep: how long it took and what it found. */
+  sweep: (report: SweepReport, durationMs: number) => void;
 }
 
 /**
@@ -82,6 +88,29 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   for (const state of FINISHED_STATES) finished.inc({ state }, 0); // every state from the start
+  const queued = new Counter({
+    name: 'zlw_starts_queued_total',
+    help: 'Start jobs added by this process, by source: webhook, reconcile (the sweep found a live meeting without one) or manual.',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
+  const reconciled = new Counter({
+    name: 'zlw_reconciled_starts_total',
+    help: 'Starts queued by the reconcile sweep: live meetings whose meeting.started webhook never came.',
+    registers: [registry],
+  });
+  const sweeps = new Histogram({
+    name: 'zlw_reconcile_sweep_seconds',
+    help: 'Duration of reconcile sweeps, by outcome (done, rate_limited, error, shutdown).',
+    labelNames: ['outcome'] as const,
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [registry],
+  });
+  const preflightFailures = new Counter({
+    name: 'zlw_preflight_failures_total',
+    help: 'Upcoming meetings a rule would stream that cannot stream as things stand.',
+    registers: [registry],
+  });
   const queues: Queue[] = [];
   new Gauge({
     name: 'zlw_jobs',
@@ -101,8 +130,11 @@ export function createMetrics(): Metrics {
 
   return {
     registry,
-    webhook: (event, outcome) =>
-      webhooks.inc({ event: eventLabel(event), outcome: outcomeLabel(outcome) }),
+    webhook: (event, outcome) => {
+      webhooks.inc({ event: eventLabel(event), outcome: outcomeLabel(outcome) });
+      // An accepted *.started webhook is a start job added (a duplicate says `duplicate`).
+      if (outcome === 'accepted' && event.endsWith('.started')) queued.inc({ source: 'webhook' });
+    },
     zoomAnswer: (endpoint, status) => zoomRequests.inc({ endpoint, status: String(status) }),
     tokenFetch: (outcome) => tokens.inc({ outcome }),
     decision: (decision, receivedAt, now) => {
@@ -114,6 +146,20 @@ export function createMetrics(): Metrics {
       }
     },
     watchQueue: (queue) => void queues.push(queue),
+    startQueued: (source) => {
+      queued.inc({ source });
+      if (source === 'reconcile') reconciled.inc();
+    },
+    sweep: (report, durationMs) => {
+      const stopped = report.stoppedBy;
+      const outcome = !stopped
+        ? 'done'
+        : stopped === 'rate_limited' || stopped === 'shutdown'
+          ? stopped
+          : 'error';
+      sweeps.observe({ outcome }, durationMs / 1000);
+      preflightFailures.inc(report.preflightFailed);
+    },
     watchWorker: (worker) => {
       const count = (state: FinishedState | undefined) => state && finished.inc({ state });
       worker.on('completed', (_job, result: unknown) => count(finishedState(result)));

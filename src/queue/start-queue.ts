@@ -29,8 +29,16 @@ export interface StartJobData {
   receivedAt: number;
   /** Set by a manual retry: the give-up deadline then counts from here. */
   retriedAt?: number;
-  source: 'webhook' | 'cli';
+  /** What queued it. Jobs stored before `manual` existed say `cli`: read it with {@link startSource}. */
+  source: StartSource | 'cli';
 }
+
+/** What queued a start: Zoom's webhook, the reconciliation sweep, or an operator (`trigger`). */
+export type StartSource = 'webhook' | 'reconcile' | 'manual';
+
+/** The job's source, with the `cli` of older jobs read as `manual`. */
+export const startSource = (data: Pick<StartJobData, 'source'>): StartSource =>
+  data.source === 'cli' ? 'manual' : data.source;
 
 /** When the give-up deadline starts counting for this job. */
 export const deadlineBase = (data: StartJobData): number => data.retriedAt ?? data.receivedAt;

@@ -2,6 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createRequestValidator, type LivestreamPath } from './request-validator';
+import { sandboxControl } from './sandbox-control';
+import {
+  createSandboxDirectory,
+  type DeclaredMeeting,
+  type SandboxMeeting,
+  type SandboxUser,
+} from './sandbox-directory';
 
 /** A request the sandbox received, as it came. */
 export interface RecordedRequest {
@@ -42,8 +49,10 @@ export interface ZoomSandbox {
   requests: RecordedRequest[];
   /** Livestream status/target calls only. */
   livestreamCalls(): RecordedRequest[];
-  /** Answers for the next API (non-OAuth) calls, in order, before the default behaviour. */
+  /** Answers for the next API calls other than GETs, in order, before the default behaviour. */
   script(...answers: ScriptedAnswer[]): void;
+  /** Answers for the next GET (list and live-stream details) calls, in order. */
+  scriptGets(...answers: ScriptedAnswer[]): void;
   /** Answers for the next OAuth calls, in order. */
   scriptOAuth(...answers: ScriptedAnswer[]): void;
   /** Invalidates every issued token (the next API call gets 401, code 124). */
@@ -52,6 +61,15 @@ export interface ZoomSandbox {
   streamTargets: Map<string, unknown>;
   /** Started streams, by meeting id. */
   started: Set<string>;
+  /** The account's users (`GET /users`); one, `sandbox-host`, to begin with. */
+  users: SandboxUser[];
+  /**
+   * Declares a meeting as Zoom would list it (live unless `status` says otherwise; hosted by the
+   * first user) without sending any webhook. Also `POST /sandbox/meetings` over HTTP.
+   */
+  declareMeeting(meeting: DeclaredMeeting): SandboxMeeting;
+  /** List calls only (`GET /users…`), oldest first. */
+  listCalls(): RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -61,7 +79,9 @@ const RATE_LIMIT_MESSAGE =
 /**
  * A local stand-in for Zoom's OAuth and livestream endpoints, strict where Zoom is: Basic auth on
  * the token call, bearer tokens, `application/json` bodies valid against Zoom's OpenAPI schemas,
- * and the 429 "retry after 30 seconds" on a meeting's first start calls. The demo, the tests and
+ * and the 429 "retry after 30 seconds" on a meeting's first start calls. It also lists users and
+ * meetings (`GET /users`, `GET /users/{userId}/meetings`, `GET /meetings/{id}/livestream`; see
+ * `sandbox-directory.ts`) for meetings declared live or upcoming without any webhook. The demo, the tests and
  * the benchmarks all use it; `zoom-livestream-worker sandbox` runs it for development.
  */
 export async function startZoomSandbox(options: SandboxOptions = {}): Promise<ZoomSandbox> {
@@ -78,11 +98,13 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
   const startCalls = new Map<string, number>();
   const apiScript: ScriptedAnswer[] = [];
   const oauthScript: ScriptedAnswer[] = [];
+  const getScript: ScriptedAnswer[] = [];
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const streamTargets = new Map<string, unknown>();
   const started = new Set<string>();
   const current = new WeakMap<ServerResponse, RecordedRequest>();
+  const directory = createSandboxDirectory(streamTargets, now);
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -98,7 +120,12 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
       requests.push(record);
       current.set(res, record);
       const url = new URL(record.path, 'http://sandbox');
-      const scripted = url.pathname === '/oauth/token' ? oauthScript.shift() : apiScript.shift();
+      const scripted =
+        url.pathname === '/oauth/token'
+          ? oauthScript.shift()
+          : record.method === 'GET'
+            ? getScript.shift()
+            : apiScript.shift();
       if (scripted) return answerScripted(res, scripted);
       if (url.pathname === '/oauth/token') return oauth(req, url, res);
       return api(record, url, res);
@@ -151,15 +178,25 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
   }
 
   function api(record: RecordedRequest, url: URL, res: ServerResponse): void {
+    if (url.pathname.startsWith('/sandbox/')) {
+      const answer = sandboxControl(directory, record.method, url.pathname, record.body);
+      return send(res, answer.status, answer.body);
+    }
+    const listed = record.method === 'GET' ? directory.route(url.pathname) : undefined;
     const match = /^\/v2\/(meetings|webinars)\/(\d+)\/livestream(\/status)?$/.exec(url.pathname);
-    if (!match) return send(res, 404, { code: 404, message: 'Not found' });
-    if (record.method !== 'PATCH')
+    if (!match && !listed) return send(res, 404, { code: 404, message: 'Not found' });
+    if (!listed && record.method !== 'PATCH')
       return send(res, 405, { code: 405, message: 'Method not allowed' });
     const bearer = /^Bearer (.+)$/.exec(record.headers.authorization ?? '')?.[1];
     const expiry = bearer ? tokens.get(bearer) : undefined;
     if (expiry === undefined || expiry < now()) {
       return send(res, 401, { code: 124, message: 'Invalid access token.' });
     }
+    if (listed) {
+      const answer = directory.get(listed, url.searchParams);
+      return send(res, answer.status, answer.body);
+    }
+    if (!match) return send(res, 404, { code: 404, message: 'Not found' });
     if (!(record.headers['content-type'] ?? '').startsWith('application/json')) {
       return send(res, 400, { code: 300, message: 'Request Body should be a valid JSON object.' });
     }
@@ -225,12 +262,17 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
     oauthTokenUrl: `${origin}/oauth/token`,
     credentials,
     requests,
-    livestreamCalls: () => requests.filter((r) => r.path.includes('/livestream')),
+    livestreamCalls: () =>
+      requests.filter((r) => r.method === 'PATCH' && r.path.includes('/livestream')),
+    listCalls: () => requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v2/users')),
     script: (...answers) => void apiScript.push(...answers),
     scriptOAuth: (...answers) => void oauthScript.push(...answers),
+    scriptGets: (...answers) => void getScript.push(...answers),
     revokeTokens: () => tokens.clear(),
     streamTargets,
     started,
+    users: directory.users,
+    declareMeeting: (meeting) => directory.declare(meeting),
     close: () =>
       new Promise<void>((done) => {
         for (const socket of sockets) socket.destroy();

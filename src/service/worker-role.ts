@@ -5,6 +5,7 @@ import { createStartProcessor } from '../livestream/start-processor';
 import { createStartWorker } from '../livestream/start-worker';
 import type { Logger } from '../logging/create-logger';
 import type { createMetrics } from '../metrics/metrics';
+import { startReconciliation } from '../reconcile/start-reconciliation';
 import type { RulesStore } from '../policy/rules-store';
 import { createStartQueue, readInstanceFacts } from '../queue/start-queue';
 import type { ConnectMode } from '../redis/connect';
@@ -111,6 +112,18 @@ export async function startWorkerRole(
   });
   metrics.watchWorker(w);
   closers.push(() => closeWorker(w, config.worker.shutdownTimeoutMs, log));
+  const reconcile = await startReconciliation({
+    config,
+    connection: workerConnection,
+    queue: workerQueue,
+    dispatcher,
+    tokens,
+    alert,
+    rules: rules.current,
+    metrics,
+    log: log.child({ component: 'reconcile' }),
+  });
+  closers.push(() => reconcile.close());
   return { worker: w, credentials: () => tokens.credentials() };
 }
 

@@ -1,7 +1,13 @@
 import type { Job, JobState, Queue } from 'bullmq';
 import { readProgress, type AttemptRecord, type StartState } from '../livestream/start-progress';
 import type { StartResult } from '../livestream/start-processor';
-import { readInstanceFacts, type InstanceFacts, type StartJobData } from '../queue/start-queue';
+import {
+  readInstanceFacts,
+  startSource,
+  type InstanceFacts,
+  type StartJobData,
+  type StartSource,
+} from '../queue/start-queue';
 import type { StreamTarget } from '../policy/rules';
 import { printable } from '../cli/terminal-text';
 
@@ -14,6 +20,8 @@ export interface MeetingStatus {
   kind: string;
   topic: string | undefined;
   jobId: string;
+  /** What queued the start: webhook, reconcile (the sweep found it live) or manual. */
+  source: StartSource;
   state: MeetingState;
   /** Zoom start calls made. */
   attempts: number;
@@ -81,6 +89,7 @@ export function describeJob(
     kind: job.data.kind,
     topic: job.data.topic,
     jobId: job.id ?? '',
+    source: startSource(job.data),
     state: meetingState,
     attempts: progress.attempts,
     receivedAt: new Date(job.data.receivedAt).toISOString(),
@@ -134,6 +143,7 @@ export function formatStatusDetail(s: MeetingStatus): string {
     `meeting ${s.meetingId} (${s.kind}${s.topic ? `, "${s.topic}"` : ''})`,
     `  instance:      ${s.uuid}`,
     `  job:           ${s.jobId}`,
+    `  source:        ${s.source}`,
     `  state:         ${s.state}`,
     `  received:      ${s.receivedAt}`,
     `  attempts:      ${s.attempts}`,

@@ -30,7 +30,7 @@ describe('trigger', () => {
     // The webhook Zoom sends late for the same instance adds nothing either.
     await post(service.url, signed(meetingEvent('meeting.started', { uuid: 'missed==' })));
     const jobs = await service.queue.getJobs(['waiting']);
-    expect(jobs.map((j) => [j.data.meetingId, j.data.source])).toEqual([['85012345678', 'cli']]);
+    expect(jobs.map((j) => [j.data.meetingId, j.data.source])).toEqual([['85012345678', 'manual']]);
   });
 
   it('refuses a meeting id that is not a positive number, with exit code 2', async () => {
@@ -67,6 +67,7 @@ describe('status', () => {
 
     const detail = await cli(['status', '85012345678'], env);
     expect(detail.out).toContain('state:         waiting');
+    expect(detail.out).toContain('source:        webhook');
     expect(detail.out).toContain('reason:        livestream_rate_limited');
     expect(detail.out).toMatch(/next attempt: {2}\d{4}-\d\d-\d\dT/);
 
@@ -77,6 +78,7 @@ describe('status', () => {
     expect(json).toEqual([
       expect.objectContaining({
         meetingId: '85012345678',
+        source: 'webhook',
         state: 'waiting',
         attempts: 1,
         reason: 'livestream_rate_limited',

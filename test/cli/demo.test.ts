@@ -23,3 +23,25 @@ it('demo tells the story step by step and exits 0', async () => {
     rest = rest.slice((match?.index ?? 0) + (match?.[0].length ?? 0));
   }
 });
+
+it('demo --missed-webhook: no webhook is sent, the sweep finds the live meeting and starts its stream', async () => {
+  const run = await cli(['demo', '--missed-webhook', '--delay-ms', '300'], { REDIS_URL: '' });
+  expect(run.err).toBe('');
+  expect(run.code).toBe(0);
+  expect(run.out).not.toContain('POST /webhooks/zoom');
+  const steps = [
+    /meeting 85012345678 is live; its meeting\.started webhook is lost/,
+    /GET \/v2\/users\/demo-host\/meetings\?type=live&page_size=300 → 200/,
+    /meeting 85012345678 is live with no start job: start job meeting-\S+ queued \(source reconcile; with ALERT_WEBHOOK_URL set, a webhook_missed alert goes out\)/,
+    /PATCH \/v2\/meetings\/85012345678\/livestream\/status \{"action":"start"\} → 429/,
+    /PATCH \/v2\/meetings\/85012345678\/livestream\/status \{"action":"start"\} → 204/,
+    /stream started after 2 attempts, [\d.]+ s after the sweep queued it/,
+    /done: the stream is live/,
+  ];
+  let rest = run.out;
+  for (const step of steps) {
+    const match = step.exec(rest);
+    expect(match?.[0] ?? `missing in order: ${step}`).toMatch(step);
+    rest = rest.slice((match?.index ?? 0) + (match?.[0].length ?? 0));
+  }
+});

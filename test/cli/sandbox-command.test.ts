@@ -38,3 +38,37 @@ it('sandbox serves OAuth and the livestream endpoints until stopped, then exits 
   expect(out).toContain(`ZOOM_API_BASE_URL=${origin}/v2`);
   expect(out).toMatch(/PATCH \/v2\/meetings\/123\/livestream\/status → 204/);
 });
+
+it('sandbox --live-meeting declares a live meeting that the list endpoint shows, with no webhook', async () => {
+  let out = '';
+  let stop!: (signal: string) => void;
+  const stopped = new Promise<string>((resolve) => (stop = resolve));
+  const running = runCli(['sandbox', '--port', '0', '--live-meeting', '85012345678'], {
+    env: {},
+    cwd: __dirname,
+    out: (text) => void (out += text),
+    err: (text) => void (out += text),
+    stopSignal: () => stopped,
+    onReload: () => undefined,
+  });
+  const origin = await eventually(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]);
+  expect(out).toMatch(
+    /Meeting 85012345678 is live \(host sandbox-host, instance \S+\); no webhook/,
+  );
+  const token = await fetch(
+    `${origin}/oauth/token?grant_type=account_credentials&account_id=sandbox-account`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from('sandbox-client:sandbox-secret').toString('base64')}`,
+      },
+    },
+  );
+  const { access_token } = (await token.json()) as { access_token: string };
+  const live = await fetch(`${origin}/v2/users/sandbox-host/meetings?type=live`, {
+    headers: { authorization: `Bearer ${access_token}` },
+  });
+  expect(await live.json()).toMatchObject({ meetings: [{ id: 85012345678 }] });
+  stop('SIGINT');
+  expect(await running).toBe(0);
+});

@@ -216,7 +216,7 @@ describe('account-wide pacing', () => {
           meetingId: String(5000 + i),
           uuid: `pace-${i}`,
           receivedAt: Date.now(),
-          source: 'cli',
+          source: 'manual',
         }).then((r) => r.jobId),
       ),
     );
@@ -247,7 +247,7 @@ describe('account-wide pacing', () => {
         meetingId: String(7000 + i),
         uuid: `qps-${i}`,
         receivedAt: Date.now(),
-        source: 'cli',
+        source: 'manual',
       });
     await eventually(() => zoom.started.size === 3, 15_000);
     const [limited, ...rest] = zoom.livestreamCalls();

@@ -224,7 +224,7 @@ it('starts 200 meetings at once with one token request', async () => {
         meetingId: String(1000 + i),
         uuid: `many-${i}`,
         receivedAt: Date.now(),
-        source: 'cli',
+        source: 'manual',
       }).then((r) => r.jobId),
     ),
   );

@@ -1,0 +1,95 @@
+import { Queue, Worker } from 'bullmq';
+import type { RedisConnection } from '../redis/connect';
+import type { Logger } from '../logging/create-logger';
+import type { SweepReport } from './sweep';
+
+export const RECONCILE_QUEUE = 'reconcile';
+export const SWEEP_SCHEDULER = 'sweep';
+/** The running sweep's lock, renewed every third of it while the sweep runs. */
+const SWEEP_LOCK_MS = 10_000;
+
+export interface ReconcileRunnerOptions {
+  connection: RedisConnection;
+  prefix: string;
+  /** 0 removes the scheduler: no sweep anywhere in the deployment. */
+  intervalMs: number;
+  sweep: () => Promise<SweepReport>;
+  log: Logger;
+  /** How long `close` waits for a sweep under way. */
+  shutdownTimeoutMs: number;
+  onSweep?: (report: SweepReport, durationMs: number) => void;
+}
+
+/**
+ * Runs the sweep once per interval across the deployment: a BullMQ job scheduler on a queue of
+ * its own makes one job per interval (every worker upserts the same scheduler; BullMQ names each
+ * iteration's job by its due time, so they add one job, not one each), and whichever worker takes
+ * the job sweeps. A sweep that outlasts its interval holds a lock, so the next one waits its turn
+ * instead of running alongside. After a list call's 429 with Retry-After, sweeps pause until then.
+ */
+export async function startReconcileRunner(
+  options: ReconcileRunnerOptions,
+): Promise<{ close: () => Promise<void> }> {
+  const { connection, prefix, log } = options;
+  const queue = new Queue(RECONCILE_QUEUE, { connection, prefix });
+  queue.on('error', (err) => log.debug({ err: { message: err.message } }, 'queue error'));
+  if (options.intervalMs === 0) {
+    await queue.removeJobScheduler(SWEEP_SCHEDULER);
+    await queue.close();
+    log.info('reconciliation off (RECONCILE_INTERVAL_MS=0)');
+    return { close: () => Promise.resolve() };
+  }
+  await queue.upsertJobScheduler(
+    SWEEP_SCHEDULER,
+    { every: options.intervalMs },
+    { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
+  const running = `${prefix}:${RECONCILE_QUEUE}:running`;
+  const backoff = `${prefix}:${RECONCILE_QUEUE}:backoff`;
+  let stopping = false;
+  const worker = new Worker(
+    RECONCILE_QUEUE,
+    async (job) => {
+      if (stopping) return { skipped: 'shutdown' };
+      if ((await connection.exists(backoff)) === 1) return { skipped: 'rate_limited' };
+      // Held while the sweep runs, renewed as it goes: a worker that dies mid-sweep blocks the
+      // next sweeps for one lock time at most.
+      if ((await connection.set(running, job.id ?? '1', 'PX', SWEEP_LOCK_MS, 'NX')) !== 'OK')
+        return { skipped: 'previous sweep still running' };
+      const renew = setInterval(
+        () => void connection.pexpire(running, SWEEP_LOCK_MS).catch(() => undefined),
+        SWEEP_LOCK_MS / 3,
+      );
+      const began = performance.now();
+      try {
+        const report = await options.sweep();
+        const durationMs = Math.round(performance.now() - began);
+        if (report.backoffMs !== undefined && report.backoffMs > 0)
+          await connection.set(backoff, '1', 'PX', Math.ceil(report.backoffMs));
+        options.onSweep?.(report, durationMs);
+        log[report.stoppedBy ? 'warn' : 'info']({ ...report, durationMs }, 'reconcile sweep done');
+        return report;
+      } finally {
+        clearInterval(renew);
+        await connection.del(running);
+      }
+    },
+    { connection, prefix, concurrency: 1 },
+  );
+  worker.on('error', (err) =>
+    log.warn({ err: { message: err.message } }, 'reconcile worker error'),
+  );
+  log.info({ intervalMs: options.intervalMs }, 'reconciliation on');
+  return {
+    close: async () => {
+      stopping = true;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((r) => (timer = setTimeout(r, options.shutdownTimeoutMs)));
+      const closing = worker.close();
+      closing.catch(() => undefined);
+      await Promise.race([closing, timeout]);
+      clearTimeout(timer);
+      await queue.close();
+    },
+  };
+}

@@ -58,8 +58,11 @@ export function describeJob(
 ): MeetingStatus {
   const progress = readProgress(job.progress);
   const result = job.returnvalue as StartResult | null | undefined;
-  const meetingState: MeetingState =
-    state === 'active'
+  // An operator's cancel or stop counts at once, before the worker's next step records it.
+  const operator = unfinished(state) ? operatorSettled(facts) : undefined;
+  const meetingState: MeetingState = operator
+    ? operator.state
+    : state === 'active'
       ? 'starting'
       : state === 'failed'
         ? 'failed'
@@ -89,8 +92,9 @@ export function describeJob(
       waiting && progress.nextAttemptAt
         ? new Date(progress.nextAttemptAt).toISOString()
         : undefined,
-    reason:
-      meetingState === 'failed'
+    reason: operator
+      ? operator.reason
+      : meetingState === 'failed'
         ? job.failedReason
         : waiting && progress.state === 'queued'
           ? (progress.reason ?? 'queued: first attempt not made yet')
@@ -106,6 +110,20 @@ export function describeJob(
     })),
     history: progress.history,
   };
+}
+
+const unfinished = (state: JobState): boolean => state !== 'completed' && state !== 'failed';
+
+function operatorSettled(
+  facts: InstanceFacts,
+): { state: 'cancelled' | 'stopped'; reason: string } | undefined {
+  const by = facts.operator !== undefined ? ` (${facts.operator})` : '';
+  if (facts.ended !== undefined) return undefined;
+  if (facts.operatorStopped !== undefined)
+    return { state: 'stopped', reason: `stopped by the operator${by}` };
+  if (facts.cancelled !== undefined)
+    return { state: 'cancelled', reason: `cancelled by the operator${by}` };
+  return undefined;
 }
 
 /** The human table of `status`; untrusted text is made {@link printable}. */

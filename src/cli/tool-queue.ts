@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { loadToolConfig } from '../config/load-config';
+import { loadToolConfig, type Config } from '../config/load-config';
 import { createLogger } from '../logging/create-logger';
 import { createStartQueue, type StartJobData } from '../queue/start-queue';
 import { startEmbeddedRedis } from '../redis/embedded-redis';
@@ -14,9 +14,9 @@ import { CliError, EXIT, type CliIo } from './io';
  */
 export async function withToolQueue<T>(
   io: CliIo,
-  fn: (queue: Queue<StartJobData>) => Promise<T>,
+  fn: (queue: Queue<StartJobData>, connection: Redis) => Promise<T>,
+  config: Config = loadToolConfig(io.env),
 ): Promise<T> {
-  const config = loadToolConfig(io.env);
   const embedded = config.redis.url
     ? undefined
     : await startEmbeddedRedis({ dataDir: resolve(io.cwd, config.redis.dataDir), env: io.env });
@@ -32,7 +32,7 @@ export async function withToolQueue<T>(
     await queue.waitUntilReady().catch(() => {
       throw new CliError(`cannot reach Redis at ${redact(url)}`, EXIT.failure);
     });
-    return await fn(queue);
+    return await fn(queue, connection);
   } finally {
     await queue.close().catch(() => undefined);
     connection.disconnect();

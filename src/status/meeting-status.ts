@@ -57,9 +57,9 @@ export function describeJob(
   facts: InstanceFacts = {},
 ): MeetingStatus {
   const progress = readProgress(job.progress);
-  const result = job.returnvalue as StartResult | null | undefined;
   // An operator's cancel or stop counts at once, before the worker's next step records it.
-  const operator = unfinished(state) ? operatorSettled(facts) : undefined;
+  const result = job.returnvalue as StartResult | null | undefined;
+  const operator = operatorSettled(facts, state, result?.state);
   const meetingState: MeetingState = operator
     ? operator.state
     : state === 'active'
@@ -112,16 +112,20 @@ export function describeJob(
   };
 }
 
-const unfinished = (state: JobState): boolean => state !== 'completed' && state !== 'failed';
-
+/** An operator's cancel (of a start in play) or stop (of one in play or started). */
 function operatorSettled(
   facts: InstanceFacts,
+  state: JobState,
+  finished: MeetingState | undefined,
 ): { state: 'cancelled' | 'stopped'; reason: string } | undefined {
   const by = facts.operator !== undefined ? ` (${facts.operator})` : '';
+  const inPlay = state !== 'completed' && state !== 'failed';
   if (facts.ended !== undefined) return undefined;
-  if (facts.operatorStopped !== undefined)
+  const streaming =
+    inPlay || (state === 'completed' && (finished === 'started' || finished === 'live'));
+  if (facts.operatorStopped !== undefined && streaming)
     return { state: 'stopped', reason: `stopped by the operator${by}` };
-  if (facts.cancelled !== undefined)
+  if (facts.cancelled !== undefined && inPlay)
     return { state: 'cancelled', reason: `cancelled by the operator${by}` };
   return undefined;
 }

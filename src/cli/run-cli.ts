@@ -54,6 +54,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         void (code = (await import('./rules-command')).rulesTestCommand(cio, event, o)),
     );
   program
+    .command('doctor')
+    .description(
+      'check the deployment from its configuration: Redis, Zoom credentials and scopes, rules, alerts',
+    )
+    .addHelpText('after', example('doctor'))
+    .action(async () => void (code = await (await import('./doctor-command')).doctorCommand(cio)));
+  program
     .command('sandbox')
     .description(
       'run a local Zoom (OAuth + livestream endpoints, with the 30-second 429) to develop against',

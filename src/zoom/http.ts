@@ -27,7 +27,7 @@ export async function sendOnce(
   endpoint: string,
   url: string,
   options: {
-    method: 'POST' | 'PATCH';
+    method: 'POST' | 'PATCH' | 'HEAD';
     headers: Record<string, string>;
     body?: string;
     timeoutMs: number;

@@ -17,6 +17,18 @@ export interface ZoomStack {
   zoom: ZoomClient;
 }
 
+/** One OAuth request with the configured credentials (what the token provider calls). */
+export function tokenFetcher(config: Config, dispatcher: Dispatcher): () => Promise<FetchedToken> {
+  return () =>
+    fetchAccessToken(dispatcher, {
+      tokenUrl: config.zoom.oauthTokenUrl,
+      accountId: config.zoom.accountId,
+      clientId: config.zoom.clientId,
+      clientSecret: config.zoom.clientSecret,
+      timeoutMs: config.zoom.httpTimeoutMs,
+    });
+}
+
 /**
  * The Zoom side as the worker builds it: one dispatcher, the shared token in Redis, the
  * account-wide pacer and the client. The service, `stop` and `doctor` all use this.
@@ -31,14 +43,7 @@ export function createZoomStack(
   } = {},
 ): ZoomStack {
   const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
-  const fetchToken = () =>
-    fetchAccessToken(dispatcher, {
-      tokenUrl: config.zoom.oauthTokenUrl,
-      accountId: config.zoom.accountId,
-      clientId: config.zoom.clientId,
-      clientSecret: config.zoom.clientSecret,
-      timeoutMs: config.zoom.httpTimeoutMs,
-    });
+  const fetchToken = tokenFetcher(config, dispatcher);
   const tokens = createTokenProvider({
     redis,
     keyPrefix: config.redis.queuePrefix,

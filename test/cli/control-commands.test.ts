@@ -125,6 +125,7 @@ it('every command has --help with an example', async () => {
     'retry',
     'cancel',
     'stop',
+    'doctor',
     'sandbox',
     'demo',
     'rules',

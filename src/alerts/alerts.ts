@@ -126,7 +126,12 @@ export function createAlertWorker(options: AlertWorkerOptions): Worker<Alert> {
       });
       if (answer.status >= 300) throw new Error(`alert endpoint answered ${answer.status}`);
       options.log.info(
-        { alert: job.data.type, meetingId: job.data.meetingId, jobId: job.data.jobId },
+        {
+          alert: job.data.type,
+          meetingId: job.data.meetingId,
+          topic: job.data.topic,
+          jobId: job.data.jobId,
+        },
         'alert delivered',
       );
     },

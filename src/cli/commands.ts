@@ -5,20 +5,12 @@ import {
   formatStatusDetail,
   formatStatusTable,
   listMeetingStatuses,
+  type MeetingState,
 } from '../status/meeting-status';
-import { MEETING_NUMBER, MEETING_NUMBER_MESSAGE } from '../webhook/meeting-number';
+import { meetingId } from './meeting-id';
 import { CliError, EXIT, type CliIo } from './io';
 import { printable, terminalJson } from './terminal-text';
 import { withToolQueue } from './tool-queue';
-
-function meetingId(value: string): string {
-  if (!MEETING_NUMBER.test(value))
-    throw new CliError(
-      `meeting id ${MEETING_NUMBER_MESSAGE}, got "${printable(value)}"`,
-      EXIT.usage,
-    );
-  return value;
-}
 
 /** `trigger <meetingId> [--uuid]`: queue a start by hand, exactly as a webhook would. */
 export async function triggerCommand(
@@ -58,17 +50,30 @@ export async function triggerCommand(
   return EXIT.ok;
 }
 
-/** `status [<meetingId>] [--json]`. Exit 4 when a named meeting has no start job. */
+/**
+ * `status [<meetingId>] [--json] [--state S] [--since DURATION]`. Exit 4 when a named meeting has
+ * no start job.
+ */
 export async function statusCommand(
   io: CliIo,
   id: string | undefined,
-  options: { json?: boolean },
+  options: { json?: boolean; state?: MeetingState; since?: number },
 ): Promise<number> {
   const meeting = id === undefined ? undefined : meetingId(id);
-  const statuses = await withToolQueue(io, (queue) => listMeetingStatuses(queue, meeting));
+  const filtered = options.state !== undefined || options.since !== undefined;
+  const from = options.since === undefined ? undefined : Date.now() - options.since;
+  const statuses = (await withToolQueue(io, (queue) => listMeetingStatuses(queue, meeting))).filter(
+    (s) =>
+      (options.state === undefined || s.state === options.state) &&
+      (from === undefined || Date.parse(s.receivedAt) >= from),
+  );
   if (options.json) io.out(`${terminalJson(statuses)}\n`);
   else if (statuses.length === 0)
-    io.out(meeting ? `no start job for meeting ${meeting}\n` : 'no tracked meetings\n');
+    io.out(
+      meeting
+        ? `no start job for meeting ${meeting}${filtered ? ' matches' : ''}\n`
+        : `no tracked meetings${filtered ? ' match' : ''}\n`,
+    );
   else if (meeting) io.out(`${statuses.map(formatStatusDetail).join('\n\n')}\n`);
   else io.out(`${formatStatusTable(statuses, Date.now())}\n`);
   return meeting && statuses.length === 0 ? EXIT.notFound : EXIT.ok;

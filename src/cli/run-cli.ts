@@ -2,12 +2,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ROLES } from '../config/load-config';
 import { readEnv } from '../config/read-env';
 import { CliError, EXIT, type CliIo } from './io';
+import { addOperatorCommands, example } from './operator-program';
 import { printableLines } from './terminal-text';
 import { packageVersion } from './version';
 
 // Each command's module (and what it pulls in: BullMQ, Express, …) loads only when that command
 // runs, so `--version`, `--help` and the start of `start` do not pay for the others.
-const commands = () => import('./commands');
 
 /**
  * The `zoom-livestream-worker` command line. Returns the exit code instead of exiting, so tests
@@ -33,58 +33,33 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addOption(
       new Option('--role <role>', 'which part to run (env ROLE; default all)').choices(ROLES),
     )
+    .addHelpText('after', example('start', 'start --role worker'))
     .action(
       async (o: { role?: string }) =>
         void (code = await (await import('./start-command')).startCommand(cio, o)),
     );
-  program
-    .command('trigger')
-    .description('queue a livestream start by hand (for a missed webhook), through the same queue')
-    .argument('<meetingId>', 'meeting (or webinar) number')
-    .option(
-      '--uuid <uuid>',
-      "the instance's uuid (deduplicates with Zoom's webhook); default: a new one",
-    )
-    .option('--webinar', 'the id is a webinar')
-    .action(
-      async (id: string, o: { uuid?: string; webinar?: boolean }) =>
-        void (code = await (await commands()).triggerCommand(cio, id, o)),
-    );
-  program
-    .command('status')
-    .description(
-      'every tracked meeting, or one: state, attempts, last Zoom answer, next attempt and why',
-    )
-    .argument('[meetingId]', 'show only this meeting, in detail')
-    .option('--json', 'machine-readable output')
-    .action(
-      async (id: string | undefined, o: { json?: boolean }) =>
-        void (code = await (await commands()).statusCommand(cio, id, o)),
-    );
-  program
-    .command('retry')
-    .description(
-      're-run a failed start as new: attempts, counters and history reset, fresh deadline',
-    )
-    .argument('<meetingId>', 'meeting (or webinar) number')
-    .option('--uuid <uuid>', 'a specific instance (default: the newest failed one)')
-    .option('--webinar', 'the id is a webinar (with --uuid)')
-    .action(
-      async (id: string, o: { uuid?: string; webinar?: boolean }) =>
-        void (code = await (await commands()).retryCommand(cio, id, o)),
-    );
+  addOperatorCommands(program, cio, (c) => void (code = c));
   program
     .command('rules')
     .description('work with the livestream rules file (LIVESTREAM_RULES_FILE)')
+    .addHelpText('after', example('rules test event.json'))
     .command('test')
     .description('show which rule a webhook event matches and what would be sent to Zoom')
     .argument('<event.json>', 'a meeting.started or webinar.started webhook body')
     .option('--file <rules>', 'rules file to use instead of LIVESTREAM_RULES_FILE')
     .option('--json', 'machine-readable output')
+    .addHelpText('after', example('rules test event.json --file rules.yaml'))
     .action(
       async (event: string, o: { file?: string; json?: boolean }) =>
         void (code = (await import('./rules-command')).rulesTestCommand(cio, event, o)),
     );
+  program
+    .command('doctor')
+    .description(
+      'check the deployment from its configuration: Redis, Zoom credentials and scopes, rules, alerts',
+    )
+    .addHelpText('after', example('doctor'))
+    .action(async () => void (code = await (await import('./doctor-command')).doctorCommand(cio)));
   program
     .command('sandbox')
     .description(
@@ -98,6 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'a meeting that is live from the start, with no webhook (for the reconcile sweep)',
       digits,
     )
+    .addHelpText('after', example('sandbox --port 9090 --rate-limited-starts 2'))
     .action(
       async (o: { port: string; host: string; rateLimitedStarts: string; liveMeeting?: string }) =>
         void (code = await (await import('./sandbox-command')).sandboxCommand(cio, o)),
@@ -110,6 +86,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--short', 'wait 5 s after the 429 instead of the real 30 s')
     .option('--delay-ms <ms>', 'wait this long after the 429', digits)
     .option('--missed-webhook', 'send no webhook: the reconcile sweep finds the live meeting')
+    .addHelpText('after', example('demo --short'))
     .action(
       async (o: { short?: boolean; delayMs?: string; missedWebhook?: boolean }) =>
         void (code = await (await import('./demo-command')).demoCommand(cio, o)),

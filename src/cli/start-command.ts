@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../config/load-config';
-import { createLogger } from '../logging/create-logger';
+import { createLogger, resolveLogFormat } from '../logging/create-logger';
 import { RedisNotFoundError } from '../redis/embedded-redis';
 import { RulesError } from '../policy/rules';
 import { EvictionPolicyError } from '../service/redis-policy';
@@ -9,7 +9,11 @@ import { CliError, EXIT, type CliIo } from './io';
 /** `start [--role]`: runs until SIGTERM/SIGINT, then shuts down cleanly and returns 0. */
 export async function startCommand(io: CliIo, options: { role?: string }): Promise<number> {
   const config = loadConfig(io.env, options.role);
-  const log = createLogger(config.logLevel);
+  const tty = process.stdout.isTTY === true;
+  const log = createLogger(config.logLevel, undefined, {
+    format: resolveLogFormat(config.logFormat, tty),
+    colorize: tty,
+  });
   const service = await runService(config, log, io.env);
   io.onReload(() => service.reloadRules());
   const signal = await io.stopSignal();

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Queue } from 'bullmq';
-import { loadToolConfig } from '../config/load-config';
+import { loadToolConfig, type Config } from '../config/load-config';
 import { createLogger } from '../logging/create-logger';
 import { createStartQueue, type StartJobData } from '../queue/start-queue';
-import { describeMode, type ConnectMode } from '../redis/connect';
+import { describeMode, type ConnectMode, type RedisConnection } from '../redis/connect';
 import { createToolConnection } from '../redis/connections';
 import { startEmbeddedRedis } from '../redis/embedded-redis';
 import { CliError, EXIT, type CliIo } from './io';
@@ -16,9 +16,9 @@ import { CliError, EXIT, type CliIo } from './io';
  */
 export async function withToolQueue<T>(
   io: CliIo,
-  fn: (queue: Queue<StartJobData>) => Promise<T>,
+  fn: (queue: Queue<StartJobData>, connection: RedisConnection) => Promise<T>,
+  config: Config = loadToolConfig(io.env),
 ): Promise<T> {
-  const config = loadToolConfig(io.env);
   const configured = config.redis.mode;
   const embedded =
     configured.kind === 'standalone' && configured.url === undefined
@@ -34,7 +34,7 @@ export async function withToolQueue<T>(
     await queue.waitUntilReady().catch(() => {
       throw new CliError(`cannot reach Redis (${where(mode)})`, EXIT.failure);
     });
-    return await fn(queue);
+    return await fn(queue, connection);
   } finally {
     await queue.close().catch(() => undefined);
     connection.disconnect();

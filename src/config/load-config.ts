@@ -39,6 +39,8 @@ const VARIABLES = {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',
   },
+  /** Unset: pretty when stdout is a terminal, JSON otherwise. */
+  LOG_FORMAT: { schema: z.enum(['pretty', 'json'], 'must be pretty or json') },
   ZOOM_WEBHOOK_SECRET_TOKEN: {
     schema: required.refine((s) => s.split(',').some((x) => x.trim()), 'must name a secret'),
     secret: true,
@@ -102,6 +104,8 @@ export interface Config {
     checkIntervalMs: number;
   };
   logLevel: string;
+  /** `pretty` or `json`; unset picks by whether stdout is a terminal. */
+  logFormat: 'pretty' | 'json' | undefined;
   webhook: {
     secrets: string[];
     toleranceSeconds: number;
@@ -221,6 +225,7 @@ function freeze(role: Role, v: Parsed, reconcile: ReconcileConfig): Config {
       checkIntervalMs: v.READINESS_CHECK_INTERVAL_MS!,
     },
     logLevel: v.LOG_LEVEL!,
+    logFormat: v.LOG_FORMAT,
     webhook: {
       secrets: (v.ZOOM_WEBHOOK_SECRET_TOKEN ?? '')
         .split(',')

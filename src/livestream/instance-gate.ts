@@ -28,6 +28,21 @@ export function settleFromFacts(
       reason: 'the meeting ended',
     };
   }
+  const by = facts.operator !== undefined ? ` (${facts.operator})` : '';
+  if (facts.operatorStopped !== undefined)
+    return {
+      state: 'stopped',
+      progress: { ...progress, confirmation: 'stopped' },
+      message: 'livestream stopped by the operator; not restarted',
+      reason: `stopped by the operator${by}`,
+    };
+  if (facts.cancelled !== undefined)
+    return {
+      state: 'cancelled',
+      progress,
+      message: 'livestream start cancelled by the operator',
+      reason: `cancelled by the operator${by}`,
+    };
   if (
     facts.stopped !== undefined &&
     (progress.acceptedAt !== undefined || facts.live !== undefined)

@@ -61,7 +61,12 @@ export function createStartProcessor(deps: StartProcessorDeps) {
   return async function processStart(job: Job<StartJobData>, token?: string): Promise<StartResult> {
     const data = job.data;
     const jobId = job.id ?? '';
-    const log = deps.log.child({ meetingId: data.meetingId, jobId, source: startSource(data) });
+    const log = deps.log.child({
+      meetingId: data.meetingId,
+      jobId,
+      source: startSource(data),
+      ...(data.topic !== undefined && { topic: data.topic }),
+    });
     const rec = createJobRecorder({
       job,
       token,
@@ -188,12 +193,13 @@ export function createStartProcessor(deps: StartProcessorDeps) {
           ...answerFields(record),
           ...(next.troubleSince !== undefined && { troubleSinceMs: now() - next.troubleSince }),
         });
-        // meeting.ended may have come while we were talking to Zoom, when it could not wake a job
+        // meeting.ended (or an operator's cancel or stop) may have come while we were talking to Zoom, when it could not wake a job
         // that was not waiting yet. Read after the move (same connection, so Redis runs it
         // after): an earlier `ended` shows here, a later one finds the job delayed and wakes it.
         // If so, wake it now; its next run records the cancellation without calling Zoom.
         const endedMeanwhile = deps.facts(jobId).then(
-          (f) => f.ended !== undefined,
+          (f) =>
+            f.ended !== undefined || f.cancelled !== undefined || f.operatorStopped !== undefined,
           () => false,
         );
         try {

@@ -32,7 +32,13 @@ export function createStartWorker(options: StartWorkerOptions): Worker<StartJobD
   worker.on('failed', (job, err) => {
     if (err.name === 'UnrecoverableError') return; // already logged with its reason
     options.log.error(
-      { jobId: job?.id, attemptsMade: job?.attemptsMade, err: { message: err.message } },
+      {
+        meetingId: job?.data.meetingId,
+        topic: job?.data.topic,
+        jobId: job?.id,
+        attemptsMade: job?.attemptsMade,
+        err: { message: err.message },
+      },
       'start job error',
     );
   });

@@ -5,6 +5,7 @@ import type { StartSource } from '../queue/start-queue';
 import type { SweepReport } from '../reconcile/sweep';
 import type { WebhookOutcome } from '../webhook/webhook-router';
 import { withDeadline } from '../redis/connections';
+import { oldestWaitingAgeSeconds } from './waiting-age';
 import {
   eventLabel,
   FINISHED_STATES,
@@ -34,6 +35,8 @@ export interface Metrics {
   startQueued: (source: StartSource) => void;
   /** One reconcile sweep: how long it took and what it found. */
   sweep: (report: SweepReport, durationMs: number) => void;
+  /** Reports readiness (`/readyz`'s verdict, and Redis' part of it) on every scrape. */
+  watchReadiness: (check: () => Promise<{ ready: boolean; redis: boolean }>) => void;
 }
 
 /**
@@ -128,6 +131,48 @@ export function createMetrics(): Metrics {
     },
   });
 
+  new Gauge({
+    name: 'zlw_oldest_waiting_start_age_seconds',
+    help: 'Age of the oldest start job not yet running (waiting, or delayed by a 429, a backoff or a confirmation check); 0 when none.',
+    registers: [registry],
+    async collect() {
+      for (const queue of queues) {
+        const age = await withDeadline(oldestWaitingAgeSeconds(queue, Date.now()), 500).catch(
+          () => undefined,
+        );
+        if (age !== undefined) this.set(age);
+      }
+    },
+  });
+  const readiness: (() => Promise<{ ready: boolean; redis: boolean }>)[] = [];
+  // Both gauges are collected in one scrape: they share one check.
+  let pending: Promise<{ ready: boolean; redis: boolean } | undefined> | undefined;
+  const report = () =>
+    (pending ??= (async () => {
+      const check = readiness[0];
+      const result = check && (await check().catch(() => ({ ready: false, redis: false })));
+      setImmediate(() => (pending = undefined));
+      return result;
+    })());
+  new Gauge({
+    name: 'zlw_ready',
+    help: '1 when /readyz answers 200 (Redis accepts writes and never evicts; for workers, Zoom accepts the credentials), else 0.',
+    registers: [registry],
+    async collect() {
+      const r = await report();
+      if (r) this.set(r.ready ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'zlw_redis_ready',
+    help: '1 when Redis accepts a write to a key of ours and never evicts keys, else 0.',
+    registers: [registry],
+    async collect() {
+      const r = await report();
+      if (r) this.set(r.redis ? 1 : 0);
+    },
+  });
+
   return {
     registry,
     webhook: (event, outcome) => {
@@ -160,6 +205,7 @@ export function createMetrics(): Metrics {
       sweeps.observe({ outcome }, durationMs / 1000);
       preflightFailures.inc(report.preflightFailed);
     },
+    watchReadiness: (check) => void readiness.push(check),
     watchWorker: (worker) => {
       const count = (state: FinishedState | undefined) => state && finished.inc({ state });
       worker.on('completed', (_job, result: unknown) => count(finishedState(result)));

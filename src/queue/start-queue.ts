@@ -118,9 +118,16 @@ export function queueClient(queue: Queue): Promise<RedisClient> {
   return queue.backend.connection.client;
 }
 
-/** What Zoom told us about one meeting instance after it started. */
-export type InstanceFact = 'ended' | 'live' | 'stopped';
-export type InstanceFacts = Partial<Record<InstanceFact, number>>;
+/**
+ * What Zoom told us about one meeting instance after it started (`ended`, `live`, `stopped`), and
+ * what an operator decided (`cancelled`: start it no more; `operatorStopped`: stopped by hand).
+ */
+export type InstanceFact = 'ended' | 'live' | 'stopped' | 'cancelled' | 'operatorStopped';
+const FACTS = ['ended', 'live', 'stopped', 'cancelled', 'operatorStopped'] as const;
+export type InstanceFacts = Partial<Record<InstanceFact, number>> & {
+  /** Who recorded the operator's fact (the OS user of the CLI). */
+  operator?: string;
+};
 
 const FACTS_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -140,12 +147,13 @@ export async function recordInstanceFact(
   uuid: string,
   fact: InstanceFact,
   at: number,
+  operator?: string,
 ): Promise<{ jobId: string; found: boolean }> {
   const jobId = startJobId(kind, uuid);
   const client = await queueClient(queue);
   const key = instanceFactsKey(queue, jobId);
   const pipeline = client.pipeline() as Pipeline;
-  pipeline.hset(key, { [fact]: String(at) });
+  pipeline.hset(key, { [fact]: String(at), ...(operator !== undefined && { operator }) });
   pipeline.expire(key, FACTS_TTL_SECONDS);
   const results = await pipeline.exec();
   for (const [err] of results ?? []) if (err) throw err;
@@ -163,9 +171,10 @@ export async function readInstanceFacts(queue: Queue, jobId: string): Promise<In
   const client = await queueClient(queue);
   const raw = await client.hgetall(instanceFactsKey(queue, jobId));
   const facts: InstanceFacts = {};
-  for (const fact of ['ended', 'live', 'stopped'] as const) {
+  for (const fact of FACTS) {
     const value = raw[fact];
     if (value !== undefined) facts[fact] = Number(value);
   }
+  if (raw.operator !== undefined) facts.operator = raw.operator;
   return facts;
 }

@@ -21,6 +21,8 @@ export interface ReadinessReport {
   ready: boolean;
   /** What is wrong, in words an operator can act on; empty when ready. */
   problems: string[];
+  /** Redis' part: it accepts writes and never evicts. */
+  redis: boolean;
 }
 
 export interface Readiness {
@@ -57,20 +59,24 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
   return {
     async check() {
       const problems: string[] = [];
+      let redis = true;
       try {
         await withDeadline(deps.redis.set(key, String(Date.now()), 'PX', 60_000), deps.timeoutMs);
       } catch (err) {
+        redis = false;
         problems.push(`redis does not accept writes: ${(err as Error).message}`);
       }
-      if (policy !== undefined && policy !== 'noeviction')
+      if (policy !== undefined && policy !== 'noeviction') {
+        redis = false;
         problems.push(
           `redis maxmemory-policy is ${policy}: set it to noeviction, or queued starts can be evicted`,
         );
+      }
       if (deps.credentials?.() === 'rejected')
         problems.push(
           'zoom rejected the client credentials: check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET',
         );
-      return { ready: problems.length === 0, problems };
+      return { ready: problems.length === 0, problems, redis };
     },
     stop: () => clearInterval(timer),
   };

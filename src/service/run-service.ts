@@ -120,6 +120,7 @@ export async function runService(
       log: log.child({ component: 'readiness' }),
     });
     closers.push(() => Promise.resolve(readiness.stop()));
+    metrics.watchReadiness(() => readiness.check());
     const app = createApp({ log, ready: () => readiness.check(), routers });
     const server = await listenWithLimits(app, config.http.port, config.http.host, config.http);
     closers.push(() => closeServer(server));

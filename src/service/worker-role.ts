@@ -10,11 +10,8 @@ import type { RulesStore } from '../policy/rules-store';
 import { createStartQueue, readInstanceFacts } from '../queue/start-queue';
 import type { ConnectMode } from '../redis/connect';
 import { createWorkerConnection, quit } from '../redis/connections';
-import { createZoomDispatcher } from '../zoom/http';
-import { fetchAccessToken } from '../zoom/oauth';
-import { createPacer } from '../zoom/pacer';
-import { createTokenProvider, type CredentialsState } from '../zoom/token-provider';
-import { createZoomClient } from '../zoom/zoom-client';
+import type { CredentialsState } from '../zoom/token-provider';
+import { createZoomStack } from '../zoom/zoom-stack';
 
 export interface WorkerRoleDeps {
   config: Config;
@@ -38,34 +35,14 @@ export async function startWorkerRole(
   closers.push(() => quit(workerConnection));
   const workerQueue = createStartQueue(workerConnection, config.redis.queuePrefix, log);
   closers.push(() => workerQueue.close());
-  const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
+  const { dispatcher, tokens, pacer, zoom } = createZoomStack(config, workerConnection, log, {
+    onFetch: metrics.tokenFetch,
+    onAnswer: metrics.zoomAnswer,
+  });
   // Closed after the worker (closers run in reverse): a call still in flight then belongs to a
   // job that SHUTDOWN_TIMEOUT_MS abandoned, so it is cut off instead of awaited.
   closers.push(() => dispatcher.destroy());
-  const tokens = createTokenProvider({
-    redis: workerConnection,
-    keyPrefix: config.redis.queuePrefix,
-    // All three credentials (hashed): a changed secret never reuses a token cached under the old one.
-    appId: [config.zoom.accountId, config.zoom.clientId, config.zoom.clientSecret].join('\0'),
-    fetchToken: () =>
-      fetchAccessToken(dispatcher, {
-        tokenUrl: config.zoom.oauthTokenUrl,
-        accountId: config.zoom.accountId,
-        clientId: config.zoom.clientId,
-        clientSecret: config.zoom.clientSecret,
-        timeoutMs: config.zoom.httpTimeoutMs,
-      }),
-    log: log.child({ component: 'oauth' }),
-    onFetch: metrics.tokenFetch,
-    // A fetcher that died mid-call holds the lock no longer than one OAuth call can take.
-    lockTtlMs: config.zoom.httpTimeoutMs + 2000,
-  });
   if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
-  const pacer = createPacer({
-    redis: workerConnection,
-    keyPrefix: config.redis.queuePrefix,
-    maxPerSecond: config.zoom.maxRequestsPerSecond,
-  });
   let alert: ((a: Alert) => Promise<unknown>) | undefined;
   if (config.alertWebhookUrl) {
     const alertQueue = createAlertQueue(workerConnection, config.redis.queuePrefix, log);
@@ -81,14 +58,6 @@ export async function startWorkerRole(
     closers.push(() => alertWorker.close());
     alert = (a) => enqueueAlert(alertQueue, a);
   }
-  const zoom = createZoomClient({
-    pacer,
-    baseUrl: config.zoom.apiBaseUrl,
-    dispatcher,
-    tokens,
-    timeoutMs: config.zoom.httpTimeoutMs,
-    onAnswer: metrics.zoomAnswer,
-  });
   const w = createStartWorker({
     connection: workerConnection,
     prefix: config.redis.queuePrefix,

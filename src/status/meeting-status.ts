@@ -65,9 +65,12 @@ export function describeJob(
   facts: InstanceFacts = {},
 ): MeetingStatus {
   const progress = readProgress(job.progress);
+  // An operator's cancel or stop counts at once, before the worker's next step records it.
   const result = job.returnvalue as StartResult | null | undefined;
-  const meetingState: MeetingState =
-    state === 'active'
+  const operator = operatorSettled(facts, state, result?.state);
+  const meetingState: MeetingState = operator
+    ? operator.state
+    : state === 'active'
       ? 'starting'
       : state === 'failed'
         ? 'failed'
@@ -98,8 +101,9 @@ export function describeJob(
       waiting && progress.nextAttemptAt
         ? new Date(progress.nextAttemptAt).toISOString()
         : undefined,
-    reason:
-      meetingState === 'failed'
+    reason: operator
+      ? operator.reason
+      : meetingState === 'failed'
         ? job.failedReason
         : waiting && progress.state === 'queued'
           ? (progress.reason ?? 'queued: first attempt not made yet')
@@ -115,6 +119,24 @@ export function describeJob(
     })),
     history: progress.history,
   };
+}
+
+/** An operator's cancel (of a start in play) or stop (of one in play or started). */
+function operatorSettled(
+  facts: InstanceFacts,
+  state: JobState,
+  finished: MeetingState | undefined,
+): { state: 'cancelled' | 'stopped'; reason: string } | undefined {
+  const by = facts.operator !== undefined ? ` (${facts.operator})` : '';
+  const inPlay = state !== 'completed' && state !== 'failed';
+  if (facts.ended !== undefined) return undefined;
+  const streaming =
+    inPlay || (state === 'completed' && (finished === 'started' || finished === 'live'));
+  if (facts.operatorStopped !== undefined && streaming)
+    return { state: 'stopped', reason: `stopped by the operator${by}` };
+  if (facts.cancelled !== undefined && inPlay)
+    return { state: 'cancelled', reason: `cancelled by the operator${by}` };
+  return undefined;
 }
 
 /** The human table of `status`; untrusted text is made {@link printable}. */

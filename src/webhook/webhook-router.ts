@@ -156,6 +156,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     if (!payload.success) return invalidPayload(describeIssue(payload.error));
     const object = payload.data.object;
     fields.meetingId = object.id;
+    if (object.topic !== undefined) fields.topic = object.topic;
     try {
       if (action.type === 'start') {
         const data: StartJobData = {

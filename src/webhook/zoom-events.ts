@@ -1,8 +1,10 @@
 import type { EventKind, InstanceFact } from '../queue/start-queue';
 
 /** What a Zoom event asks of us. */
+/** The facts Zoom's events record (the others are an operator's). */
+export type ZoomFact = Extract<InstanceFact, 'ended' | 'live' | 'stopped'>;
 export type EventAction =
-  { type: 'start'; kind: EventKind } | { type: 'fact'; kind: EventKind; fact: InstanceFact };
+  { type: 'start'; kind: EventKind } | { type: 'fact'; kind: EventKind; fact: ZoomFact };
 
 /**
  * The events we act on. `*.started` queues a start; the others record a fact about the instance

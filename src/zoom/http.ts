@@ -27,7 +27,7 @@ export async function sendOnce(
   endpoint: string,
   url: string,
   options: {
-    method: 'GET' | 'POST' | 'PATCH';
+    method: 'GET' | 'POST' | 'PATCH' | 'HEAD';
     headers: Record<string, string>;
     body?: string;
     timeoutMs: number;

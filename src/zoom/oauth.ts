@@ -15,11 +15,14 @@ export interface OAuthSettings {
 export interface FetchedToken {
   accessToken: string;
   expiresInSec: number;
+  /** The scopes Zoom granted, when its answer lists them (`scope`, space-separated). */
+  scopes?: string[];
 }
 
 const tokenSchema = z.object({
   access_token: z.string().min(1),
   expires_in: z.number().positive(),
+  scope: z.string().optional(),
 });
 
 /**
@@ -51,7 +54,12 @@ export async function fetchAccessToken(
     }
     const parsed = tokenSchema.safeParse(body);
     if (!parsed.success) throw new ZoomNetworkError('oauth', 'INVALID_BODY');
-    return { accessToken: parsed.data.access_token, expiresInSec: parsed.data.expires_in };
+    const { access_token: accessToken, expires_in: expiresInSec, scope } = parsed.data;
+    return {
+      accessToken,
+      expiresInSec,
+      ...(scope !== undefined && { scopes: scope.split(/\s+/).filter(Boolean) }),
+    };
   }
   const { zoomCode, zoomMessage } = parseZoomError(answer.text);
   if (answer.status === 400 || answer.status === 401) {

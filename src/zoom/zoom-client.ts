@@ -30,6 +30,8 @@ export interface ZoomClient {
     settings: LivestreamSettings,
     options?: CallOptions,
   ): Promise<ZoomSuccess>;
+  /** The same endpoint with `{"action":"stop"}`: ends a live stream (an operator's `stop`). */
+  stopLivestream(kind: EventKind, meetingId: string, options?: CallOptions): Promise<ZoomSuccess>;
   /** `PATCH /meetings/{id}/livestream` (or `/webinars/…`): where the stream goes. */
   setStreamTarget(
     kind: EventKind,
@@ -120,6 +122,14 @@ export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
         'livestream.status',
         `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/livestream/status`,
         body,
+        options,
+      );
+    },
+    stopLivestream(kind, meetingId, options) {
+      return patch(
+        'livestream.status',
+        `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/livestream/status`,
+        { action: 'stop' },
         options,
       );
     },

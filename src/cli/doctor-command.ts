@@ -1,0 +1,11 @@
+import { formatChecklist } from '../doctor/checklist';
+import { runDoctor } from '../doctor/run-doctor';
+import { EXIT, type CliIo } from './io';
+import { printableLines } from './terminal-text';
+
+/** `doctor`: the checklist on stdout; exit 0 when nothing failed, 1 otherwise. */
+export async function doctorCommand(io: CliIo): Promise<number> {
+  const results = await runDoctor(io.env, io.cwd);
+  io.out(`${printableLines(formatChecklist(results))}\n`);
+  return results.some((r) => r.status === 'fail') ? EXIT.failure : EXIT.ok;
+}

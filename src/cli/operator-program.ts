@@ -1,0 +1,119 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { MeetingState } from '../status/meeting-status';
+import type { CliIo } from './io';
+
+const commands = () => import('./commands');
+const control = () => import('./control-commands');
+
+/** What `status --state` accepts: the states `status` shows. */
+export const MEETING_STATES: readonly MeetingState[] = [
+  'waiting',
+  'starting',
+  'confirming',
+  'started',
+  'live',
+  'stopped',
+  'skipped',
+  'failed',
+  'cancelled',
+];
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90s`, `15m`, `2h`, `7d` → milliseconds. */
+export function parseDuration(value: string): number {
+  const match = /^(\d{1,6})([smhd])$/.exec(value);
+  if (!match) throw new InvalidArgumentError('must be a number and a unit: 90s, 15m, 2h or 7d');
+  return Number(match[1]) * UNITS[match[2]!]!;
+}
+
+/** The `--help` footer: how the command is typed. */
+export const example = (...lines: string[]) =>
+  `\nExample${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  $ zoom-livestream-worker ${l}`).join('\n')}\n`;
+
+/** The operator commands: trigger, status, retry, cancel, stop. */
+export function addOperatorCommands(
+  program: Command,
+  io: CliIo,
+  done: (code: number) => void,
+): void {
+  const instance = (c: Command, uuidHelp: string) =>
+    c
+      .argument('<meetingId>', 'meeting (or webinar) number')
+      .option('--uuid <uuid>', uuidHelp)
+      .option('--webinar', 'the id is a webinar');
+  type InstanceOptions = { uuid?: string; webinar?: boolean };
+
+  instance(
+    program
+      .command('trigger')
+      .description(
+        'queue a livestream start by hand (for a missed webhook), through the same queue',
+      ),
+    "the instance's uuid (deduplicates with Zoom's webhook); default: a new one",
+  )
+    .addHelpText(
+      'after',
+      example('trigger 85012345678', 'trigger 85012345678 --uuid "4444AAAiAAAAAiAiAiiAii=="'),
+    )
+    .action(async (id: string, o: InstanceOptions) =>
+      done(await (await commands()).triggerCommand(io, id, o)),
+    );
+  program
+    .command('status')
+    .description(
+      'every tracked meeting, or one: state, attempts, last Zoom answer, next attempt and why',
+    )
+    .argument('[meetingId]', 'show only this meeting, in detail')
+    .addOption(new Option('--state <state>', 'only meetings in this state').choices(MEETING_STATES))
+    .option(
+      '--since <duration>',
+      'only meetings received within this long (90s, 15m, 2h, 7d)',
+      parseDuration,
+    )
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      example('status', 'status --state waiting --since 2h', 'status 85012345678 --json'),
+    )
+    .action(
+      async (id: string | undefined, o: { json?: boolean; state?: MeetingState; since?: number }) =>
+        done(await (await commands()).statusCommand(io, id, o)),
+    );
+  instance(
+    program
+      .command('retry')
+      .description(
+        're-run a failed start as new: attempts, counters and history reset, fresh deadline',
+      ),
+    'a specific instance (default: the newest failed one)',
+  )
+    .addHelpText('after', example('retry 85012345678'))
+    .action(async (id: string, o: InstanceOptions) =>
+      done(await (await commands()).retryCommand(io, id, o)),
+    );
+  instance(
+    program
+      .command('cancel')
+      .description(
+        'cancel a waiting start: it is not started again (the worker records "cancelled by the operator")',
+      ),
+    'a specific instance (default: every waiting start of the meeting)',
+  )
+    .addHelpText('after', example('cancel 85012345678'))
+    .action(async (id: string, o: InstanceOptions) =>
+      done(await (await control()).cancelCommand(io, id, o)),
+    );
+  instance(
+    program
+      .command('stop')
+      .description(
+        'stop a live stream at Zoom ({"action":"stop"}, paced) and record it as stopped by the operator, so nothing starts it again',
+      ),
+    'record only this instance (default: every tracked start of the meeting)',
+  )
+    .addHelpText('after', example('stop 85012345678', 'stop 93012345678 --webinar'))
+    .action(async (id: string, o: InstanceOptions) =>
+      done(await (await control()).stopCommand(io, id, o)),
+    );
+}

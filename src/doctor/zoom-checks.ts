@@ -1,0 +1,84 @@
+import { printable } from '../cli/terminal-text';
+import type { FetchedToken } from '../zoom/oauth';
+import { ZoomApiError, ZoomCredentialsError, ZoomError, ZoomNetworkError } from '../zoom/errors';
+import { fail, ok, type CheckResult } from './checklist';
+
+/**
+ * Scopes that allow the livestream calls: the classic admin scope, or the granular ones.
+ * @see https://developers.zoom.us/docs/api/meetings/#tag/meetings/PATCH/meetings/{meetingId}/livestream/status
+ */
+const NEEDED = {
+  meetings: ['meeting:write:admin', 'meeting:update:livestream_status:admin'],
+  webinars: ['webinar:write:admin', 'webinar:update:livestream_status:admin'],
+} as const;
+
+const CREDENTIALS_FIX =
+  'copy Account ID, Client ID and Client Secret of your Server-to-Server OAuth app (Zoom App Marketplace → Manage → the app → App Credentials) into ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET, and make sure the app is activated';
+
+/** One OAuth request with the configured credentials, and the scopes Zoom says it granted. */
+export async function checkZoom(fetchToken: () => Promise<FetchedToken>): Promise<CheckResult[]> {
+  const title = 'Zoom accepts the OAuth credentials';
+  let token: FetchedToken;
+  try {
+    token = await fetchToken();
+  } catch (err) {
+    if (err instanceof ZoomCredentialsError)
+      return [fail(title, `Zoom answered ${err.status}${reason(err.reason)}`, CREDENTIALS_FIX)];
+    if (err instanceof ZoomNetworkError)
+      return [
+        fail(
+          title,
+          `no usable answer from the token endpoint (${err.causeCode})`,
+          'check ZOOM_OAUTH_TOKEN_URL and that this machine reaches it (DNS, proxy, firewall)',
+        ),
+      ];
+    if (err instanceof ZoomApiError)
+      return [
+        fail(
+          title,
+          `Zoom answered ${err.status}${reason(err.zoomMessage)}`,
+          'try again later; if it persists, check Zoom status and ZOOM_OAUTH_TOKEN_URL',
+        ),
+      ];
+    if (err instanceof ZoomError) return [fail(title, err.message, CREDENTIALS_FIX)];
+    throw err;
+  }
+  const results = [ok(title, `token issued for ${token.expiresInSec} s`)];
+  if (token.scopes === undefined) {
+    results.push({
+      status: 'info',
+      title: 'Zoom scopes',
+      detail: 'Zoom did not list the granted scopes; not checked',
+    });
+    return results;
+  }
+  const has = (names: readonly string[]) => names.some((n) => token.scopes!.includes(n));
+  results.push(
+    has(NEEDED.meetings)
+      ? ok(
+          'Zoom scopes for meeting live streams',
+          NEEDED.meetings.filter((n) => has([n])).join(', '),
+        )
+      : fail(
+          'Zoom scopes for meeting live streams',
+          `granted: ${printable(token.scopes.join(' ')) || 'none'}`,
+          `add ${NEEDED.meetings.join(' or ')} to the app's scopes (App Marketplace → the app → Scopes), then re-activate it`,
+        ),
+  );
+  results.push(
+    has(NEEDED.webinars)
+      ? ok(
+          'Zoom scopes for webinar live streams',
+          NEEDED.webinars.filter((n) => has([n])).join(', '),
+        )
+      : {
+          status: 'warn',
+          title: 'Zoom scopes for webinar live streams',
+          detail: 'not granted: webinars will not be streamed',
+          fix: `if you stream webinars, add ${NEEDED.webinars.join(' or ')}`,
+        },
+  );
+  return results;
+}
+
+const reason = (text: string) => (text ? `: ${printable(text).slice(0, 200)}` : '');

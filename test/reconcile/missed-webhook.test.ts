@@ -87,7 +87,8 @@ it('never starts a meeting that ended, whose stream the host stopped, or whose s
   );
   const ended = zoom.declareMeeting({ id: 85030000001 });
   const stopped = zoom.declareMeeting({ id: 85030000002 });
-  const failed = zoom.declareMeeting({ id: 85030000003 });
+  // Listed as live only once its start has failed: a sweep must not start it before the webhook.
+  const failed = { id: 85030000003, uuid: 'failed-instance==' };
   const settled = async (uuid: string, state: string) =>
     eventually(
       async () => (await service!.queue.getJobState(startJobId('meeting', uuid))) === state,
@@ -121,6 +122,7 @@ it('never starts a meeting that ended, whose stream the host stopped, or whose s
     signed(meetingEvent('meeting.started', { id: failed.id, uuid: failed.uuid })),
   );
   await settled(failed.uuid, 'failed');
+  zoom.declareMeeting(failed);
 
   const calls = answers.length;
   await moreSweeps(service, 3); // Zoom still lists all three as live

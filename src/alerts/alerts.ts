@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { RedisConnection } from '../redis/connect';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logging/create-logger';
+import { createLogThrottle } from '../logging/log-throttle';
 import type { EventKind } from '../queue/start-queue';
 import { sendOnce } from '../zoom/http';
 
@@ -137,9 +138,9 @@ export function createAlertWorker(options: AlertWorkerOptions): Worker<Alert> {
     },
     { connection: options.connection, prefix: options.prefix, concurrency: 5 },
   );
-  worker.on('error', (err) =>
-    options.log.error({ err: { message: err.message } }, 'alert worker error'),
-  );
+  // A Redis outage or failover repeats the same error: once per interval, with a count.
+  const logError = createLogThrottle(options.log, 10_000);
+  worker.on('error', (err) => logError('alert worker error', err));
   worker.on('failed', (job, err) => {
     const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
     options.log[final ? 'error' : 'warn'](

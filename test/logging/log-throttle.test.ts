@@ -20,3 +20,19 @@ it('logs a repeating error once per interval with the count of the folded repeat
     intervalMs: 10_000,
   });
 });
+
+it('folds errors that differ only in numbers and job ids (one failover, many jobs and ports)', () => {
+  const logs = captureLog();
+  const logError = createLogThrottle(logs.log, 10_000, () => 0);
+  for (const id of ['meeting-aGEtMTAx', 'meeting-aGEtMTAy', 'webinar-eHk']) {
+    logError('worker error', new Error(`could not renew lock for job ${id}`));
+    logError('worker error', new Error(`Missing lock for job ${id}. moveToDelayed`));
+  }
+  for (const ms of [200, 400, 600])
+    logError('worker error', new Error(`All sentinels are unreachable. Retrying after ${ms}ms.`));
+  expect(logs.lines.map((l) => (l.err as { message: string }).message)).toEqual([
+    'could not renew lock for job meeting-aGEtMTAx',
+    'Missing lock for job meeting-aGEtMTAx. moveToDelayed',
+    'All sentinels are unreachable. Retrying after 200ms.',
+  ]);
+});

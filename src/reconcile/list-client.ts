@@ -1,7 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { ZoomApiError } from '../zoom/errors';
-import { parseZoomError, sendOnce } from '../zoom/http';
-import { parseRetryAfter } from '../zoom/retry-after';
+import { answerError, sendOnce } from '../zoom/http';
 import type { TokenProvider } from '../zoom/token-provider';
 
 /** One meeting as `GET /users/{userId}/meetings` lists it (the fields we read). */
@@ -27,7 +25,7 @@ export interface ListClient {
   users(): Promise<string[]>;
   /** A user's meetings of `type` (`live` or `upcoming`), every page. */
   meetings(userId: string, type: 'live' | 'upcoming'): Promise<ListedMeeting[]>;
-  /** The meeting's live-stream settings; throws {@link ZoomApiError} (404: no such meeting). */
+  /** The meeting's live-stream settings; throws `ZoomApiError` (404: no such meeting). */
   livestream(meetingId: string): Promise<LivestreamDetails>;
 }
 
@@ -74,14 +72,7 @@ export function createListClient(deps: ListClientDeps): ListClient {
       throw err;
     }
     if (answer.status >= 300) {
-      const error = new ZoomApiError({
-        endpoint,
-        status: answer.status,
-        ...parseZoomError(answer.text),
-        trackingId: answer.headers['x-zm-trackingid'],
-        retryAfterMs: parseRetryAfter(answer.headers['retry-after'], now()),
-        rateLimitType: answer.headers['x-ratelimit-type'],
-      });
+      const error = answerError(endpoint, answer, now());
       if (error.status === 401 && error.zoomCode === 124) await deps.tokens.invalidate(token);
       throw error;
     }

@@ -1,5 +1,6 @@
 import { Agent, errors, request, type Dispatcher } from 'undici';
-import { ZoomNetworkError } from './errors';
+import { ZoomApiError, ZoomNetworkError } from './errors';
+import { parseRetryAfter } from './retry-after';
 
 /** One keep-alive connection pool per origin (undici's Agent), shared by every Zoom call. */
 export function createZoomDispatcher(timeoutMs: number): Agent {
@@ -80,4 +81,16 @@ export function parseZoomError(text: string): {
   } catch {
     return { zoomCode: undefined, zoomMessage: text.slice(0, 200) };
   }
+}
+
+/** Zoom's non-2xx answer as the error every caller throws: status, code, words, tracking id, limits. */
+export function answerError(endpoint: string, answer: RawAnswer, nowMs: number): ZoomApiError {
+  return new ZoomApiError({
+    endpoint,
+    status: answer.status,
+    ...parseZoomError(answer.text),
+    trackingId: answer.headers['x-zm-trackingid'],
+    retryAfterMs: parseRetryAfter(answer.headers['retry-after'], nowMs),
+    rateLimitType: answer.headers['x-ratelimit-type'],
+  });
 }

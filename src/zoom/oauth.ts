@@ -1,8 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
-import { ZoomApiError, ZoomCredentialsError, ZoomNetworkError } from './errors';
-import { parseZoomError, sendOnce } from './http';
-import { parseRetryAfter } from './retry-after';
+import { ZoomCredentialsError, ZoomNetworkError } from './errors';
+import { answerError, parseZoomError, sendOnce } from './http';
 
 export interface OAuthSettings {
   tokenUrl: string;
@@ -28,7 +27,7 @@ const tokenSchema = z.object({
 /**
  * Server-to-Server OAuth: `POST {tokenUrl}?grant_type=account_credentials&account_id=…` with Basic
  * auth. 400/401 mean the credentials are wrong ({@link ZoomCredentialsError}, permanent); 429 and
- * 5xx are {@link ZoomApiError}s the queue retries.
+ * 5xx are `ZoomApiError`s the queue retries.
  * @see https://developers.zoom.us/docs/internal-apps/s2s-oauth/
  */
 export async function fetchAccessToken(
@@ -61,17 +60,9 @@ export async function fetchAccessToken(
       ...(scope !== undefined && { scopes: scope.split(/\s+/).filter(Boolean) }),
     };
   }
-  const { zoomCode, zoomMessage } = parseZoomError(answer.text);
+  const { zoomMessage } = parseZoomError(answer.text);
   if (answer.status === 400 || answer.status === 401) {
     throw new ZoomCredentialsError(answer.status, zoomMessage);
   }
-  throw new ZoomApiError({
-    endpoint: 'oauth',
-    status: answer.status,
-    zoomCode,
-    zoomMessage,
-    trackingId: answer.headers['x-zm-trackingid'],
-    retryAfterMs: parseRetryAfter(answer.headers['retry-after'], nowMs()),
-    rateLimitType: answer.headers['x-ratelimit-type'],
-  });
+  throw answerError('oauth', answer, nowMs());
 }

@@ -2,9 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { LivestreamSettings } from '../config/load-config';
 import type { StreamTarget } from '../policy/rules';
 import type { EventKind } from '../queue/start-queue';
-import { ZoomApiError } from './errors';
-import { parseZoomError, sendOnce, type RawAnswer } from './http';
-import { parseRetryAfter } from './retry-after';
+import { answerError, sendOnce, type RawAnswer } from './http';
 import type { Grant, Pacer } from './pacer';
 import type { TokenProvider } from './token-provider';
 
@@ -92,26 +90,15 @@ export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
     };
     const token = await deps.tokens.get();
     let answer = await send(token);
-    let error = answer.status >= 300 ? toError(endpoint, answer) : undefined;
+    let error = answer.status >= 300 ? answerError(endpoint, answer, now()) : undefined;
     if (error?.status === 401 && error.zoomCode === 124) {
       // The token expired or was replaced: one new token, one more try (Zoom error 124).
       await deps.tokens.invalidate(token);
       answer = await send(await deps.tokens.get());
-      error = answer.status >= 300 ? toError(endpoint, answer) : undefined;
+      error = answer.status >= 300 ? answerError(endpoint, answer, now()) : undefined;
     }
     if (error) throw error;
     return { status: answer.status, trackingId: answer.headers['x-zm-trackingid'] };
-  }
-
-  function toError(endpoint: string, answer: RawAnswer): ZoomApiError {
-    return new ZoomApiError({
-      endpoint,
-      status: answer.status,
-      ...parseZoomError(answer.text),
-      trackingId: answer.headers['x-zm-trackingid'],
-      retryAfterMs: parseRetryAfter(answer.headers['retry-after'], now()),
-      rateLimitType: answer.headers['x-ratelimit-type'],
-    });
   }
 
   return {

@@ -3,7 +3,7 @@
 // source file or the compiler settings changed since the last build, so an installed checkout starts
 // at once and an edited one never runs stale JavaScript.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -32,5 +32,7 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
   stdio: 'inherit',
 });
+// The package's bin: executable, as `npx zoom-livestream-worker` runs it directly (shebang).
+chmodSync(join(root, 'dist', 'cli.js'), 0o755);
 writeFileSync(stamp, `${began.toISOString()}\n`);
 utimesSync(stamp, began, began); // an edit made while compiling still counts as newer

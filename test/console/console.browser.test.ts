@@ -162,4 +162,20 @@ const close = (c: BrowserContext) => c.close();
     await row(page, 85033333333).getByText('waiting', { exact: true }).waitFor();
     await close(context);
   });
+
+  it('starts a stream by meeting id and stops it from the page', async () => {
+    const { context, page } = await openConsole();
+    await page.goto(`${service.url}/console`);
+    await page.getByLabel('Meeting id to start now').fill('85044444444');
+    await page.getByLabel('Meeting id to start now').press('Enter');
+    await page.getByText('Queued a livestream start for meeting 85044444444').waitFor();
+    await row(page, 85044444444).getByText('manual').waitFor();
+    await row(page, 85044444444)
+      .getByRole('button', { name: /Stop stream/ })
+      .click();
+    await page.getByText('Stopped the live stream of meeting 85044444444').waitFor();
+    await row(page, 85044444444).getByText('stopped', { exact: true }).waitFor();
+    expect(zoom.livestreamCalls().filter((c) => c.body.includes('"stop"'))).toHaveLength(1);
+    await close(context);
+  });
 });

@@ -5,6 +5,7 @@ export const CONSOLE_CSS = `
 .state-started, .state-live { background: #d3f9d8; color: #1b4d26; }
 .state-failed { background: #ffe3e3; color: #7d1a1a; }
 .state-cancelled, .state-skipped, .state-stopped { background: #e9ecef; color: #343a40; }
+.trigger button { white-space: nowrap; }
 .actions form { display: inline-block; margin: 0 0.25rem 0.25rem 0; }
 .actions button { padding: 0.3rem 0.7rem; margin: 0; font-size: 0.875rem; }
 #filters { display: grid; grid-template-columns: minmax(8rem, 14rem) 1fr; gap: 0.75rem; }

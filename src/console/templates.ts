@@ -44,7 +44,7 @@ export const LIST = `<section>
 </fieldset>
 </form>
 <form id="filters" role="search" action="<%= it.base %>" method="get"
- hx-get="<%= it.base %>/rows" hx-target="#rows" hx-push-url="<%= it.base %>" hx-trigger="change, input delay:300ms from:#q, submit">
+ hx-get="<%= it.base %>/rows" hx-target="#rows" hx-trigger="change, input delay:300ms from:#q, submit">
 <select name="state" aria-label="State">
 <option value="">All states</option>
 <% it.states.forEach(function (s) { %><option value="<%= s %>"<% if (s === it.state) { %> selected<% } %>><%= s %></option><% }) %>

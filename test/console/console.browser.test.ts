@@ -176,6 +176,12 @@ const close = (c: BrowserContext) => c.close();
     await page.getByText('Stopped the live stream of meeting 85044444444').waitFor();
     await row(page, 85044444444).getByText('stopped', { exact: true }).waitFor();
     expect(zoom.livestreamCalls().filter((c) => c.body.includes('"stop"'))).toHaveLength(1);
+    // Every state so far on one page, for the eye (desktop and phone).
+    await page.reload();
+    await row(page, 85044444444).getByText('stopped', { exact: true }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/console-overview.png`, fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${SHOTS}/console-overview-phone.png`, fullPage: true });
     await close(context);
   });
 });

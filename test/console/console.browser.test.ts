@@ -176,6 +176,15 @@ const close = (c: BrowserContext) => c.close();
     await page.getByText('Stopped the live stream of meeting 85044444444').waitFor();
     await row(page, 85044444444).getByText('stopped', { exact: true }).waitFor();
     expect(zoom.livestreamCalls().filter((c) => c.body.includes('"stop"'))).toHaveLength(1);
+    // Logged with who did it, and never with a secret.
+    const actions = service.logs.lines.filter(
+      (l) => l.msg === 'operator action' && l.meetingId === '85044444444',
+    );
+    expect(actions.map((l) => [l.action, l.operator])).toEqual([
+      ['trigger', 'console:producer'],
+      ['stop', 'console:producer'],
+    ]);
+    expect(service.logs.text()).not.toContain(ADMIN.password);
     // Every state so far on one page, for the eye (desktop and phone).
     await page.reload();
     await row(page, 85044444444).getByText('stopped', { exact: true }).waitFor();

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { enqueueStart, startJobId, type EventKind } from '../queue/start-queue';
-import { endedMessage, retryStart } from '../queue/retry-start';
+import { createLogger } from '../logging/create-logger';
+import { retryMeeting, triggerStart } from '../operator/actions';
 import {
   formatStatusDetail,
   formatStatusTable,
@@ -9,8 +8,12 @@ import {
 } from '../status/meeting-status';
 import { meetingId } from './meeting-id';
 import { CliError, EXIT, type CliIo } from './io';
+import { operatorName } from './operator';
 import { printable, terminalJson } from './terminal-text';
 import { withToolQueue } from './tool-queue';
+
+/** The CLI prints its answer; trigger and retry log nothing more. */
+const SILENT = createLogger('silent');
 
 /** `trigger <meetingId> [--uuid]`: queue a start by hand, exactly as a webhook would. */
 export async function triggerCommand(
@@ -21,21 +24,12 @@ export async function triggerCommand(
   const meeting = meetingId(id);
   if (options.uuid !== undefined && options.uuid.trim() === '')
     throw new CliError('--uuid must not be empty', EXIT.usage);
-  const kind: EventKind = options.webinar ? 'webinar' : 'meeting';
-  const uuid = options.uuid ?? `manual-${meeting}-${randomBytes(6).toString('hex')}`;
-  const { result, owner } = await withToolQueue(io, async (queue) => {
-    const added = await enqueueStart(queue, {
-      kind,
-      meetingId: meeting,
-      uuid,
-      receivedAt: Date.now(),
-      source: 'manual',
-    });
-    const job = added.duplicate ? await queue.getJob(added.jobId) : undefined;
-    return { result: added, owner: job?.data.meetingId };
+  const { result, owner, uuid, kind } = await withToolQueue(io, async (queue) => {
+    const added = await triggerStart(queue, meeting, options, operatorName(), SILENT);
+    return { result: added, owner: added.otherOwner, uuid: added.uuid, kind: added.kind };
   });
   const instance = printable(uuid);
-  if (owner !== undefined && owner !== meeting) {
+  if (owner !== undefined) {
     // The uuid names an instance of another meeting: nothing was queued for this one.
     io.err(
       `instance ${instance} belongs to ${kind} ${owner}, not ${meeting}: its start job ${result.jobId} is for ${kind} ${owner} (nothing added; check the meeting id and --uuid)\n`,
@@ -87,28 +81,12 @@ export async function retryCommand(
 ): Promise<number> {
   const meeting = meetingId(id);
   return withToolQueue(io, async (queue) => {
-    let jobId: string;
-    if (options.uuid !== undefined)
-      jobId = startJobId(options.webinar ? 'webinar' : 'meeting', options.uuid);
-    else {
-      const statuses = await listMeetingStatuses(queue, meeting);
-      const failed = statuses.find((s) => s.state === 'failed');
-      if (!failed && statuses.some((s) => s.state === 'cancelled')) {
-        io.err(`${endedMessage(meeting)}\n`);
-        return EXIT.failure;
-      }
-      if (!failed) {
-        io.err(`no failed start for meeting ${meeting}\n`);
-        return EXIT.notFound;
-      }
-      jobId = failed.jobId;
-    }
-    const result = await retryStart(queue, jobId, Date.now());
+    const result = await retryMeeting(queue, meeting, options, operatorName(), SILENT);
     if (!result.ok) {
       io.err(`${printable(result.message)}\n`);
       return result.why === 'not_found' ? EXIT.notFound : EXIT.failure;
     }
-    io.out(`retrying the livestream start of meeting ${meeting}: job ${jobId}\n`);
+    io.out(`retrying the livestream start of meeting ${meeting}: job ${result.jobId}\n`);
     return EXIT.ok;
   });
 }

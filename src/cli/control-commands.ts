@@ -1,17 +1,6 @@
-import type { Queue } from 'bullmq';
 import { loadConfig, loadToolConfig } from '../config/load-config';
-import {
-  readInstanceFacts,
-  recordInstanceFact,
-  startJobId,
-  type StartJobData,
-} from '../queue/start-queue';
-import {
-  describeJob,
-  listMeetingStatuses,
-  type MeetingStatus,
-  type MeetingState,
-} from '../status/meeting-status';
+import { cancelWaiting, stopLive, type InstanceOptions } from '../operator/actions';
+import type { MeetingStatus } from '../status/meeting-status';
 import { ZoomError } from '../zoom/errors';
 import { createZoomStack } from '../zoom/zoom-stack';
 import { meetingId } from './meeting-id';
@@ -20,31 +9,7 @@ import { operatorLog, operatorName } from './operator';
 import { printable } from './terminal-text';
 import { withToolQueue } from './tool-queue';
 
-export interface InstanceOptions {
-  uuid?: string;
-  webinar?: boolean;
-}
-
-const IN_PLAY: readonly MeetingState[] = ['waiting', 'confirming', 'starting'];
-const STREAMING: readonly MeetingState[] = [...IN_PLAY, 'started', 'live'];
-
-/** The instances of `meeting` in one of `states`: the `--uuid` one, or every one tracked. */
-async function instances(
-  queue: Queue<StartJobData>,
-  meeting: string,
-  options: InstanceOptions,
-  states: readonly MeetingState[],
-): Promise<MeetingStatus[]> {
-  if (options.uuid === undefined)
-    return (await listMeetingStatuses(queue, meeting)).filter((s) => states.includes(s.state));
-  const jobId = startJobId(options.webinar ? 'webinar' : 'meeting', options.uuid);
-  const job = await queue.getJob(jobId);
-  if (!job || job.data.meetingId !== meeting) return [];
-  const state = await job.getState();
-  if (state === 'unknown') return [];
-  const status = describeJob(job, state, await readInstanceFacts(queue, jobId));
-  return states.includes(status.state) ? [status] : [];
-}
+export type { InstanceOptions };
 
 /** `cancel <meetingId> [--uuid]`: a waiting start is started no more. */
 export async function cancelCommand(
@@ -59,17 +24,12 @@ export async function cancelCommand(
   return withToolQueue(
     io,
     async (queue) => {
-      const waiting = await instances(queue, meeting, options, IN_PLAY);
+      const waiting = await cancelWaiting(queue, meeting, options, operator, log);
       if (waiting.length === 0) {
         io.err(`no waiting start for meeting ${meeting}${uuidNote(options)} (nothing cancelled)\n`);
         return EXIT.notFound;
       }
       for (const s of waiting) {
-        await recordInstanceFact(queue, kindOf(s), s.uuid, 'cancelled', Date.now(), operator);
-        log.info(
-          { action: 'cancel', operator, meetingId: meeting, topic: s.topic, jobId: s.jobId },
-          'operator action',
-        );
         io.out(
           `cancelled the livestream start of meeting ${meeting} (instance ${printable(s.uuid)}): job ${s.jobId}; it will not be started again\n`,
         );
@@ -98,25 +58,15 @@ export async function stopCommand(
     io,
     async (queue, connection) => {
       const stack = createZoomStack(config, connection, log);
+      let streaming: MeetingStatus[];
       try {
-        const answer = await stack.zoom.stopLivestream(kind, meeting);
-        log.info(
-          { action: 'stop', operator, meetingId: meeting, trackingId: answer.trackingId },
-          'operator action',
-        );
+        streaming = await stopLive(queue, stack.zoom, meeting, options, operator, log);
       } catch (err) {
         if (!(err instanceof ZoomError)) throw err;
-        log.warn(
-          { action: 'stop', operator, meetingId: meeting, error: err.message },
-          'operator action refused by Zoom',
-        );
         throw new CliError(`Zoom did not stop the live stream: ${err.message}`, EXIT.failure);
       } finally {
         await stack.dispatcher.destroy();
       }
-      const streaming = await instances(queue, meeting, options, STREAMING);
-      for (const s of streaming)
-        await recordInstanceFact(queue, kindOf(s), s.uuid, 'operatorStopped', Date.now(), operator);
       io.out(
         `stopped the live stream of ${kind} ${meeting}` +
           (streaming.length > 0
@@ -129,6 +79,5 @@ export async function stopCommand(
   );
 }
 
-const kindOf = (s: MeetingStatus) => (s.kind === 'webinar' ? 'webinar' : 'meeting');
 const uuidNote = (o: InstanceOptions) =>
   o.uuid !== undefined ? `, instance ${printable(o.uuid)}` : '';

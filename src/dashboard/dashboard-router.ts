@@ -4,6 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import { Router } from 'express';
 import type { Queue } from 'bullmq';
 import { basicAuth } from './basic-auth';
+import { withoutCdnFonts } from './without-cdn-fonts';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
@@ -26,6 +27,7 @@ export function createDashboardRouter(queue: Queue, username: string, password: 
   router.use(
     DASHBOARD_PATH,
     basicAuth(username, password, 'zoom-livestream-worker'),
+    withoutCdnFonts,
     adapter.getRouter() as Router,
   );
   return router;

@@ -169,7 +169,11 @@ export async function recordInstanceFact(
 /** Everything recorded about the instance of `jobId` (empty while nothing happened). */
 export async function readInstanceFacts(queue: Queue, jobId: string): Promise<InstanceFacts> {
   const client = await queueClient(queue);
-  const raw = await client.hgetall(instanceFactsKey(queue, jobId));
+  return parseInstanceFacts(await client.hgetall(instanceFactsKey(queue, jobId)));
+}
+
+/** The facts stored in one instance's hash (as HGETALL answers it). */
+export function parseInstanceFacts(raw: Record<string, string>): InstanceFacts {
   const facts: InstanceFacts = {};
   for (const fact of FACTS) {
     const value = raw[fact];

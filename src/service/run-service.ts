@@ -10,6 +10,8 @@ import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis'
 import { createWebhookRouter } from '../webhook/webhook-router';
 import { createRulesStore, type RulesStore } from '../policy/rules-store';
 import { createDashboardRouter } from '../dashboard/dashboard-router';
+import { createConsoleRouter } from '../console/console-router';
+import { openZoom } from '../console/open-zoom';
 import { createMetrics } from '../metrics/metrics';
 import { createMetricsRouter } from '../metrics/metrics-router';
 import { createApp } from './create-app';
@@ -85,8 +87,18 @@ export async function runService(
     const metrics = createMetrics();
     metrics.watchQueue(queue);
     const routers = [createMetricsRouter(metrics)];
-    if (config.admin)
+    if (config.admin) {
       routers.push(createDashboardRouter(queue, config.admin.username, config.admin.password));
+      routers.push(
+        createConsoleRouter({
+          queue,
+          ...config.admin,
+          log,
+          // Stopping a stream needs the Zoom credentials, which only a role that runs the worker has.
+          ...(rules && { openZoom: () => openZoom(config, producer, log) }),
+        }),
+      );
+    }
     if (runsReceiver(config.role)) {
       routers.push(
         createWebhookRouter({

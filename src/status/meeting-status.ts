@@ -19,6 +19,7 @@ export interface MeetingStatus {
   uuid: string;
   kind: string;
   topic: string | undefined;
+  hostId?: string;
   jobId: string;
   /** What queued the start: webhook, reconcile (the sweep found it live) or manual. */
   source: StartSource;
@@ -37,6 +38,8 @@ export interface MeetingStatus {
   confirmation: string;
   alerts: { type: string; at: string }[];
   history: AttemptRecord[];
+  /** Older answers no longer kept in full, counted by decision. */
+  earlier?: Record<string, number>;
 }
 
 const TRACKED: JobState[] = ['active', 'waiting', 'delayed', 'prioritized', 'failed', 'completed'];
@@ -91,6 +94,7 @@ export function describeJob(
     uuid: job.data.uuid,
     kind: job.data.kind,
     topic: job.data.topic,
+    ...(job.data.hostId !== undefined && { hostId: job.data.hostId }),
     jobId: job.id ?? '',
     source: startSource(job.data),
     state: meetingState,
@@ -118,6 +122,7 @@ export function describeJob(
       at: new Date(a.at).toISOString(),
     })),
     history: progress.history,
+    ...(progress.earlier && { earlier: progress.earlier }),
   };
 }
 

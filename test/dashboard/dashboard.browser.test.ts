@@ -70,6 +70,8 @@ afterAll(async () => {
 
     const context = await browser.newContext({ httpCredentials: ADMIN });
     const page = await context.newPage();
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
     const res = await page.goto(`${service.url}/admin/queues/queue/livestream?status=delayed`);
     expect(res?.status()).toBe(200);
     await page.getByText(startJobId('meeting', 'on-the-board')).waitFor();
@@ -88,6 +90,8 @@ afterAll(async () => {
     await page.screenshot({
       path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/dashboard-waiting-job.png`,
     });
+    // Nothing from another origin: Bull Board's link to a font CDN is taken out.
+    expect(requested.filter((u) => !u.startsWith(`${service.url}/`))).toEqual([]);
     await context.close();
   });
 });

@@ -1,6 +1,7 @@
 import { Agent, errors, request, type Dispatcher } from 'undici';
 import { ZoomApiError, ZoomNetworkError } from './errors';
 import { parseRetryAfter } from './retry-after';
+import { activeTracing } from '../telemetry/tracing';
 
 /** One keep-alive connection pool per origin (undici's Agent), shared by every Zoom call. */
 export function createZoomDispatcher(timeoutMs: number): Agent {
@@ -33,6 +34,19 @@ export async function sendOnce(
     body?: string;
     timeoutMs: number;
   },
+): Promise<RawAnswer> {
+  const tracing = activeTracing();
+  if (!tracing) return sendUntraced(dispatcher, endpoint, url, options);
+  return tracing.zoomCall(endpoint, options.method, url, () =>
+    sendUntraced(dispatcher, endpoint, url, options),
+  );
+}
+
+async function sendUntraced(
+  dispatcher: Dispatcher,
+  endpoint: string,
+  url: string,
+  options: Parameters<typeof sendOnce>[3],
 ): Promise<RawAnswer> {
   try {
     const res = await request(url, {

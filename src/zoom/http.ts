@@ -23,6 +23,7 @@ export interface RawAnswer {
 /**
  * Exactly one HTTP attempt, bounded by `timeoutMs` in all; the body is always read to the end so
  * the connection returns to the pool. Retrying is the job queue's business, never this function's.
+ * While tracing is on, the call is one client span (status, Zoom code, tracking id; no headers).
  */
 export async function sendOnce(
   dispatcher: Dispatcher,

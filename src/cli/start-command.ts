@@ -4,9 +4,13 @@ import { RedisNotFoundError } from '../redis/embedded-redis';
 import { RulesError } from '../policy/rules';
 import { EvictionPolicyError } from '../service/redis-policy';
 import { runService } from '../service/run-service';
+import { startTracing } from '../telemetry/tracing';
 import { CliError, EXIT, type CliIo } from './io';
 
-/** `start [--role]`: runs until SIGTERM/SIGINT, then shuts down cleanly and returns 0. */
+/**
+ * `start [--role]`: runs until SIGTERM/SIGINT, then shuts down cleanly and returns 0; with tracing
+ * on, the last spans are flushed to the exporter before it returns.
+ */
 export async function startCommand(io: CliIo, options: { role?: string }): Promise<number> {
   const config = loadConfig(io.env, options.role);
   const tty = process.stdout.isTTY === true;
@@ -14,13 +18,19 @@ export async function startCommand(io: CliIo, options: { role?: string }): Promi
     format: resolveLogFormat(config.logFormat, tty),
     colorize: tty,
   });
-  const service = await runService(config, log, io.env);
-  io.onReload(() => service.reloadRules());
-  const signal = await io.stopSignal();
-  log.info({ signal }, 'shutting down');
-  await service.close();
-  log.info('stopped');
-  return EXIT.ok;
+  // Before the service, so its queue, worker and routes see it; off, nothing of the SDK loads.
+  const tracing = await startTracing(config.tracing);
+  try {
+    const service = await runService(config, log, io.env);
+    io.onReload(() => service.reloadRules());
+    const signal = await io.stopSignal();
+    log.info({ signal }, 'shutting down');
+    await service.close();
+    log.info('stopped');
+    return EXIT.ok;
+  } finally {
+    await tracing?.shutdown();
+  }
 }
 
 /** Start-up errors users can fix, as one clear line and an exit code; anything else is a bug. */

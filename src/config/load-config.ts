@@ -4,6 +4,7 @@ import { REDIS_VARIABLES, redisMode, redisProblems, type RedisMode } from './red
 import { bool, int, required, ROLES, type Role, type VariableSpec } from './schemas';
 import { readReconcileConfig, type ReconcileConfig } from './reconcile-config';
 import { timeoutProblems } from './timeout-checks';
+import { TRACING_VARIABLES, tracingConfig, type TracingConfig } from './tracing-config';
 
 export { ROLES, type Role } from './schemas';
 
@@ -78,6 +79,7 @@ const VARIABLES = {
       .regex(/^[^:]+$/, 'must not contain ":"'),
   },
   ADMIN_PASSWORD: { schema: z.string().min(12, 'must be at least 12 characters'), secret: true },
+  ...TRACING_VARIABLES,
 } satisfies Record<string, VariableSpec>;
 
 type Vars = typeof VARIABLES;
@@ -136,6 +138,8 @@ export interface Config {
   };
   /** Where alerts are POSTed; unset sends none. */
   alertWebhookUrl: string | undefined;
+  /** OpenTelemetry tracing; off (no exporter) unless the OTEL variables turn it on. */
+  tracing: TracingConfig;
   worker: { concurrency: number; lockDurationMs: number; shutdownTimeoutMs: number };
   /** Dashboard credentials; the dashboard is off when unset. */
   admin: { username: string; password: string } | undefined;
@@ -255,6 +259,7 @@ function freeze(role: Role, v: Parsed, reconcile: ReconcileConfig): Config {
       rulesFile: v.LIVESTREAM_RULES_FILE,
     },
     alertWebhookUrl: v.ALERT_WEBHOOK_URL,
+    tracing: tracingConfig(v),
     worker: {
       concurrency: v.WORKER_CONCURRENCY!,
       lockDurationMs: v.WORKER_LOCK_DURATION_MS!,

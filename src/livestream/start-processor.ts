@@ -3,6 +3,7 @@ import type { Alert } from '../alerts/alerts';
 import type { LivestreamSettings } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import type { Rule } from '../policy/rules';
+import { activeTracing } from '../telemetry/tracing';
 import {
   deadlineBase,
   startSource,
@@ -132,6 +133,11 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     const record = attemptRecord(outcome, decision, now(), step.call);
     let next = advance(progress, outcome, decision, record);
     deps.onDecision?.(decision, data, next);
+    activeTracing()?.annotate({
+      'zoom.meeting.id': String(data.meetingId),
+      'livestream.attempt': next.attempts,
+      'livestream.decision': decision.type,
+    });
     rec.logAttempt(describeAttempt(next.attempts, record, decision, step.call));
 
     switch (decision.type) {

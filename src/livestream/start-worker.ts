@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
+import { bullmqTelemetry } from '../telemetry/tracing';
 import { LIVESTREAM_QUEUE, type StartJobData } from '../queue/start-queue';
 import type { StartResult } from './start-processor';
 
@@ -26,6 +27,7 @@ export function createStartWorker(options: StartWorkerOptions): Worker<StartJobD
     lockDuration: options.lockDurationMs,
     stalledInterval: options.lockDurationMs,
     maxStalledCount: 3,
+    ...bullmqTelemetry(),
   });
   const logError = createLogThrottle(options.log, 10_000);
   worker.on('error', (err) => logError('worker error', err));

@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
+import { activeTracing } from '../telemetry/tracing';
 
 export type { Logger } from 'pino';
 
@@ -56,6 +57,8 @@ export function createLogger(
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // trace_id and span_id of the active span while tracing is on; nothing otherwise.
+      mixin: () => activeTracing()?.logFields() ?? {},
     },
     target,
   );

@@ -1,4 +1,12 @@
-import { Job, Queue, type JobsOptions, type RedisClient } from 'bullmq';
+import {
+  Job,
+  Queue,
+  SpanKind,
+  TelemetryAttributes,
+  type JobsOptions,
+  type RedisClient,
+} from 'bullmq';
+import { bullmqTelemetry } from '../telemetry/tracing';
 import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 
@@ -80,6 +88,7 @@ export function createStartQueue(
     connection,
     prefix,
     defaultJobOptions: START_JOB_OPTIONS,
+    ...bullmqTelemetry(),
   });
   queue.on('error', (err) => log.debug({ err: { message: err.message } }, 'queue error'));
   return queue;
@@ -102,15 +111,29 @@ export async function enqueueStart(
   data: StartJobData,
 ): Promise<EnqueueResult> {
   const jobId = startJobId(data.kind, data.uuid);
-  const client = (await queueClient(queue)) as RedisClient & {
-    exists(key: string): Promise<number>;
-  };
-  const existed = client.exists(queue.toKey(jobId));
-  const added = new Job(queue, START_JOB, data, { ...START_JOB_OPTIONS, jobId }, jobId).addJob(
-    client,
+  // BullMQ's own producer span (a no-op without telemetry); its context rides in the job options
+  // so every attempt's span joins the trace of the webhook that enqueued it.
+  return queue.trace(
+    SpanKind.PRODUCER,
+    'add',
+    `${queue.name}.${START_JOB}`,
+    async (span, metadata) => {
+      span?.setAttributes({
+        [TelemetryAttributes.JobName]: START_JOB,
+        [TelemetryAttributes.JobId]: jobId,
+      });
+      const opts: JobsOptions = metadata
+        ? { ...START_JOB_OPTIONS, jobId, telemetry: { metadata } }
+        : { ...START_JOB_OPTIONS, jobId };
+      const client = (await queueClient(queue)) as RedisClient & {
+        exists(key: string): Promise<number>;
+      };
+      const existed = client.exists(queue.toKey(jobId));
+      const added = new Job(queue, START_JOB, data, opts, jobId).addJob(client);
+      const [exists] = await Promise.all([existed, added]);
+      return { jobId, duplicate: exists === 1 };
+    },
   );
-  const [exists] = await Promise.all([existed, added]);
-  return { jobId, duplicate: exists === 1 };
 }
 
 /** The Redis client behind a queue (BullMQ 6 keeps it on the queue's Redis backend). */

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import type { Logger } from '../logging/create-logger';
 import type { EnqueueResult, EventKind, InstanceFact, StartJobData } from '../queue/start-queue';
 import { withDeadline } from '../redis/connections';
+import { activeTracing } from '../telemetry/tracing';
 import {
   describeIssue,
   envelopeSchema,
@@ -156,6 +157,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     if (!payload.success) return invalidPayload(describeIssue(payload.error));
     const object = payload.data.object;
     fields.meetingId = object.id;
+    activeTracing()?.annotate({ 'zoom.meeting.id': String(object.id), 'zoom.event': event });
     if (object.topic !== undefined) fields.topic = object.topic;
     try {
       if (action.type === 'start') {
@@ -240,7 +242,15 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     next(err);
   };
 
-  router.post('/webhooks/zoom', checkEnvelope, readBody, handle, bodyErrors);
+  const traced = activeTracing()?.webhookSpan('/webhooks/zoom');
+  router.post(
+    '/webhooks/zoom',
+    ...(traced ? [traced] : []),
+    checkEnvelope,
+    readBody,
+    handle,
+    bodyErrors,
+  );
   return router;
 }
 

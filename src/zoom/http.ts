@@ -1,6 +1,7 @@
 import { Agent, errors, request, type Dispatcher } from 'undici';
 import { ZoomApiError, ZoomNetworkError } from './errors';
 import { parseRetryAfter } from './retry-after';
+import { activeTracing } from '../telemetry/tracing';
 
 /** One keep-alive connection pool per origin (undici's Agent), shared by every Zoom call. */
 export function createZoomDispatcher(timeoutMs: number): Agent {
@@ -22,6 +23,7 @@ export interface RawAnswer {
 /**
  * Exactly one HTTP attempt, bounded by `timeoutMs` in all; the body is always read to the end so
  * the connection returns to the pool. Retrying is the job queue's business, never this function's.
+ * While tracing is on, the call is one client span (status, Zoom code, tracking id; no headers).
  */
 export async function sendOnce(
   dispatcher: Dispatcher,
@@ -33,6 +35,19 @@ export async function sendOnce(
     body?: string;
     timeoutMs: number;
   },
+): Promise<RawAnswer> {
+  const tracing = activeTracing();
+  if (!tracing) return sendUntraced(dispatcher, endpoint, url, options);
+  return tracing.zoomCall(endpoint, options.method, url, () =>
+    sendUntraced(dispatcher, endpoint, url, options),
+  );
+}
+
+async function sendUntraced(
+  dispatcher: Dispatcher,
+  endpoint: string,
+  url: string,
+  options: Parameters<typeof sendOnce>[3],
 ): Promise<RawAnswer> {
   try {
     const res = await request(url, {

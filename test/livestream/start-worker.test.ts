@@ -94,7 +94,8 @@ it('records why a job waits and when it tries next, with the shipped 30-second d
   const jobId = await startMeeting(s);
   const job = await eventually(async () => {
     const j = await s.queue.getJob(jobId);
-    return j && (await j.isDelayed()) ? j : undefined;
+    // Read again once delayed: the progress is written alongside the move, after the first read.
+    return j && (await j.isDelayed()) ? s.queue.getJob(jobId) : undefined;
   });
   const progress = readProgress(job.progress);
   const first = statusCalls()[0]!;

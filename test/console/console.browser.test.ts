@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { startJobId } from '../../src/queue/start-queue';
+import { haveChromium, launchChromium } from '../support/chromium';
 import { eventually, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(`console browser test skipped: ${CHROMIUM} not found (apt-get install chromium)`);
+const chromiumHere = haveChromium('console');
 
 const ADMIN = { username: 'producer', password: 'correct-horse-battery' };
 const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
@@ -18,7 +15,7 @@ let service: TestService;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!haveChromium) return;
+  if (!chromiumHere) return;
   zoom = await startZoomSandbox({ rateLimitedStarts: 5 });
   service = await startTestService(
     {
@@ -28,22 +25,10 @@ beforeAll(async () => {
     },
     zoom,
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
-  if (!haveChromium) return;
+  if (!chromiumHere) return;
   await browser.close();
   await service.stop();
   await zoom.close();
@@ -72,7 +57,7 @@ async function waiting(id: number, uuid: string, topic = 'Town hall') {
 const row = (page: Page, meeting: number) => page.locator(`tr[data-meeting="${meeting}"]`);
 const close = (c: BrowserContext) => c.close();
 
-(haveChromium ? describe : describe.skip)('meetings console at /console', () => {
+(chromiumHere ? describe : describe.skip)('meetings console at /console', () => {
   it('refuses a request without credentials (401) and a POST without the token (403)', async () => {
     const context = await browser.newContext();
     const anonymous = await context.request.get(`${service.url}/console`);

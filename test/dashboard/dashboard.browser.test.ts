@@ -1,15 +1,11 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { startJobId } from '../../src/queue/start-queue';
+import { haveChromium, launchChromium } from '../support/chromium';
 import { eventually, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
 
-// .ci/run installs Debian's chromium; without it this suite says so and is skipped.
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(`dashboard browser test skipped: ${CHROMIUM} not found (apt-get install chromium)`);
+const chromiumHere = haveChromium('dashboard');
 
 const ADMIN = { username: 'admin', password: 'correct-horse-battery' };
 let zoom: ZoomSandbox;
@@ -17,7 +13,7 @@ let service: TestService;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!haveChromium) return;
+  if (!chromiumHere) return;
   zoom = await startZoomSandbox({ rateLimitedStarts: 5 });
   service = await startTestService(
     {
@@ -27,27 +23,16 @@ beforeAll(async () => {
     },
     zoom,
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
-  if (!haveChromium) return;
+  if (!chromiumHere) return;
   await browser.close();
   await service.stop();
   await zoom.close();
 });
 
-(haveChromium ? describe : describe.skip)('dashboard at /admin/queues', () => {
+(chromiumHere ? describe : describe.skip)('dashboard at /admin/queues', () => {
   it('answers 401 without credentials and with wrong ones', async () => {
     // A browser with no credentials: the basic-auth challenge, no dashboard.
     const context = await browser.newContext();

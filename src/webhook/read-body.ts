@@ -63,6 +63,7 @@ export function readBody(
           : { kind: 'complete', body: Buffer.concat(chunks, received) },
       );
     const onClose = () => finish({ kind: 'cut', by: cutBy(req, idle), receivedBytes: received });
+    if (req.destroyed) return onClose(); // gone before anything was read: no 'close' to wait for
     // The server's own 'timeout' listener closes the socket; this one only notes that it fired.
     req.socket.on('timeout', onIdle);
     req.on('data', onData).on('end', onEnd).on('close', onClose);

@@ -5,6 +5,7 @@ import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
 import type { EventKind } from '../queue/start-queue';
 import { sendOnce } from '../zoom/http';
+import { alertText } from './alert-text';
 
 export const ALERT_QUEUE = 'alerts';
 
@@ -45,22 +46,26 @@ const WITHOUT_ATTEMPTS: ReadonlySet<AlertType> = new Set(['webhook_missed', 'pre
 /**
  * Slack-compatible `text` plus the structured fields. The topic (any host picks it) and Zoom's
  * message reach `text`, which Slack reads as markup: `&`, `<` and `>` are escaped there, so
- * `<!channel>` or `<https://…|Click>` in a topic stays text. The structured fields stay raw.
+ * `<!channel>` or `<https://…|Click>` in a topic stays text. In `text` and in the `topic` and
+ * `reason` fields alike, control characters and escape sequences are removed and breaks become
+ * spaces ({@link alertText}); the fields are otherwise kept as they came.
  * @see https://api.slack.com/reference/surfaces/formatting#escaping
  */
 export function alertBody(alert: Alert): Record<string, unknown> {
-  const topic = alert.topic ? ` "${alert.topic}"` : '';
+  const topic = alert.topic === undefined ? undefined : alertText(alert.topic);
+  const reason = alertText(alert.reason);
+  const quoted = topic ? ` "${topic}"` : '';
   const code = alert.zoomCode !== undefined ? `, Zoom code ${alert.zoomCode}` : '';
   const tried = WITHOUT_ATTEMPTS.has(alert.type) ? '' : ` (${alert.attempts} attempts${code})`;
   return {
     text: slackEscape(
-      `:rotating_light: ${HEADLINES[alert.type]} for ${alert.kind} ${alert.meetingId}${topic}: ${alert.reason}${tried}`,
+      `:rotating_light: ${HEADLINES[alert.type]} for ${alert.kind} ${alert.meetingId}${quoted}: ${reason}${tried}`,
     ),
     type: alert.type,
     kind: alert.kind,
     meeting_id: alert.meetingId,
-    topic: alert.topic ?? null,
-    reason: alert.reason,
+    topic: topic ?? null,
+    reason,
     zoom_code: alert.zoomCode ?? null,
     attempts: alert.attempts,
     job_id: alert.jobId,

@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from '../logging/create-logger';
 import type { EnqueueResult, EventKind, InstanceFact, StartJobData } from '../queue/start-queue';
 import { withDeadline } from '../redis/connections';
@@ -10,25 +10,18 @@ import {
   urlValidationPayloadSchema,
   type Envelope,
 } from './envelope';
+import { discardLimitBytes, readBody } from './read-body';
 import { encryptPlainToken, verifyZoomWebhook } from './signature';
+import {
+  createReplies,
+  header,
+  jsonError,
+  requestFields,
+  type WebhookOutcome,
+} from './webhook-reply';
 import { FACT_OUTCOME, ZOOM_EVENTS } from './zoom-events';
 
-/** What a webhook came to, for logs and metrics. */
-export type WebhookOutcome =
-  | 'accepted'
-  | 'duplicate'
-  | 'cancelled'
-  | 'confirmed'
-  | 'stopped'
-  | 'validated'
-  | 'ignored'
-  | 'bad_signature'
-  | 'stale'
-  | 'invalid'
-  | 'too_large'
-  | 'aborted'
-  | 'unsupported_media_type'
-  | 'unavailable';
+export type { WebhookOutcome } from './webhook-reply';
 
 /** The queue operations the receiver needs; Redis-backed in production. */
 export interface StartJobs {
@@ -61,38 +54,17 @@ export interface WebhookRouterDeps {
 export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const now = deps.now ?? Date.now;
   const storeTimeoutMs = deps.storeTimeoutMs ?? 500;
+  const discardBytes = discardLimitBytes(deps.bodyLimitBytes);
   const router = Router();
 
-  const reply = (
-    res: Response,
-    fields: LogFields,
-    event: string,
-    outcome: WebhookOutcome,
-    status: number,
-    body?: object,
-  ): void => {
-    deps.onOutcome?.(event, outcome);
-    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-    const detail = status >= 400 && body && 'message' in body ? { detail: body.message } : {};
-    deps.log[level]({ ...fields, event, outcome, status, ...detail }, 'webhook handled');
-    if (status === 413) res.set('Connection', 'close');
-    if (body) res.status(status).json(body);
-    else res.status(status).end();
-  };
+  const { reply, tooLarge, cut } = createReplies(deps);
 
   const checkEnvelope = (req: Request, res: Response, next: NextFunction): void => {
     const fields = requestFields(req);
     const length = Number(req.headers['content-length'] ?? 0);
-    if (length > deps.bodyLimitBytes) {
-      return reply(
-        res,
-        fields,
-        'unknown',
-        'too_large',
-        413,
-        error('too_large', `body over ${deps.bodyLimitBytes} bytes`),
-      );
-    }
+    // Declared beyond what would be read to deliver the 413: answered at once, not read.
+    if (length > discardBytes) return tooLarge(res, { ...fields, declaredBytes: length });
+    if (length > deps.bodyLimitBytes) return next(); // read and thrown away, then 413
     if (!req.is('application/json')) {
       return reply(
         res,
@@ -100,17 +72,32 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
         'unknown',
         'unsupported_media_type',
         415,
-        error('unsupported_media_type', 'content-type must be application/json'),
+        jsonError('unsupported_media_type', 'content-type must be application/json'),
+      );
+    }
+    const encoding = header(req, 'content-encoding')?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') {
+      return reply(
+        res,
+        fields,
+        'unknown',
+        'unsupported_media_type',
+        415,
+        jsonError('unsupported_media_type', 'unsupported content encoding'),
       );
     }
     next();
   };
 
-  const readBody = express.raw({ type: () => true, limit: deps.bodyLimitBytes, inflate: false });
-
   const handle = async (req: Request, res: Response): Promise<void> => {
     const fields = requestFields(req);
-    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const read = await readBody(req, { maxBytes: deps.bodyLimitBytes, discardBytes });
+    if (read.kind === 'too_large') {
+      Object.assign(fields, { receivedBytes: read.receivedBytes, drained: read.drained });
+      return tooLarge(res, fields);
+    }
+    if (read.kind === 'cut') return cut(fields, read.by, read.receivedBytes);
+    const rawBody = read.body;
     const verified = verifyZoomWebhook({
       secrets: deps.secrets,
       timestamp: header(req, 'x-zm-request-timestamp'),
@@ -128,18 +115,18 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
         'unknown',
         outcome,
         401,
-        error(verified.reason, 'signature not accepted'),
+        jsonError(verified.reason, 'signature not accepted'),
       );
     }
 
     const envelope = parseEnvelope(rawBody);
     if (typeof envelope === 'string') {
-      return reply(res, fields, 'unknown', 'invalid', 400, error('invalid_body', envelope));
+      return reply(res, fields, 'unknown', 'invalid', 400, jsonError('invalid_body', envelope));
     }
     const event = envelope.event;
 
     const invalidPayload = (issue: string) =>
-      reply(res, fields, event, 'invalid', 400, error('invalid_body', `payload.${issue}`));
+      reply(res, fields, event, 'invalid', 400, jsonError('invalid_body', `payload.${issue}`));
 
     if (event === 'endpoint.url_validation') {
       const payload = urlValidationPayloadSchema.safeParse(envelope.payload);
@@ -189,68 +176,13 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
         event,
         'unavailable',
         503,
-        error('unavailable', 'queue unavailable, retry later'),
+        jsonError('unavailable', 'queue unavailable, retry later'),
       );
     }
-  };
-
-  // Body-parser errors (a chunked body over the limit, an aborted upload) end here.
-  const bodyErrors = (err: unknown, req: Request, res: Response, next: NextFunction): void => {
-    const status = (err as { status?: number }).status;
-    if (status === 413) {
-      return reply(
-        res,
-        requestFields(req),
-        'unknown',
-        'too_large',
-        413,
-        error('too_large', `body over ${deps.bodyLimitBytes} bytes`),
-      );
-    }
-    if (status === 415) {
-      return reply(
-        res,
-        requestFields(req),
-        'unknown',
-        'unsupported_media_type',
-        415,
-        error('unsupported_media_type', 'unsupported content encoding'),
-      );
-    }
-    if ((err as { type?: string }).type === 'request.aborted') {
-      // The client went away, or the server cut a body trickled past the request timeout (Node
-      // answered 408 itself): nothing to answer, and the body was never read, so not `invalid`.
-      return reply(
-        res,
-        requestFields(req),
-        'unknown',
-        'aborted',
-        408,
-        error('aborted', 'body not received in full'),
-      );
-    }
-    if (status !== undefined && status >= 400 && status < 500) {
-      return reply(
-        res,
-        requestFields(req),
-        'unknown',
-        'invalid',
-        400,
-        error('invalid_body', 'request body could not be read'),
-      );
-    }
-    next(err);
   };
 
   const traced = activeTracing()?.webhookSpan('/webhooks/zoom');
-  router.post(
-    '/webhooks/zoom',
-    ...(traced ? [traced] : []),
-    checkEnvelope,
-    readBody,
-    handle,
-    bodyErrors,
-  );
+  router.post('/webhooks/zoom', ...(traced ? [traced] : []), checkEnvelope, handle);
   return router;
 }
 
@@ -263,21 +195,4 @@ function parseEnvelope(rawBody: Buffer): Envelope | string {
   }
   const parsed = envelopeSchema.safeParse(json);
   return parsed.success ? parsed.data : `not a Zoom event: ${describeIssue(parsed.error)}`;
-}
-
-function header(req: Request, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Fields of the one log line per webhook, filled in as the request is handled. */
-type LogFields = Record<string, unknown>;
-
-function requestFields(req: Request): LogFields {
-  const trackingId = header(req, 'x-zm-trackingid');
-  return trackingId ? { trackingId: trackingId.slice(0, 100) } : {};
-}
-
-function error(code: string, message: string): { error: string; message: string } {
-  return { error: code, message };
 }

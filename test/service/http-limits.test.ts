@@ -62,9 +62,29 @@ it('answers 408 and closes when a body trickles in past HTTP_REQUEST_TIMEOUT_MS'
   expect(received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
   expect(afterMs).toBeGreaterThanOrEqual(1400);
   expect(await service.queue.getJobCounts('waiting')).toMatchObject({ waiting: 0 });
-  // Logged as what happened: the body never arrived in full (not an invalid body).
+  // Logged and counted as what happened: the server cut it at the request timeout.
   const line = await eventually(() => service!.logs.lines.find((l) => l.msg === 'webhook handled'));
-  expect(line).toMatchObject({ outcome: 'aborted', status: 408 });
+  expect(line).toMatchObject({ outcome: 'timeout', cutBy: 'request_timeout', status: 408 });
+  const metrics = await (await fetch(`${service.url}/metrics`)).text();
+  expect(metrics).toContain('zlw_webhooks_total{event="unknown",outcome="timeout"} 1');
+  expect(metrics).not.toContain('outcome="invalid"');
+});
+
+it('closes a connection whose body stops halfway at HTTP_IDLE_TIMEOUT_MS, logged as a timeout', async () => {
+  service = await startTestService({
+    HTTP_IDLE_TIMEOUT_MS: '1000',
+    WEBHOOK_REDIS_BUDGET_MS: '500',
+  });
+  const stalled = await connection();
+  stalled.socket.write(
+    'POST /webhooks/zoom HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 1000\r\n\r\n{"event":',
+  );
+  const { received } = await within(stalled.closed, 4000, 'stalled body cut off');
+  expect(received).toBe(''); // before the request timeout (10 s), which would answer 408
+  const line = await eventually(() => service!.logs.lines.find((l) => l.msg === 'webhook handled'));
+  expect(line).toMatchObject({ outcome: 'timeout', cutBy: 'idle_timeout', receivedBytes: 9 });
+  expect(line).not.toHaveProperty('status');
 });
 
 it('answers a signed webhook 204 within Zoom’s 3 s while 300 idle connections are open', async () => {

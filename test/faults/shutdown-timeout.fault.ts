@@ -99,3 +99,20 @@ it('one Ctrl-C that arrives twice (from the terminal, and forwarded by npm start
   expect(worker.output()).toContain('"msg":"stopped"');
   expect(worker.output()).not.toContain('exiting now');
 });
+
+it('SIGTERM during a reconcile sweep whose Zoom call hangs: exits within SHUTDOWN_TIMEOUT_MS plus the margin', async () => {
+  world.zoom.scriptGets({ hang: true });
+  const worker = await world.service('worker', {
+    RECONCILE_USERS: 'sandbox-host',
+    RECONCILE_INTERVAL_MS: '1000',
+    ZOOM_HTTP_TIMEOUT_MS: '60000',
+    SHUTDOWN_TIMEOUT_MS: '1500',
+  });
+  await eventually(() => world.zoom.requests.some((r) => r.path.includes('/meetings?')), 20_000);
+
+  const termAt = performance.now();
+  expect(await worker.kill('SIGTERM')).toBe(1);
+  expect(performance.now() - termAt).toBeLessThan(1500 + SHUTDOWN_MARGIN_MS + 1000);
+  const [line] = cutOffLines(worker.output());
+  expect(line).toContain('reconcile sweep');
+});

@@ -20,7 +20,7 @@ import { createReadiness } from './readiness';
 import { startWorkerRole } from './worker-role';
 import { assertNoEviction } from './redis-policy';
 import { startOwnRedis } from './own-redis';
-import { closeWithin, type Closer, type ShutdownResult } from './shutdown';
+import { closeWithin, disconnectNow, type Closer, type ShutdownResult } from './shutdown';
 
 export interface RunningService {
   /** Base URL of the HTTP server, e.g. `http://127.0.0.1:8080`. */
@@ -74,7 +74,7 @@ export async function runService(
     await assertNoEviction(await waitForRedis(producer, log));
     log.info(describeMode(mode), 'redis connected');
     const queue = createStartQueue(producer, config.redis.queuePrefix, log);
-    closers.push({ name: 'queue', close: () => queue.close(), abort: () => queue.disconnect() });
+    closers.push({ name: 'queue', close: () => queue.close(), abort: disconnectNow(queue) });
     await queue.waitUntilReady();
 
     const replicated = <T>(write: () => Promise<T>): Promise<T> =>

@@ -12,7 +12,7 @@ import type { ConnectMode } from '../redis/connect';
 import { createWorkerConnection, quit } from '../redis/connections';
 import type { CredentialsState } from '../zoom/token-provider';
 import { createZoomStack } from '../zoom/zoom-stack';
-import type { Closer } from './shutdown';
+import { disconnectNow, type Closer } from './shutdown';
 
 export interface WorkerRoleDeps {
   config: Config;
@@ -42,7 +42,7 @@ export async function startWorkerRole(
   closers.push({
     name: 'worker queue',
     close: () => workerQueue.close(),
-    abort: () => workerQueue.disconnect(),
+    abort: disconnectNow(workerQueue),
   });
   const { dispatcher, tokens, pacer, zoom } = createZoomStack(config, workerConnection, log, {
     onFetch: metrics.tokenFetch,
@@ -59,7 +59,7 @@ export async function startWorkerRole(
     closers.push({
       name: 'alert queue',
       close: () => alertQueue.close(),
-      abort: () => alertQueue.disconnect(),
+      abort: disconnectNow(alertQueue),
     });
     const alertWorker = createAlertWorker({
       connection: workerConnection,
@@ -72,7 +72,7 @@ export async function startWorkerRole(
     closers.push({
       name: 'alert worker',
       close: () => alertWorker.close(),
-      abort: () => alertWorker.disconnect(),
+      abort: disconnectNow(alertWorker),
     });
     alert = (a) => enqueueAlert(alertQueue, a);
   }
@@ -115,7 +115,7 @@ export async function startWorkerRole(
     name: 'start worker (jobs in flight are taken up again by another worker)',
     close: () => w.close(),
     // The Zoom calls are cut off next; the job's lock lapses and stall recovery hands it on.
-    abort: () => w.disconnect(),
+    abort: disconnectNow(w),
   });
   return { worker: w, credentials: () => tokens.credentials() };
 }

@@ -43,27 +43,25 @@ export interface SuperviseDeps {
  */
 export function superviseEmbeddedRedis(first: EmbeddedRedis, deps: SuperviseDeps): SupervisedRedis {
   const { policy, log } = deps;
-  const now = deps.now ?? Date.now;
+  const restarts = restartCount(policy.windowMs, deps.now ?? Date.now);
   let current = first;
   let state: EmbeddedRedisState = { status: 'running', pid: first.pid };
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let attempt: Promise<void> | undefined;
-  const restarts: number[] = [];
   let giveUp!: (reason: string) => void;
   const gaveUp = new Promise<string>((r) => (giveUp = r));
 
   const down = (what: string) => {
-    while (restarts.length > 0 && restarts[0]! <= now() - policy.windowMs) restarts.shift();
-    if (restarts.length >= policy.maxRestarts) {
-      const reason = `${what}, ${restarts.length} restarts within ${policy.windowMs} ms did not keep it up`;
+    const recent = restarts.recent();
+    if (recent >= policy.maxRestarts) {
+      const reason = `${what}, ${recent} restarts within ${policy.windowMs} ms did not keep it up`;
       state = { status: 'failed', words: `${reason}; giving up` };
-      log.error({ restarts: restarts.length, windowMs: policy.windowMs }, `${reason}: giving up`);
-      giveUp(reason);
-      return;
+      log.error({ restarts: recent, windowMs: policy.windowMs }, `${reason}: giving up`);
+      return giveUp(reason);
     }
-    const delayMs = policy.delayMs * 2 ** restarts.length;
-    const next = `attempt ${restarts.length + 1} of ${policy.maxRestarts}`;
+    const delayMs = policy.delayMs * 2 ** recent;
+    const next = `attempt ${recent + 1} of ${policy.maxRestarts}`;
     state = { status: 'restarting', words: `${what}; restarting (${next})` };
     timer = setTimeout(() => void (attempt = restart()), delayMs);
   };
@@ -77,16 +75,13 @@ export function superviseEmbeddedRedis(first: EmbeddedRedis, deps: SuperviseDeps
       down(`embedded Redis exited (${describeExit(exit)})`);
     });
   const restart = async () => {
-    restarts.push(now());
+    restarts.add();
     try {
       const next = await deps.restart();
       if (stopping) return void (await next.stop());
       current = next;
       state = { status: 'running', pid: next.pid };
-      log.info(
-        { redisPid: next.pid, port: next.port, restarts: restarts.length },
-        'embedded redis restarted',
-      );
+      log.info({ redisPid: next.pid, port: next.port }, 'embedded redis restarted');
       watch(next);
     } catch (err) {
       if (stopping) return;
@@ -107,6 +102,18 @@ export function superviseEmbeddedRedis(first: EmbeddedRedis, deps: SuperviseDeps
       clearTimeout(timer);
       await attempt;
       await current.stop(graceMs);
+    },
+  };
+}
+
+/** How many restarts happened within the last `windowMs`. */
+function restartCount(windowMs: number, now: () => number) {
+  const times: number[] = [];
+  return {
+    add: () => void times.push(now()),
+    recent: () => {
+      while (times.length > 0 && times[0]! <= now() - windowMs) times.shift();
+      return times.length;
     },
   };
 }

@@ -1,12 +1,37 @@
 #!/usr/bin/env -S node --max-semi-space-size=16
+import { constants } from 'node:os';
 import { runCli } from './cli/run-cli';
 import { EXIT } from './cli/io';
 import { printableLines } from './cli/terminal-text';
 
 // The only place that touches the process: arguments, environment, streams, signals, exit.
-const stopSignal = new Promise<string>((resolve) => {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve(signal));
-});
+
+/**
+ * A repeat within this long is the same request: under `npm start`, one Ctrl-C reaches the
+ * service twice (from the terminal, and forwarded by npm).
+ */
+const SAME_REQUEST_MS = 1000;
+let graceful = false;
+let first: { signal: string; at: number } | undefined;
+let requestStop: (signal: string) => void = () => undefined;
+const stopSignal = new Promise<string>((resolve) => (requestStop = resolve));
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    const at = performance.now();
+    if (graceful && first === undefined) {
+      first = { signal, at };
+      return requestStop(signal);
+    }
+    if (first && at - first.at < SAME_REQUEST_MS) return;
+    // A command that does not wait for the signal (or a second signal): end now. The embedded
+    // Redis this process started is sent SIGTERM on the way out.
+    if (first)
+      process.stderr.write(
+        `zoom-livestream-worker: ${signal} during shutdown: exiting now, without finishing it\n`,
+      );
+    process.exit(128 + constants.signals[signal]);
+  });
+}
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(
     `zoom-livestream-worker: unhandled rejection: ${printableLines(reason instanceof Error ? reason.message : String(reason))}\n`,
@@ -19,7 +44,7 @@ runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
-  stopSignal: () => stopSignal,
+  stopSignal: () => ((graceful = true), stopSignal),
   onReload: (handler) => void process.on('SIGHUP', handler),
 }).then(
   (code) => process.exit(code),

@@ -10,8 +10,19 @@ export interface CliIo {
   onReload: (handler: () => void) => void;
 }
 
-/** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 4, config: 78 } as const;
+/**
+ * Exit codes scripts can rely on. `start` also ends with `failure` when SHUTDOWN_TIMEOUT_MS cut
+ * something off, `redisGaveUp` when its embedded Redis could not be kept running, and 128 + the
+ * signal's number (130 SIGINT, 143 SIGTERM) when a second signal ended it at once.
+ */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  notFound: 4,
+  redisGaveUp: 69,
+  config: 78,
+} as const;
 
 /** A command failure with the exit code it should end the process with. */
 export class CliError extends Error {

@@ -1,15 +1,17 @@
 import { ConfigError, loadConfig } from '../config/load-config';
 import { createLogger, resolveLogFormat } from '../logging/create-logger';
-import { RedisNotFoundError } from '../redis/embedded-redis';
+import { EmbeddedRedisBusyError, RedisNotFoundError } from '../redis/embedded-redis';
 import { RulesError } from '../policy/rules';
 import { EvictionPolicyError } from '../service/redis-policy';
 import { runService } from '../service/run-service';
+import { SHUTDOWN_MARGIN_MS } from '../service/shutdown';
 import { startTracing } from '../telemetry/tracing';
 import { CliError, EXIT, type CliIo } from './io';
 
 /**
- * `start [--role]`: runs until SIGTERM/SIGINT, then shuts down cleanly and returns 0; with tracing
- * on, the last spans are flushed to the exporter before it returns.
+ * `start [--role]`: runs until SIGTERM/SIGINT, then shuts down within SHUTDOWN_TIMEOUT_MS (plus
+ * the margin) and returns 0, or 1 when the timeout cut something off; 69 when the embedded Redis
+ * gave up. With tracing on, the last spans are flushed to the exporter (bounded) before it returns.
  */
 export async function startCommand(io: CliIo, options: { role?: string }): Promise<number> {
   const config = loadConfig(io.env, options.role);
@@ -23,13 +25,18 @@ export async function startCommand(io: CliIo, options: { role?: string }): Promi
   try {
     const service = await runService(config, log, io.env);
     io.onReload(() => service.reloadRules());
-    const signal = await io.stopSignal();
-    log.info({ signal }, 'shutting down');
-    await service.close();
-    log.info('stopped');
-    return EXIT.ok;
+    const why = await Promise.race([
+      io.stopSignal().then((signal) => ({ signal })),
+      service.failed.then((reason) => ({ reason })),
+    ]);
+    if ('signal' in why) log.info({ signal: why.signal }, 'shutting down');
+    else log.error({ reason: why.reason }, 'shutting down: the embedded Redis cannot be kept up');
+    const { clean } = await service.close();
+    log.info({ clean }, 'stopped');
+    if ('reason' in why) return EXIT.redisGaveUp;
+    return clean ? EXIT.ok : EXIT.failure;
   } finally {
-    await tracing?.shutdown();
+    if (tracing) await withinMargin(tracing.shutdown());
   }
 }
 
@@ -37,7 +44,21 @@ export async function startCommand(io: CliIo, options: { role?: string }): Promi
 export function explainStartError(err: unknown): CliError | undefined {
   if (err instanceof ConfigError || err instanceof RulesError)
     return new CliError(err.message, EXIT.config);
-  if (err instanceof RedisNotFoundError || err instanceof EvictionPolicyError)
+  if (
+    err instanceof RedisNotFoundError ||
+    err instanceof EvictionPolicyError ||
+    err instanceof EmbeddedRedisBusyError
+  )
     return new CliError(err.message, EXIT.failure);
   return undefined;
+}
+
+/** An exporter that does not answer must not hold the exit past the shutdown margin. */
+async function withinMargin(work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => undefined),
+    new Promise((r) => (timer = setTimeout(r, SHUTDOWN_MARGIN_MS))),
+  ]);
+  clearTimeout(timer);
 }

@@ -5,14 +5,16 @@ import { createLogger } from '../logging/create-logger';
 import { createStartQueue, type StartJobData } from '../queue/start-queue';
 import { describeMode, type ConnectMode, type RedisConnection } from '../redis/connect';
 import { createToolConnection } from '../redis/connections';
-import { startEmbeddedRedis } from '../redis/embedded-redis';
+import { EmbeddedRedisBusyError, startEmbeddedRedis } from '../redis/embedded-redis';
+import { plainRedisError } from '../redis/redis-errors';
 import { CliError, EXIT, type CliIo } from './io';
 
 /**
  * Runs `fn` with the start queue the service uses, in the service's Redis mode: `REDIS_URL`,
- * Sentinel, Cluster, or the embedded Redis under `REDIS_DATA_DIR` (the running one when the
- * service is up, else started just for this command, so a `trigger` is stored and picked up when
- * the service starts).
+ * Sentinel, Cluster, or the embedded Redis under `REDIS_DATA_DIR`: the running one when it
+ * answers; none while the service that owns the directory restarts it (a second server on the same
+ * files would corrupt them); else one started just for this command, so a `trigger` is stored and
+ * picked up when the service starts.
  */
 export async function withToolQueue<T>(
   io: CliIo,
@@ -22,7 +24,14 @@ export async function withToolQueue<T>(
   const configured = config.redis.mode;
   const embedded =
     configured.kind === 'standalone' && configured.url === undefined
-      ? await startEmbeddedRedis({ dataDir: resolve(io.cwd, config.redis.dataDir), env: io.env })
+      ? await startEmbeddedRedis({
+          dataDir: resolve(io.cwd, config.redis.dataDir),
+          env: io.env,
+        }).catch((err: unknown) => {
+          if (err instanceof EmbeddedRedisBusyError)
+            throw new CliError(`${err.message}; try again in a few seconds`, EXIT.failure);
+          throw err;
+        })
       : undefined;
   const mode: ConnectMode =
     configured.kind === 'standalone'
@@ -31,8 +40,11 @@ export async function withToolQueue<T>(
   const connection = createToolConnection(mode);
   const queue = createStartQueue(connection, config.redis.queuePrefix, createLogger('silent'));
   try {
-    await queue.waitUntilReady().catch(() => {
-      throw new CliError(`cannot reach Redis (${where(mode)})`, EXIT.failure);
+    await queue.waitUntilReady().catch((err: unknown) => {
+      throw new CliError(
+        `cannot reach Redis (${where(mode)}): ${plainRedisError(err)}`,
+        EXIT.failure,
+      );
     });
     return await fn(queue, connection);
   } finally {

@@ -101,6 +101,8 @@ export interface Config {
     /** Replicas that must hold a webhook's job before the 2xx (`WAIT`); 0: do not wait. */
     minReplicasAck: number;
     dataDir: string;
+    /** How the embedded Redis is restarted when it exits (see `superviseEmbeddedRedis`). */
+    embeddedRestart: { delayMs: number; maxRestarts: number; windowMs: number };
     queuePrefix: string;
     /** How often readiness re-checks that Redis accepts writes and never evicts. */
     checkIntervalMs: number;
@@ -225,6 +227,11 @@ function freeze(role: Role, v: Parsed, reconcile: ReconcileConfig): Config {
       mode: redisMode(v),
       minReplicasAck: v.REDIS_MIN_REPLICAS_ACK!,
       dataDir: v.REDIS_DATA_DIR!,
+      embeddedRestart: {
+        delayMs: v.EMBEDDED_REDIS_RESTART_DELAY_MS!,
+        maxRestarts: v.EMBEDDED_REDIS_MAX_RESTARTS!,
+        windowMs: v.EMBEDDED_REDIS_RESTART_WINDOW_MS!,
+      },
       queuePrefix: v.QUEUE_PREFIX!,
       checkIntervalMs: v.READINESS_CHECK_INTERVAL_MS!,
     },

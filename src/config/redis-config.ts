@@ -55,6 +55,9 @@ export const REDIS_VARIABLES = {
   REDIS_TLS: { schema: bool, default: 'false' },
   REDIS_MIN_REPLICAS_ACK: { schema: int(0, 16), default: '0' },
   REDIS_DATA_DIR: { schema: required, default: './data/redis' },
+  EMBEDDED_REDIS_RESTART_DELAY_MS: { schema: int(10, 600_000), default: '500' },
+  EMBEDDED_REDIS_MAX_RESTARTS: { schema: int(0, 1000), default: '5' },
+  EMBEDDED_REDIS_RESTART_WINDOW_MS: { schema: int(1000, 86_400_000), default: '60000' },
   QUEUE_PREFIX: {
     schema: z.string().regex(/^[\w{}-]{1,64}$/, 'must be 1-64 letters, digits, -, _, { or }'),
     default: 'zlw',

@@ -1,5 +1,6 @@
 import type { RedisConnection } from '../redis/connect';
 import { withDeadline } from '../redis/connections';
+import { plainRedisError } from '../redis/redis-errors';
 import { evictionPolicy } from '../service/redis-policy';
 import { fail, ok, type CheckResult } from './checklist';
 
@@ -41,7 +42,7 @@ export async function checkRedis(
     return [
       fail(
         'Redis reachable',
-        `no answer from ${where}: ${(err as Error).message}`,
+        `no answer from ${where}: ${plainRedisError(err)}`,
         'start Redis, or set REDIS_URL to a Redis this machine can reach (host, port, TLS with rediss://, password)',
       ),
     ];
@@ -54,7 +55,7 @@ export async function checkRedis(
     results.push(
       fail(
         'Redis accepts writes',
-        (err as Error).message,
+        plainRedisError(err),
         'point REDIS_URL at a primary (not a replica), free memory or raise maxmemory, and give the user write access to the QUEUE_PREFIX keys',
       ),
     );

@@ -10,7 +10,11 @@ import {
 import { createLogger } from '../logging/create-logger';
 import { describeMode, type ConnectMode, type RedisConnection } from '../redis/connect';
 import { createProducerConnection } from '../redis/connections';
-import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis';
+import {
+  EmbeddedRedisBusyError,
+  startEmbeddedRedis,
+  type EmbeddedRedis,
+} from '../redis/embedded-redis';
 import { createZoomDispatcher } from '../zoom/http';
 import { tokenFetcher } from '../zoom/zoom-stack';
 import { fail, ok, type CheckResult } from './checklist';
@@ -71,13 +75,7 @@ export async function runDoctor(
         });
         url = embedded.url;
       } catch (err) {
-        results.push(
-          fail(
-            'Redis reachable',
-            `embedded Redis did not start: ${(err as Error).message}`,
-            'install redis-server, or set REDIS_URL to your Redis',
-          ),
-        );
+        results.push(embeddedFailure(err));
       }
     }
     const mode: ConnectMode | undefined =
@@ -115,4 +113,19 @@ export async function runDoctor(
     await embedded?.stop();
   }
   return results;
+}
+
+/** The embedded Redis could not be used: the service's is down, or none could be started. */
+function embeddedFailure(err: unknown): CheckResult {
+  if (err instanceof EmbeddedRedisBusyError)
+    return fail(
+      'Redis reachable',
+      err.message,
+      `wait a few seconds and run doctor again; the service's log says "embedded redis exited" and "embedded redis restarted". If no process ${err.ownerPid} runs the service, delete ${err.dir}/embedded.json`,
+    );
+  return fail(
+    'Redis reachable',
+    `embedded Redis did not start: ${(err as Error).message}`,
+    'install redis-server, or set REDIS_URL to your Redis',
+  );
 }

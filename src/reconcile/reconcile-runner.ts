@@ -29,7 +29,7 @@ export interface ReconcileRunnerOptions {
  */
 export async function startReconcileRunner(
   options: ReconcileRunnerOptions,
-): Promise<{ close: () => Promise<void> }> {
+): Promise<{ close: () => Promise<void>; abort: () => void }> {
   const { connection, prefix, log } = options;
   const queue = new Queue(RECONCILE_QUEUE, { connection, prefix });
   queue.on('error', (err) => log.debug({ err: { message: err.message } }, 'queue error'));
@@ -37,7 +37,7 @@ export async function startReconcileRunner(
     await queue.removeJobScheduler(SWEEP_SCHEDULER);
     await queue.close();
     log.info('reconciliation off (RECONCILE_INTERVAL_MS=0)');
-    return { close: () => Promise.resolve() };
+    return { close: () => Promise.resolve(), abort: () => undefined };
   }
   await queue.upsertJobScheduler(
     SWEEP_SCHEDULER,
@@ -81,15 +81,19 @@ export async function startReconcileRunner(
   );
   log.info({ intervalMs: options.intervalMs }, 'reconciliation on');
   return {
+    // A sweep under way is waited for, the queue's close too, both within shutdownTimeoutMs.
     close: async () => {
       stopping = true;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise((r) => (timer = setTimeout(r, options.shutdownTimeoutMs)));
-      const closing = worker.close();
+      const closing = Promise.all([worker.close(), queue.close()]);
       closing.catch(() => undefined);
       await Promise.race([closing, timeout]);
       clearTimeout(timer);
-      await queue.close();
+    },
+    /** Cuts the sweep's connections off (disconnect instead of quit), without waiting. */
+    abort: () => {
+      for (const part of [worker, queue]) void part.disconnect().catch(() => undefined);
     },
   };
 }

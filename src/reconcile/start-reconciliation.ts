@@ -81,5 +81,6 @@ export async function startReconciliation(deps: ReconciliationDeps) {
       stopping = true;
       return runner.close();
     },
+    abort: runner.abort,
   };
 }

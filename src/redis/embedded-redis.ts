@@ -1,7 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { delimiter, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  EmbeddedRedisBusyError,
+  readRecord,
+  removeRecord,
+  writeRecord,
+  type DataDirRecord,
+} from './data-dir-owner';
+import {
+  findRedisServer,
+  freePort,
+  isAlive,
+  spawnRedisServer,
+  waitForPing,
+  type RedisExit,
+} from './redis-process';
+
+export { EmbeddedRedisBusyError } from './data-dir-owner';
+export { findRedisServer, type RedisExit } from './redis-process';
 
 /** No `redis-server` on this machine; the message names the three ways out. */
 export class RedisNotFoundError extends Error {
@@ -23,8 +39,10 @@ export interface EmbeddedRedis {
   pid: number;
   /** False when an embedded Redis left running on the same data directory was reused. */
   owned: boolean;
-  /** Stops the server (when owned) and waits for it to exit. */
-  stop(): Promise<void>;
+  /** Resolves when the server exits (a reused one is watched by its pid: code and signal unknown). */
+  whenExited(): Promise<RedisExit>;
+  /** Stops the server (when owned): SIGTERM, then SIGKILL after `graceMs`; waits for it to exit. */
+  stop(graceMs?: number): Promise<void>;
   /** Kills the server at once (tests use this to simulate a crash). */
   kill(): void;
 }
@@ -37,52 +55,30 @@ export interface EmbeddedRedisOptions {
   port?: number;
   /** Where to look for `redis-server` (its PATH). */
   env: Record<string, string | undefined>;
+  /** Record this process as the owner of a server left running whose owner is gone (the service). */
+  claim?: boolean;
 }
 
-const STATE_FILE = 'embedded.json';
-
 /**
- * Starts a private `redis-server` for this service: loopback only, AOF on (fsync every second),
- * `noeviction`, data under `dataDir`. A server a previous run left behind on the same directory is
- * reused rather than started twice on the same files.
+ * Starts a private `redis-server` for this process, and records it (pid, port, owner) in the data
+ * directory. A server already running on the directory is reused rather than started twice on the
+ * same files; when its owner is alive but it does not answer, nothing is started
+ * ({@link EmbeddedRedisBusyError}): the owner is restarting it.
  */
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
   const dir = resolve(options.dataDir);
   mkdirSync(dir, { recursive: true });
-  const reused = await findRunning(dir);
+  const reused = await reuseRunning(dir, options.claim === true);
   if (reused) return reused;
 
   const binary = options.binary ?? findRedisServer(options.env);
   if (!binary) throw new RedisNotFoundError();
   const port = options.port ?? (await freePort());
-  const child = spawn(
-    binary,
-    [
-      '--bind',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--maxmemory-policy',
-      'noeviction',
-      '--save',
-      '',
-      '--protected-mode',
-      'yes',
-      '--daemonize',
-      'no',
-      '--logfile',
-      join(dir, 'redis.log'),
-      ...(options.extraArgs ?? []),
-    ],
-    { stdio: 'ignore' },
+  const child = spawnRedisServer(binary, dir, port, options.extraArgs ?? []);
+  const exited = new Promise<RedisExit>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
   );
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const running = () => child.exitCode === null && child.signalCode === null;
   try {
     await waitForPing(port, child, 10_000);
   } catch (err) {
@@ -91,93 +87,72 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
       `embedded redis-server did not start: ${(err as Error).message} (see ${join(dir, 'redis.log')})`,
     );
   }
-  writeFileSync(join(dir, STATE_FILE), JSON.stringify({ pid: child.pid, port }));
+  const pid = child.pid ?? 0;
+  writeRecord(dir, { pid, port, ownerPid: process.pid });
+  // However this process ends (an exit, a second Ctrl-C), its Redis shuts down cleanly too.
+  const onProcessExit = () => {
+    if (running()) child.kill('SIGTERM');
+    removeRecord(dir, pid);
+  };
+  process.on('exit', onProcessExit);
+  void exited.then(() => process.off('exit', onProcessExit));
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    pid: child.pid ?? 0,
+    pid,
     owned: true,
+    whenExited: () => exited,
     kill: () => child.kill('SIGKILL'),
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
+    stop: async (graceMs = 5000) => {
+      if (running()) {
         child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
         await exited;
         clearTimeout(timer);
       }
-      rmSync(join(dir, STATE_FILE), { force: true });
+      removeRecord(dir, pid);
     },
   };
 }
 
-export function findRedisServer(env: Record<string, string | undefined>): string | undefined {
-  const dirs = [
-    ...(env.PATH ?? '').split(delimiter),
-    '/usr/sbin',
-    '/usr/local/sbin',
-    '/usr/local/bin',
-    '/opt/homebrew/bin',
-  ];
-  return dirs.map((d) => join(d, 'redis-server')).find((p) => p.startsWith('/') && existsSync(p));
-}
-
-async function findRunning(dir: string): Promise<EmbeddedRedis | undefined> {
-  const file = join(dir, STATE_FILE);
-  if (!existsSync(file)) return undefined;
-  try {
-    const { pid, port } = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; port: number };
-    process.kill(pid, 0);
-    await waitForPing(port, undefined, 1000);
-    return {
-      url: `redis://127.0.0.1:${port}`,
-      port,
-      pid,
-      owned: false,
-      stop: async () => {},
-      kill: () => {},
-    };
-  } catch {
-    rmSync(file, { force: true });
-    return undefined;
+async function reuseRunning(dir: string, claim: boolean): Promise<EmbeddedRedis | undefined> {
+  const record = readRecord(dir);
+  if (!record) return undefined;
+  const ownerAlive =
+    record.ownerPid !== undefined && record.ownerPid !== process.pid && isAlive(record.ownerPid);
+  if (
+    isAlive(record.pid) &&
+    (await waitForPing(record.port, undefined, 1000).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    if (claim && !ownerAlive) writeRecord(dir, { ...record, ownerPid: process.pid });
+    return reusedHandle(record);
   }
+  if (ownerAlive) throw new EmbeddedRedisBusyError(dir, record.ownerPid!, record.port);
+  removeRecord(dir);
+  return undefined;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.setTimeout(500);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      done(data.toString().startsWith('+PONG'));
-    });
-    socket.once('timeout', () => (socket.destroy(), done(false)));
-    socket.once('error', () => done(false));
-  });
-}
-
-async function waitForPing(
-  port: number,
-  child: ChildProcess | undefined,
-  timeoutMs: number,
-): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child && child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
-    if (await ping(port)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no answer on port ${port} within ${timeoutMs} ms`);
+/** A server another process started: watched by its pid, never stopped by us. */
+function reusedHandle(record: DataDirRecord): EmbeddedRedis {
+  let watch: NodeJS.Timeout | undefined;
+  let exited: Promise<RedisExit> | undefined;
+  return {
+    url: `redis://127.0.0.1:${record.port}`,
+    port: record.port,
+    pid: record.pid,
+    owned: false,
+    whenExited: () =>
+      (exited ??= new Promise((done) => {
+        watch = setInterval(() => {
+          if (isAlive(record.pid)) return;
+          clearInterval(watch);
+          done({ code: null, signal: null });
+        }, 250);
+      })),
+    stop: () => Promise.resolve(clearInterval(watch)),
+    kill: () => {},
+  };
 }

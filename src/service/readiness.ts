@@ -1,6 +1,8 @@
 import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 import { withDeadline } from '../redis/connections';
+import { plainRedisError } from '../redis/redis-errors';
+import type { EmbeddedRedisState } from '../redis/redis-supervisor';
 import type { CredentialsState } from '../zoom/token-provider';
 import { evictionPolicy } from './redis-policy';
 
@@ -14,6 +16,8 @@ export interface ReadinessDeps {
   timeoutMs: number;
   /** Workers: what Zoom said of the client credentials. */
   credentials?: () => CredentialsState;
+  /** The embedded Redis' supervisor, when this process runs one. */
+  embedded?: () => EmbeddedRedisState;
   log: Logger;
 }
 
@@ -34,7 +38,8 @@ export interface Readiness {
  * `/readyz` tells the truth about what this role needs: Redis accepts a write to a key of ours
  * (not only PING, which a full, read-only or wrong Cluster node still answers), Redis never
  * evicts keys (re-read every `checkIntervalMs`, since it can be changed at run time), and for
- * workers, Zoom has not rejected the client credentials.
+ * workers, Zoom has not rejected the client credentials. While the embedded Redis is down, it
+ * says that, in words, instead of the client's connection error.
  */
 export function createReadiness(deps: ReadinessDeps): Readiness {
   const key = `${deps.keyPrefix}:readyz`;
@@ -60,11 +65,17 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
     async check() {
       const problems: string[] = [];
       let redis = true;
-      try {
-        await withDeadline(deps.redis.set(key, String(Date.now()), 'PX', 60_000), deps.timeoutMs);
-      } catch (err) {
+      const embedded = deps.embedded?.();
+      if (embedded && embedded.status !== 'running') {
         redis = false;
-        problems.push(`redis does not accept writes: ${(err as Error).message}`);
+        problems.push(embedded.words);
+      } else {
+        try {
+          await withDeadline(deps.redis.set(key, String(Date.now()), 'PX', 60_000), deps.timeoutMs);
+        } catch (err) {
+          redis = false;
+          problems.push(`redis does not accept writes: ${plainRedisError(err)}`);
+        }
       }
       if (policy !== undefined && policy !== 'noeviction') {
         redis = false;

@@ -6,7 +6,7 @@ import { createStartQueue, enqueueStart, recordInstanceFact } from '../queue/sta
 import { describeMode, type ConnectMode } from '../redis/connect';
 import { createProducerConnection, quit, waitForRedis } from '../redis/connections';
 import { replicatedWrite } from '../redis/replication';
-import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-redis';
+import type { SupervisedRedis } from '../redis/redis-supervisor';
 import { createWebhookRouter } from '../webhook/webhook-router';
 import { createRulesStore, type RulesStore } from '../policy/rules-store';
 import { createDashboardRouter } from '../dashboard/dashboard-router';
@@ -19,6 +19,8 @@ import { listenWithLimits } from './http-limits';
 import { createReadiness } from './readiness';
 import { startWorkerRole } from './worker-role';
 import { assertNoEviction } from './redis-policy';
+import { startOwnRedis } from './own-redis';
+import { closeWithin, disconnectNow, type Closer, type ShutdownResult } from './shutdown';
 
 export interface RunningService {
   /** Base URL of the HTTP server, e.g. `http://127.0.0.1:8080`. */
@@ -27,8 +29,13 @@ export interface RunningService {
   redisUrl: string | undefined;
   /** Re-reads the rules file (SIGHUP); an invalid file keeps the rules in force. */
   reloadRules(): void;
-  /** Stops accepting, finishes in-flight requests and Zoom calls (bounded), closes Redis. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, finishes in-flight requests and Zoom calls, closes Redis: all within
+   * `SHUTDOWN_TIMEOUT_MS`, then cuts off what is still open (`clean: false`).
+   */
+  close(): Promise<ShutdownResult>;
+  /** Resolves with the reason when the service cannot go on: its embedded Redis gave up. */
+  failed: Promise<string>;
 }
 
 /**
@@ -41,28 +48,17 @@ export async function runService(
   /** For `${VAR}` references in the rules file. */
   env: Record<string, string | undefined> = {},
 ): Promise<RunningService> {
-  const closers: (() => Promise<unknown>)[] = [];
-  const closeAll = async (): Promise<void> => {
-    for (const close of closers.splice(0).reverse()) {
-      await close().catch((err: Error) =>
-        log.warn({ err: { message: err.message } }, 'error while closing'),
-      );
-    }
-  };
+  const closers: Closer[] = [];
+  const closeAll = () => closeWithin(closers, config.worker.shutdownTimeoutMs, log);
   try {
     // Checked before anything starts: a bad rules file (exit 78) costs no Redis start-up.
     const rules: RulesStore | undefined = runsWorker(config.role)
       ? createRulesStore(config.livestream.rulesFile, env, log.child({ component: 'rules' }))
       : undefined;
-    let embedded: EmbeddedRedis | undefined;
+    let embedded: SupervisedRedis | undefined;
     const configured = config.redis.mode;
     if (configured.kind === 'standalone' && configured.url === undefined) {
-      embedded = await startEmbeddedRedis({ dataDir: config.redis.dataDir, env });
-      closers.push(() => embedded!.stop());
-      log.info(
-        { port: embedded.port, dataDir: config.redis.dataDir, reused: !embedded.owned },
-        'embedded redis started',
-      );
+      embedded = await startOwnRedis(config, env, log, closers);
     }
     const mode: ConnectMode =
       configured.kind === 'standalone'
@@ -70,11 +66,15 @@ export async function runService(
         : configured;
     const redisUrl = mode.kind === 'standalone' ? mode.url : undefined;
     const producer = createProducerConnection(mode, log, config.webhook.redisBudgetMs);
-    closers.push(() => quit(producer));
+    closers.push({
+      name: 'receiver redis connection',
+      close: () => quit(producer),
+      abort: () => producer.disconnect(),
+    });
     await assertNoEviction(await waitForRedis(producer, log));
     log.info(describeMode(mode), 'redis connected');
     const queue = createStartQueue(producer, config.redis.queuePrefix, log);
-    closers.push(() => queue.close());
+    closers.push({ name: 'queue', close: () => queue.close(), abort: disconnectNow(queue) });
     await queue.waitUntilReady();
 
     const replicated = <T>(write: () => Promise<T>): Promise<T> =>
@@ -129,13 +129,23 @@ export async function runService(
       checkIntervalMs: config.redis.checkIntervalMs,
       timeoutMs: 1000,
       ...(credentials && { credentials }),
+      ...(embedded && { embedded: embedded.state }),
       log: log.child({ component: 'readiness' }),
     });
-    closers.push(() => Promise.resolve(readiness.stop()));
+    closers.push({ name: 'readiness checks', close: () => Promise.resolve(readiness.stop()) });
     metrics.watchReadiness(() => readiness.check());
-    const app = createApp({ log, ready: () => readiness.check(), routers });
+    const app = createApp({
+      log,
+      ready: () => readiness.check(),
+      ...(embedded && { embeddedRedis: embedded.state }),
+      routers,
+    });
     const server = await listenWithLimits(app, config.http.port, config.http.host, config.http);
-    closers.push(() => closeServer(server));
+    closers.push({
+      name: 'HTTP server',
+      close: () => closeServer(server),
+      abort: () => server.closeAllConnections(),
+    });
     const address = server.address() as AddressInfo;
     const host = address.address.includes(':') ? `[${address.address}]` : address.address;
     const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
@@ -148,7 +158,13 @@ export async function runService(
       'service started',
     );
     const store = rules;
-    return { url, redisUrl, close: closeAll, reloadRules: () => store?.reload() };
+    return {
+      url,
+      redisUrl,
+      close: closeAll,
+      reloadRules: () => store?.reload(),
+      failed: embedded?.gaveUp ?? new Promise<string>(() => undefined),
+    };
   } catch (err) {
     await closeAll();
     throw err;

@@ -12,6 +12,7 @@ import type { ConnectMode } from '../redis/connect';
 import { createWorkerConnection, quit } from '../redis/connections';
 import type { CredentialsState } from '../zoom/token-provider';
 import { createZoomStack } from '../zoom/zoom-stack';
+import { disconnectNow, type Closer } from './shutdown';
 
 export interface WorkerRoleDeps {
   config: Config;
@@ -20,7 +21,7 @@ export interface WorkerRoleDeps {
   rules: RulesStore;
   metrics: ReturnType<typeof createMetrics>;
   /** Where each started part registers its close (run in reverse order). */
-  closers: (() => Promise<unknown>)[];
+  closers: Closer[];
 }
 
 /**
@@ -32,21 +33,34 @@ export async function startWorkerRole(
 ): Promise<{ worker: Worker; credentials: () => CredentialsState }> {
   const { config, log, mode, rules, metrics, closers } = deps;
   const workerConnection = createWorkerConnection(mode, log);
-  closers.push(() => quit(workerConnection));
+  closers.push({
+    name: 'worker redis connection',
+    close: () => quit(workerConnection),
+    abort: () => workerConnection.disconnect(),
+  });
   const workerQueue = createStartQueue(workerConnection, config.redis.queuePrefix, log);
-  closers.push(() => workerQueue.close());
+  closers.push({
+    name: 'worker queue',
+    close: () => workerQueue.close(),
+    abort: disconnectNow(workerQueue),
+  });
   const { dispatcher, tokens, pacer, zoom } = createZoomStack(config, workerConnection, log, {
     onFetch: metrics.tokenFetch,
     onAnswer: metrics.zoomAnswer,
   });
   // Closed after the worker (closers run in reverse): a call still in flight then belongs to a
   // job that SHUTDOWN_TIMEOUT_MS abandoned, so it is cut off instead of awaited.
-  closers.push(() => dispatcher.destroy());
+  const cutZoomCalls = () => dispatcher.destroy();
+  closers.push({ name: 'Zoom calls', close: cutZoomCalls, abort: cutZoomCalls });
   if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
   let alert: ((a: Alert) => Promise<unknown>) | undefined;
   if (config.alertWebhookUrl) {
     const alertQueue = createAlertQueue(workerConnection, config.redis.queuePrefix, log);
-    closers.push(() => alertQueue.close());
+    closers.push({
+      name: 'alert queue',
+      close: () => alertQueue.close(),
+      abort: disconnectNow(alertQueue),
+    });
     const alertWorker = createAlertWorker({
       connection: workerConnection,
       prefix: config.redis.queuePrefix,
@@ -55,7 +69,11 @@ export async function startWorkerRole(
       timeoutMs: config.zoom.httpTimeoutMs,
       log: log.child({ component: 'alerts' }),
     });
-    closers.push(() => alertWorker.close());
+    closers.push({
+      name: 'alert worker',
+      close: () => alertWorker.close(),
+      abort: disconnectNow(alertWorker),
+    });
     alert = (a) => enqueueAlert(alertQueue, a);
   }
   const w = createStartWorker({
@@ -80,7 +98,6 @@ export async function startWorkerRole(
     }),
   });
   metrics.watchWorker(w);
-  closers.push(() => closeWorker(w, config.worker.shutdownTimeoutMs, log));
   const reconcile = await startReconciliation({
     config,
     connection: workerConnection,
@@ -92,26 +109,13 @@ export async function startWorkerRole(
     metrics,
     log: log.child({ component: 'reconcile' }),
   });
-  closers.push(() => reconcile.close());
+  closers.push({ name: 'reconcile sweep', close: reconcile.close, abort: reconcile.abort });
+  // Registered last, so closed first: starts in flight come before a sweep.
+  closers.push({
+    name: 'start worker (jobs in flight are taken up again by another worker)',
+    close: () => w.close(),
+    // The Zoom calls are cut off next; the job's lock lapses and stall recovery hands it on.
+    abort: disconnectNow(w),
+  });
   return { worker: w, credentials: () => tokens.credentials() };
-}
-
-/** Lets in-flight Zoom calls finish, but not forever: then the job is left to stall recovery. */
-async function closeWorker(worker: Worker, timeoutMs: number, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>(
-    (r) => (timer = setTimeout(() => r('timeout'), timeoutMs)),
-  );
-  const closing = worker.close();
-  const result = await Promise.race([closing, timedOut]);
-  clearTimeout(timer);
-  if (result === 'timeout') {
-    log.warn(
-      { timeoutMs },
-      'in-flight jobs did not finish in time; another worker will pick them up',
-    );
-    // Stop waiting. BullMQ's close(true) would return the close already under way, which waits
-    // for the jobs; the Zoom calls are cut off next, and the close then completes on its own.
-    closing.catch(() => undefined);
-  }
 }

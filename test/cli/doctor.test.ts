@@ -1,6 +1,11 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from '../../src/redis/redis-process';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { cli } from '../support/cli';
 import { tempFile } from '../support/files';
@@ -133,4 +138,42 @@ it('lists every configuration problem, and still checks Redis when its variables
   expect(malformed.out).toMatch(/PORT: must be a whole number/);
   expect(malformed.out).toContain('Other checks skipped until the configuration is valid');
   expectNoSecret(missing.out + missing.err + malformed.out + malformed.err);
+});
+
+describe('the embedded Redis (no REDIS_URL)', () => {
+  const embedded = (dir: string) =>
+    deployment({ REDIS_URL: '', REDIS_DATA_DIR: dir, ROLE: 'receiver' });
+  const exitedPid = async () => {
+    const child = spawn('true');
+    await new Promise((r) => child.once('exit', r));
+    return child.pid!;
+  };
+
+  it('owned by a live process whose Redis does not answer: fails with the owner, and starts no Redis of its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zlw-doctor-owned-'));
+    const owner = spawn('sleep', ['60']);
+    try {
+      const record = { pid: await exitedPid(), port: await freePort(), ownerPid: owner.pid };
+      writeFileSync(join(dir, 'embedded.json'), JSON.stringify(record));
+      const run = await cli(['doctor'], embedded(dir));
+      expect(run.code).toBe(1);
+      expect(run.out).toContain(
+        `[FAIL] Redis reachable\n       the service (pid ${owner.pid}) owns ${dir}; its embedded Redis (port ${record.port}) is not answering — it may be restarting\n       fix: wait a few seconds and run doctor again`,
+      );
+      expect(JSON.parse(readFileSync(join(dir, 'embedded.json'), 'utf8'))).toEqual(record);
+      expect(existsSync(join(dir, 'appendonlydir'))).toBe(false); // no redis-server ran here
+    } finally {
+      owner.kill();
+    }
+  });
+
+  it('left by a process that is gone: starts one just for the check, and leaves nothing running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zlw-doctor-stale-'));
+    const stale = { pid: await exitedPid(), port: await freePort(), ownerPid: await exitedPid() };
+    writeFileSync(join(dir, 'embedded.json'), JSON.stringify(stale));
+    const run = await cli(['doctor'], embedded(dir));
+    expect(run.out).toMatch(/^\[ok\] {3}Redis reachable\n {7}embedded Redis/m);
+    expect(run.out).toMatch(/^\[ok\] {3}Redis accepts writes/m);
+    expect(existsSync(join(dir, 'embedded.json'))).toBe(false);
+  });
 });

@@ -95,3 +95,17 @@ describe('worker credentials', () => {
     expect((await second.queue.getJob(jobId))!.failedReason).toMatch(/ZOOM_CLIENT_SECRET/);
   });
 });
+
+it('says in plain words that Redis is down, never the client library internals', async () => {
+  const s = await start();
+  await redis.stop();
+  const r = await eventually(async () => {
+    const got = await readyz(s);
+    return got.status === 503 ? got : undefined;
+  });
+  expect(r.body.problems).toEqual([
+    expect.stringMatching(
+      /^redis does not accept writes: (not connected to Redis \(reconnecting\)|Redis refused the connection: nothing listens there \(is Redis running\?\))$/,
+    ),
+  ]);
+});

@@ -39,3 +39,32 @@ it('stops on SIGTERM with exit code 0, taking its embedded Redis down with it', 
   expect(existsSync(join(dir, 'redis', 'embedded.json'))).toBe(false);
   expect(existsSync(join(dir, 'redis', 'appendonlydir'))).toBe(true);
 });
+
+it('a process that exits without a graceful stop (a second signal) still shuts its embedded Redis down', async () => {
+  const root = join(__dirname, '..', '..');
+  const dir = join(mkdtempSync(join(tmpdir(), 'zlw-exit-hook-')), 'redis');
+  const script = `import('./src/redis/embedded-redis.ts').then(async ({ startEmbeddedRedis }) => {
+    const redis = await startEmbeddedRedis({ dataDir: ${JSON.stringify(dir)}, env: process.env });
+    process.stdout.write(String(redis.pid));
+    process.exit(143);
+  });`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+    cwd: root,
+    env: { PATH: process.env.PATH },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  expect(await new Promise((r) => child.once('exit', r))).toBe(143);
+  const pid = Number(out);
+  expect(pid).toBeGreaterThan(0);
+  await eventually(() => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true; // gone
+    }
+  });
+  expect(existsSync(join(dir, 'embedded.json'))).toBe(false);
+});

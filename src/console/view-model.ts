@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { AttemptRecord } from '../livestream/start-progress';
 import type { MeetingPage } from '../status/meeting-page';
 import type { MeetingState, MeetingStatus } from '../status/meeting-status';
+import type { StartSource } from '../queue/start-queue';
 
 /** The states a producer picks from (confirming reads as "starting": Zoom accepted, not yet live). */
 export const STATES: readonly MeetingState[] = [
@@ -16,8 +17,16 @@ export const STATES: readonly MeetingState[] = [
   'stopped',
 ];
 
+/** A moment: UTC ISO for `<time datetime>` (shown in the browser's zone) and a UTC fallback. */
+export interface TimeView {
+  iso: string;
+  utc: string;
+}
+
 export interface AnswerView {
-  at: string;
+  at: TimeView;
+  /** `429 · 124 · retry after 30 s`: status, Zoom's code, a short reason. */
+  compact: string;
   words: string;
   status: string;
   code: string;
@@ -36,15 +45,21 @@ export interface RowView {
   state: MeetingState;
   source: string;
   rule: string;
-  received: string;
-  nextAt: string;
+  received: TimeView;
+  nextAt: TimeView | undefined;
   countdown: string;
+  /** Why, in full (detail page, and on hover in the list). */
   reason: string;
+  /** Why, in a few words (the list). */
+  shortReason: string;
   answer: AnswerView | undefined;
   canRetry: boolean;
   canCancel: boolean;
   canStop: boolean;
 }
+
+/** What queues a start: Zoom's webhook, the reconcile sweep, or a person (console or CLI). */
+export const SOURCES: readonly StartSource[] = ['webhook', 'reconcile', 'manual'];
 
 /** What the worker's wait reasons mean, for people who do not read the code. */
 const REASON_WORDS: Record<string, string> = {
@@ -55,12 +70,40 @@ const REASON_WORDS: Record<string, string> = {
   meeting_not_started: 'Zoom says the meeting has not started yet',
 };
 
+/** The same reasons in a few words, for one compact row. */
+const REASON_SHORT: Record<string, string> = {
+  livestream_rate_limited: 'Zoom said wait (429)',
+  account_rate_limited: 'account rate limit',
+  daily_rate_limited: 'daily rate limit',
+  zoom_unavailable: 'Zoom unavailable',
+  meeting_not_started: 'meeting not started yet',
+};
+
+/** At most `n` characters, cut at a word with an ellipsis. */
+export function shorten(text: string, n: number): string {
+  if (text.length <= n) return text;
+  const cut = text.slice(0, n - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > n / 2 ? cut.slice(0, space) : cut).replace(/[\s.,;:]+$/, '')}…`;
+}
+
+export const shortReason = (reason: string): string => REASON_SHORT[reason] ?? shorten(reason, 48);
+
+/** Zoom's message in a few words: "retry after 30 s", or its first words. */
+export function shortMessage(message: string): string {
+  const wait = /retry after (\d+) seconds?/i.exec(message);
+  return wait ? `retry after ${wait[1]} s` : shorten(message, 36);
+}
+
+/** A moment as {@link TimeView}. */
+export function timeView(at: number | string): TimeView {
+  const iso = new Date(at).toISOString();
+  return { iso, utc: `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` };
+}
+
 /** A reason with its meaning in words first when it is one of the worker's codes. */
 export const reasonWords = (reason: string): string =>
   REASON_WORDS[reason] !== undefined ? `${REASON_WORDS[reason]} (${reason})` : reason;
-
-/** A clock time in UTC, as producers read it on a run sheet. */
-export const clock = (iso: string): string => `${iso.slice(11, 19)} UTC`;
 
 /** "in 1 min 05 s", "now" or "5 s ago". */
 export function countdown(iso: string, now: number): string {
@@ -80,8 +123,16 @@ export function answerView(a: AttemptRecord): AnswerView {
   const code = a.zoomCode !== undefined ? `Zoom code ${a.zoomCode}` : '';
   const message = a.message ?? '';
   const trackingId = a.trackingId ?? '';
+  const compact = [
+    a.status ?? a.errorCode ?? 'no answer',
+    a.zoomCode,
+    a.message && shortMessage(a.message),
+  ]
+    .filter((p) => p !== undefined && p !== '')
+    .join(' · ');
   return {
-    at: clock(new Date(a.at).toISOString()),
+    at: timeView(a.at),
+    compact,
     words: [status, code, message].filter((p) => p !== '').join(' · '),
     status,
     code,
@@ -102,14 +153,16 @@ export function rowView(s: MeetingStatus, now: number, canStop: boolean): RowVie
     state: s.state,
     source: s.source,
     rule: s.rule ?? '',
-    received: clock(s.receivedAt),
-    nextAt: s.nextAttemptAt ? clock(s.nextAttemptAt) : '',
+    received: timeView(s.receivedAt),
+    nextAt: s.nextAttemptAt ? timeView(s.nextAttemptAt) : undefined,
     countdown: s.nextAttemptAt ? countdown(s.nextAttemptAt, now) : '',
     reason: reasonWords(s.reason ?? ''),
+    shortReason: shortReason(s.reason ?? ''),
     answer: s.lastAnswer && answerView(s.lastAnswer),
+    // Only what fits the state: cancel what waits, stop what Zoom has started, retry what failed.
     canRetry: s.state === 'failed',
-    canCancel: s.state === 'waiting' || s.state === 'confirming' || s.state === 'starting',
-    canStop: canStop && ['waiting', 'starting', 'confirming', 'started', 'live'].includes(s.state),
+    canCancel: s.state === 'waiting' || s.state === 'starting',
+    canStop: canStop && ['confirming', 'started', 'live'].includes(s.state),
   };
 }
 
@@ -125,13 +178,14 @@ export interface PageView {
 /** The rows of one page and the links to the pages beside it (keeping the filters). */
 export function pageView(
   page: MeetingPage,
-  filters: { state?: string; q?: string },
+  filters: { state?: string; source?: string; q?: string },
   now: number,
   canStop: boolean,
 ): PageView {
   const link = (offset: number) => {
     const params = new URLSearchParams();
     if (filters.state) params.set('state', filters.state);
+    if (filters.source) params.set('source', filters.source);
     if (filters.q) params.set('q', filters.q);
     params.set('offset', String(offset));
     return `?${params.toString()}`;

@@ -4,12 +4,16 @@ import {
   parseInstanceFacts,
   queueClient,
   type InstanceFacts,
+  startSource,
   type StartJobData,
+  type StartSource,
 } from '../queue/start-queue';
 import { describeJob, type MeetingState, type MeetingStatus } from './meeting-status';
 
 export interface MeetingPageQuery {
   state?: MeetingState;
+  /** What queued the start: webhook, reconcile or manual. */
+  source?: StartSource;
   /** Matched, case-insensitive, against topic, meeting id, host id and instance id. */
   text?: string;
   offset: number;
@@ -42,6 +46,7 @@ export async function listMeetingPage(
   for (const state of TRACKED) {
     for (const job of await queue.getJobs([state], 0, SCAN_LIMIT - 1, false)) {
       if (!job?.data || (text && !matches(job.data, text))) continue;
+      if (query.source && startSource(job.data) !== query.source) continue;
       found.push({ job, state });
     }
   }

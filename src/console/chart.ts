@@ -1,8 +1,8 @@
-import type { HourBucket } from '../status/overview';
+import type { HourBucket } from '../status/hourly';
 
 const W = 480;
 const H = 110;
-const TOP = 14;
+const TOP = 20;
 const BOTTOM = 18;
 const LEFT = 4;
 

@@ -41,7 +41,7 @@ table.meetings .answer { white-space: nowrap; }
 .bar-started { fill: #2f9e44; } .bar-failed { fill: #e03131; } .bar-time { fill: #1c7ed6; }
 .bar-hit { fill: transparent; } .bar-hit:hover { fill: rgba(0, 0, 0, 0.06); }
 .axis { stroke: #adb5bd; stroke-width: 1; }
-.chart text { font-size: 10px; fill: #6c757d; }
+.chart text { font-size: 11px; fill: #6c757d; }
 .list-title { margin-top: 1.25rem; }
 .flash { padding: 0.5rem 0.75rem; margin-bottom: 0.75rem; font-size: 0.9rem; }
 .flash.ok { background: #d3f9d8; color: #1b4d26; }
@@ -50,16 +50,21 @@ table.meetings .answer { white-space: nowrap; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 @media (max-width: 720px) {
+  body > header nav { flex-wrap: wrap; }
   table.meetings thead, table.timeline thead { display: none; }
-  table.meetings tr, table.timeline tr { display: grid; grid-template-columns: 1fr auto; border-bottom: 1px solid var(--pico-muted-border-color); padding: 0.35rem 0; }
-  table.meetings td, table.timeline td { display: block; border: none; padding: 0.1rem 0; }
-  table.meetings td.meeting { grid-column: 1 / -1; }
+  table.meetings tr, table.timeline tr { display: block; border-bottom: 1px solid var(--pico-muted-border-color); padding: 0.4rem 0; }
+  table.meetings td, table.timeline td { display: block; border: none; padding: 0.05rem 0; }
+  table.meetings td.empty { display: none; }
   table.meetings td.meeting a, table.meetings td small, table.meetings td .reason { max-width: calc(100vw - 3rem); }
-  table.meetings td[data-label="Next attempt"]::before, table.meetings td[data-label="Last Zoom answer"]::before, table.timeline td::before { content: attr(data-label) ': '; font-size: 0.75rem; color: var(--pico-muted-color); }
-  table.meetings td.actions { grid-column: 1 / -1; }
+  table.meetings td[data-label="Next attempt"] time::before { content: 'next try '; color: var(--pico-muted-color); }
+  table.meetings td[data-label="Next attempt"] small { display: inline; margin-left: 0.4rem; }
+  table.meetings td[data-label="Last Zoom answer"]::before { content: 'Zoom: '; color: var(--pico-muted-color); }
+  table.meetings td.actions form { margin-top: 0.2rem; }
+  table.timeline td::before { content: attr(data-label) ': '; font-size: 0.75rem; color: var(--pico-muted-color); }
   #filters { grid-template-columns: 1fr 1fr; }
   #filters input { grid-column: 1 / -1; }
   .charts { grid-template-columns: 1fr; gap: 0.25rem; }
+  .chart text { font-size: 16px; }
   .by-source { margin-left: 0; width: 100%; }
   .by-source a { margin: 0 0.75rem 0 0; }
 }

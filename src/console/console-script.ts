@@ -8,7 +8,7 @@ export const CONSOLE_JS = `(function () {
   'use strict';
   var time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   var dated = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-  var hour = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+  var hour = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 
   function localize() {
     var today = new Date().toDateString();

@@ -52,9 +52,9 @@ export const ACTIONS = `<% const r = it.r; %>
 export const ROW = `<% const r = it.r; %><tr data-meeting="<%= r.meetingId %>" data-state="<%= r.state %>">
 <td data-label="Meeting" class="meeting"><a href="<%= it.base %>/meetings/<%= r.jobId %>" title="<%= r.topic %>"><strong><%= r.topic %></strong></a><small><%= r.meetingId %> · <%= r.source %> · <%~ include('@time', { t: r.received }) %></small></td>
 <td data-label="State"><span class="state state-<%= r.state %>"><%= r.state %></span><% if (it.why) { %> <span class="why"><%= it.why %></span><% } %><% if (r.shortReason) { %><small class="reason" title="<%= r.reason %>"><%= r.shortReason %></small><% } %></td>
-<td data-label="Next attempt"><% if (r.nextAt) { %><%~ include('@time', { t: r.nextAt }) %><small><%= r.countdown %></small><% } else { %>–<% } %></td>
-<td data-label="Last Zoom answer"><% if (r.answer) { %><span class="answer" title="<%= r.answer.words %><% if (r.answer.trackingId) { %> · tracking id <%= r.answer.trackingId %><% } %>"><%= r.answer.compact %></span><% } else { %>–<% } %></td>
-<td data-label="Actions" class="actions"><%~ include('@actions', it) %></td>
+<td data-label="Next attempt"<% if (!r.nextAt) { %> class="empty"<% } %>><% if (r.nextAt) { %><%~ include('@time', { t: r.nextAt }) %><small><%= r.countdown %></small><% } else { %>–<% } %></td>
+<td data-label="Last Zoom answer"<% if (!r.answer) { %> class="empty"<% } %>><% if (r.answer) { %><span class="answer" title="<%= r.answer.words %><% if (r.answer.trackingId) { %> · tracking id <%= r.answer.trackingId %><% } %>"><%= r.answer.compact %></span><% } else { %>–<% } %></td>
+<td data-label="Actions" class="actions<% if (!r.canRetry && !r.canCancel && !r.canStop) { %> empty<% } %>"><%~ include('@actions', it) %></td>
 </tr>`;
 
 export const TABLE_HEAD = `<thead><tr><th>Meeting</th><th>State</th><th>Next attempt</th><th>Last Zoom answer</th><th>Actions</th></tr></thead>`;

@@ -8,20 +8,12 @@ import {
   type StartSource,
 } from '../queue/start-queue';
 import { describeJob, type MeetingState, type MeetingStatus } from './meeting-status';
+import { hourly, type HourBucket } from './hourly';
 
 export const OVERVIEW_WINDOW_MS = 24 * 3_600_000;
 /** Jobs read per BullMQ state: the newest of each (finished ones only from the last 24 h). */
 export const OVERVIEW_CAP = 1000;
 const ATTENTION_ROWS = 10;
-
-export interface HourBucket {
-  /** Start of the hour (ms). */
-  at: number;
-  started: number;
-  failed: number;
-  /** Median ms from the start being queued to Zoom accepting it, of the starts in this hour. */
-  medianToStreamMs: number | undefined;
-}
 
 export interface Attention {
   status: MeetingStatus;
@@ -89,7 +81,7 @@ export async function readOverview(
   return summarise(statuses, now, attentionAfterMs, { capped, kept });
 }
 
-interface Read {
+export interface Read {
   status: MeetingStatus;
   finishedOn: number | undefined;
   result: StartResult | undefined;
@@ -106,17 +98,18 @@ async function readStatuses(
     pipeline.hgetall(queue.toKey(id));
     pipeline.hgetall(instanceFactsKey(queue, id));
   }
-  const results = (await pipeline.exec()) ?? [];
+  const results = ((await pipeline.exec()) ?? []).map(([err, value]) => {
+    if (err) throw err;
+    return (value ?? {}) as Record<string, string>;
+  });
   const read: Read[] = [];
   found.forEach(({ id, state }, i) => {
-    const [jobErr, raw] = results[2 * i]!;
-    const [factsErr, facts] = results[2 * i + 1]!;
-    if (jobErr ?? factsErr) throw jobErr ?? factsErr;
-    const hash = raw as Record<string, string>;
+    const hash = results[2 * i]!;
+    const facts = results[2 * i + 1]!;
     if (hash.data === undefined) return; // removed between the two reads
     const job = Job.fromJSON<StartJobData>(queue, decode(hash, id), id);
     read.push({
-      status: describeJob(job, state, parseInstanceFacts(facts as Record<string, string>)),
+      status: describeJob(job, state, parseInstanceFacts(facts)),
       finishedOn: job.finishedOn,
       result: (job.returnvalue ?? undefined) as StartResult | undefined,
     });
@@ -180,39 +173,4 @@ function attentionWhy(s: MeetingStatus, now: number, afterMs: number): Attention
     return s.reason?.startsWith('Zoom OAuth rejected') ? 'credentials' : 'failed';
   if (s.state === 'waiting' && now - Date.parse(s.receivedAt) > afterMs) return 'waiting long';
   return null;
-}
-
-/** 24 buckets, the last one the current hour: starts Zoom accepted, failures, median time. */
-function hourly(read: readonly Read[], now: number): HourBucket[] {
-  const first = Math.floor(now / 3_600_000) * 3_600_000 - 23 * 3_600_000;
-  const buckets = Array.from({ length: 24 }, (_, i) => ({
-    at: first + i * 3_600_000,
-    started: 0,
-    failed: 0,
-    times: [] as number[],
-  }));
-  const bucket = (at: number) => buckets[Math.floor((at - first) / 3_600_000)];
-  for (const { status, finishedOn, result } of read) {
-    if (result?.latencyMs !== undefined) {
-      const b = bucket(Date.parse(status.receivedAt) + result.latencyMs);
-      b?.times.push(result.latencyMs);
-      if (b) b.started += 1;
-    } else if (status.state === 'failed' && finishedOn !== undefined) {
-      const b = bucket(finishedOn);
-      if (b) b.failed += 1;
-    }
-  }
-  return buckets.map(({ at, started, failed, times }) => ({
-    at,
-    started,
-    failed,
-    medianToStreamMs: median(times),
-  }));
-}
-
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

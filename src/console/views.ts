@@ -54,6 +54,9 @@ const listData = (ctx: PageContext, input: ListInput) => ({
   updated: timeView(input.now),
 });
 
+/** Why a row needs a person, beside its state (which already says "failed"). */
+const WHY = { credentials: 'credentials rejected', failed: '', 'waiting long': 'waiting long' };
+
 function overviewData(ctx: PageContext, { overview: o, now, canStop }: OverviewInput) {
   const shown = new Set(['waiting', 'failed']);
   return {
@@ -65,9 +68,8 @@ function overviewData(ctx: PageContext, { overview: o, now, canStop }: OverviewI
     capped: o.capped,
     cap: OVERVIEW_CAP,
     kept: o.kept,
-    // The state says "failed" already; the other reasons are news.
     attention: o.attention.map((a) => ({
-      why: a.why === 'failed' ? '' : a.why,
+      why: WHY[a.why],
       r: rowView(a.status, now, canStop),
     })),
     attentionTotal: o.attentionTotal,

@@ -42,14 +42,17 @@ export async function listMeetingPage(
   query: MeetingPageQuery,
 ): Promise<MeetingPage> {
   const text = query.text?.trim().toLowerCase();
-  const found: { job: Job<StartJobData>; state: JobState }[] = [];
+  // A job that moves on between two state reads (active, then delayed) is read twice: the later
+  // read, in TRACKED's order, is its newer state.
+  const byId = new Map<string, { job: Job<StartJobData>; state: JobState }>();
   for (const state of TRACKED) {
     for (const job of await queue.getJobs([state], 0, SCAN_LIMIT - 1, false)) {
       if (!job?.data || (text && !matches(job.data, text))) continue;
       if (query.source && startSource(job.data) !== query.source) continue;
-      found.push({ job, state });
+      byId.set(job.id ?? '', { job, state });
     }
   }
+  const found = [...byId.values()];
   found.sort((a, b) => b.job.data.receivedAt - a.job.data.receivedAt);
   if (query.state === undefined) {
     const slice = found.slice(query.offset, query.offset + query.limit);

@@ -69,15 +69,19 @@ export async function readOverview(
       String(OVERVIEW_CAP),
     ]);
   const states = [...IN_PLAY.map(([s]) => s), ...FINISHED];
-  const found: { id: string; state: JobState }[] = [];
+  // An id read in two states moved between them: the later one in this order is its newer state.
+  const found = new Map<string, JobState>();
   let capped = false;
   for (const [i, [err, list]] of ((await ids.exec()) ?? []).entries()) {
     if (err) throw err;
     const got = list as string[];
     capped ||= got.length >= OVERVIEW_CAP;
-    for (const id of got) found.push({ id, state: states[i]! });
+    for (const id of got) found.set(id, states[i]!);
   }
-  const statuses = await readStatuses(queue, found);
+  const statuses = await readStatuses(
+    queue,
+    [...found].map(([id, state]) => ({ id, state })),
+  );
   return summarise(statuses, now, attentionAfterMs, { capped, kept });
 }
 

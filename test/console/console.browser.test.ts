@@ -97,6 +97,17 @@ async function act(page: Page, click: () => Promise<void>): Promise<number> {
     await flash(page).getByText('Retrying the start of meeting 85022222222').waitFor();
     await row(page, 85022222222).getByText('waiting', { exact: true }).waitFor();
 
+    // A refresh that fails says so and keeps the list as it was.
+    await page.route(/\/console\/(rows|overview)/, (r) => r.fulfill({ status: 500, body: 'x' }));
+    await page
+      .locator('#notice')
+      .getByText(/could not be refreshed \(500/)
+      .waitFor();
+    await row(page, 85033333333)
+      .getByRole('button', { name: /Cancel/ })
+      .waitFor();
+    await page.unroute(/\/console\/(rows|overview)/);
+
     // 3. A refused action: someone else cancelled meeting 3 before this page refreshed.
     await page.route(/\/console\/(rows|overview)/, (r) => r.fulfill({ status: 204 }));
     const token = await page.locator('meta[name="csrf-token"]').getAttribute('content');
@@ -122,6 +133,7 @@ async function act(page: Page, click: () => Promise<void>): Promise<number> {
     expect(await act(page, start)).toBe(200);
     await flash(page).getByText('Queued a livestream start for meeting 85044444444').waitFor();
     await row(page, 85044444444).getByText('manual').waitFor();
+    await page.locator('#notice').waitFor({ state: 'hidden' });
 
     expect(actions).toEqual([
       ['cancel', 200],

@@ -1,11 +1,12 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { LIVESTREAM_QUEUE, type StartJobData } from '../../src/queue/start-queue';
+import { LIVESTREAM_QUEUE, startJobId, type StartJobData } from '../../src/queue/start-queue';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { OVERVIEW_WINDOW_MS, readOverview } from '../../src/status/overview';
 import { consoleMeetings } from '../support/console-meetings';
 import { redisUrl } from '../support/redis';
-import { startTestService, type TestService } from '../support/service';
+import { eventually, startTestService, type TestService } from '../support/service';
+import { meetingEvent, post, signed } from '../support/webhook';
 
 let zoom: ZoomSandbox;
 let service: TestService;
@@ -20,6 +21,19 @@ beforeAll(async () => {
   await meetings.failed(85020000002, 'ov-failed');
   await meetings.streaming(85020000003, 'ov-started');
   await meetings.streaming(85020000004, 'ov-started-2');
+  // Last, as it leaves the worker without a token: Zoom refuses the app's credentials.
+  zoom.revokeTokens();
+  zoom.scriptOAuth({
+    status: 401,
+    body: { reason: 'Invalid client_id or client_secret', error: 'invalid_client' },
+  });
+  await post(
+    service.url,
+    signed(meetingEvent('meeting.started', { id: 85020000005, uuid: 'ov-oauth' })),
+  );
+  await eventually(
+    async () => (await service.queue.getJobState(startJobId('meeting', 'ov-oauth'))) === 'failed',
+  );
 });
 afterAll(async () => {
   await service.stop();
@@ -50,26 +64,28 @@ describe('the console overview', () => {
   it('counts meetings by state and by source, and charts the hour they started in', async () => {
     const now = Date.now();
     const o = await readOverview(service.queue, now, TEN_MINUTES);
-    expect(o.byState).toEqual({ waiting: 1, failed: 1, started: 2 });
-    expect(o.bySource).toEqual({ webhook: 4 });
-    expect(o.kept).toBe(4);
+    expect(o.byState).toEqual({ waiting: 1, failed: 2, started: 2 });
+    expect(o.bySource).toEqual({ webhook: 5 });
+    expect(o.kept).toBe(5);
     expect(o.capped).toBe(false);
     const hour = o.hours.at(-1)!;
     expect(o.hours).toHaveLength(24);
     expect(hour.at).toBeLessThanOrEqual(now);
-    expect([hour.started, hour.failed]).toEqual([2, 1]);
+    expect([hour.started, hour.failed]).toEqual([2, 2]);
     expect(hour.medianToStreamMs).toBeGreaterThanOrEqual(0);
     expect(o.hours.slice(0, -1).every((h) => h.started + h.failed === 0)).toBe(true);
   });
 
-  it('puts what needs a person first: failed now, a start waiting past the threshold later', async () => {
+  it('puts what needs a person first: credentials, failed, then a start waiting too long', async () => {
     const now = Date.now();
     const soon = await readOverview(service.queue, now, TEN_MINUTES);
     expect(soon.attention.map((a) => [a.status.meetingId, a.why])).toEqual([
+      ['85020000005', 'credentials'],
       ['85020000002', 'failed'],
     ]);
     const later = await readOverview(service.queue, now + TEN_MINUTES + 1000, TEN_MINUTES);
     expect(later.attention.map((a) => [a.status.meetingId, a.why])).toEqual([
+      ['85020000005', 'credentials'],
       ['85020000002', 'failed'],
       ['85020000001', 'waiting long'],
     ]);
@@ -78,7 +94,7 @@ describe('the console overview', () => {
   it('leaves out what finished more than 24 hours ago, and reads in a fixed number of steps', async () => {
     const tomorrow = await readOverview(service.queue, Date.now() + OVERVIEW_WINDOW_MS + 1000, 1);
     expect(tomorrow.byState).toEqual({ waiting: 1 });
-    expect(tomorrow.kept).toBe(4);
+    expect(tomorrow.kept).toBe(5);
     // BullMQ's counts, one pipeline of ids, one pipeline of every job: no round trip per job.
     expect(await roundTrips((q) => readOverview(q, Date.now(), TEN_MINUTES))).toBe(3);
   });

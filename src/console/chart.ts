@@ -1,7 +1,7 @@
 import type { HourBucket } from '../status/hourly';
 
-const W = 480;
-const H = 110;
+const W = 600;
+const H = 100;
 const TOP = 20;
 const BOTTOM = 18;
 const LEFT = 4;

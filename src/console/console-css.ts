@@ -9,8 +9,10 @@ h2 { margin: 1rem 0 0.5rem; font-size: 1.15rem; }
 .state-failed { background: #ffe3e3; color: #7d1a1a; }
 .state-cancelled, .state-skipped, .state-stopped { background: #e9ecef; color: #343a40; }
 .why { font-size: 0.8rem; font-weight: 600; color: #7d1a1a; white-space: nowrap; }
-.trigger { margin-bottom: 0.5rem; }
-.trigger fieldset { margin-bottom: 0; max-width: 32rem; }
+.toolbar { display: grid; grid-template-columns: auto 1fr 22rem; gap: 0.75rem; align-items: center; margin-top: 1rem; }
+.toolbar .list-title { margin: 0; }
+.trigger fieldset { margin-bottom: 0; }
+.trigger input, .trigger button { padding-block: 0.3rem; height: auto; }
 .trigger button { white-space: nowrap; }
 table.meetings { margin-bottom: 0.5rem; }
 table.meetings th, table.meetings td { padding: 0.3rem 0.5rem; vertical-align: top; font-size: 0.9rem; }
@@ -19,9 +21,9 @@ table.meetings td.meeting a { display: block; max-width: 20rem; white-space: now
 table.meetings .answer { white-space: nowrap; }
 .actions form { display: inline-block; margin: 0 0.25rem 0 0; }
 .actions button { padding: 0.15rem 0.6rem; margin: 0; font-size: 0.8rem; }
-#filters { display: grid; grid-template-columns: 10rem 10rem 1fr; gap: 0.5rem; }
-#filters select, #filters input { margin-bottom: 0.5rem; padding-block: 0.3rem; height: auto; }
-.summary { margin-bottom: 0.25rem; color: var(--pico-muted-color); font-size: 0.85rem; }
+#filters { display: grid; grid-template-columns: 9rem 9rem 1fr; gap: 0.5rem; }
+#filters select, #filters input { margin-bottom: 0; padding-block: 0.3rem; height: auto; }
+.summary { margin: 0.5rem 0 0.25rem; color: var(--pico-muted-color); font-size: 0.85rem; }
 .paging { display: flex; gap: 1rem; }
 .counts { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; justify-content: flex-start; }
 .counts a { text-decoration: none; }
@@ -37,12 +39,11 @@ table.meetings .answer { white-space: nowrap; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 .chart { margin: 0; }
 .chart figcaption { font-size: 0.8rem; color: var(--pico-muted-color); }
-.chart svg { width: 100%; height: auto; max-height: 8rem; }
+.chart svg { width: 100%; height: auto; }
 .bar-started { fill: #2f9e44; } .bar-failed { fill: #e03131; } .bar-time { fill: #1c7ed6; }
 .bar-hit { fill: transparent; } .bar-hit:hover { fill: rgba(0, 0, 0, 0.06); }
 .axis { stroke: #adb5bd; stroke-width: 1; }
 .chart text { font-size: 11px; fill: #6c757d; }
-.list-title { margin-top: 1.25rem; }
 .flash { padding: 0.5rem 0.75rem; margin-bottom: 0.75rem; font-size: 0.9rem; }
 .flash.ok { background: #d3f9d8; color: #1b4d26; }
 .flash.error { background: #ffe3e3; color: #7d1a1a; }
@@ -61,6 +62,7 @@ table.meetings .answer { white-space: nowrap; }
   table.meetings td[data-label="Last Zoom answer"]::before { content: 'Zoom: '; color: var(--pico-muted-color); }
   table.meetings td.actions form { margin-top: 0.2rem; }
   table.timeline td::before { content: attr(data-label) ': '; font-size: 0.75rem; color: var(--pico-muted-color); }
+  .toolbar { grid-template-columns: 1fr; gap: 0.5rem; }
   #filters { grid-template-columns: 1fr 1fr; }
   #filters input { grid-column: 1 / -1; }
   .charts { grid-template-columns: 1fr; gap: 0.25rem; }

@@ -1,18 +1,11 @@
 /**
- * The meetings page: the start form, the overview (polled every 5 s) and the list (every 2 s).
+ * The meetings page: the overview (polled every 5 s), the filters and start form, and the list
+ * (every 2 s).
  * Each polled block replaces the content of its stable container (the newest answer wins) and
  * passes nothing down (`hx-disinherit`): the forms inside it name their own target, the flash area.
  */
-export const LIST = `<section>
-<form method="post" action="<%= it.base %>/actions/trigger" hx-post="<%= it.base %>/actions/trigger" hx-target="#flash" hx-swap="innerHTML" class="trigger">
-<input type="hidden" name="_csrf" value="<%= it.csrf %>">
-<fieldset role="group">
-<input name="meetingId" inputmode="numeric" pattern="[0-9]{9,12}" required placeholder="Meeting id to start now" aria-label="Meeting id to start now">
-<button type="submit">Start stream</button>
-</fieldset>
-</form>
-</section>
-<div id="overview"><%~ include('@overview', it.overview) %></div>
+export const LIST = `<div id="overview"><%~ include('@overview', it.overview) %></div>
+<section class="toolbar">
 <h2 class="list-title">Meetings</h2>
 <form id="filters" role="search" action="<%= it.base %>" method="get"
  hx-get="<%= it.base %>/rows" hx-target="#rows" hx-swap="innerHTML" hx-sync="#rows:replace" hx-trigger="change, input delay:300ms from:#q, submit">
@@ -26,6 +19,14 @@ export const LIST = `<section>
 </select>
 <input id="q" type="search" name="q" value="<%= it.q %>" placeholder="Search topic, meeting id, host" aria-label="Search">
 </form>
+<form method="post" action="<%= it.base %>/actions/trigger" hx-post="<%= it.base %>/actions/trigger" hx-target="#flash" hx-swap="innerHTML" class="trigger">
+<input type="hidden" name="_csrf" value="<%= it.csrf %>">
+<fieldset role="group">
+<input name="meetingId" inputmode="numeric" pattern="[0-9]{9,12}" required placeholder="Meeting id" aria-label="Meeting id to start now">
+<button type="submit">Start stream</button>
+</fieldset>
+</form>
+</section>
 <div id="rows"><%~ include('@rows', it) %></div>`;
 
 export const ROWS = `<div hx-get="<%= it.base %>/rows<%= it.self %>" hx-trigger="every 2s, console-changed from:body" hx-target="#rows" hx-swap="innerHTML" hx-sync="#rows:replace" hx-disinherit="*">

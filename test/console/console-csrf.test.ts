@@ -129,6 +129,20 @@ describe('console CSRF across processes', () => {
     expect(await queued()).not.toContain('85010000005');
   });
 
+  it('answers a bad meeting id (400) and an unknown action (404) in words', async () => {
+    const a = await consoleProcess();
+    const token = await tokenFrom(a);
+    const bad = await trigger(a, '85-bad', { 'x-csrf-token': token });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('Not sent: a meeting id is digits only.');
+    const unknown = await fetch(`${a}/console/actions/restart`, {
+      method: 'POST',
+      headers: { authorization: auth(), 'hx-request': 'true', 'x-csrf-token': token },
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('No such action &quot;restart&quot;');
+  });
+
   it('asks for the credentials (401) before anything else', async () => {
     const a = await consoleProcess();
     expect((await fetch(`${a}/console`)).status).toBe(401);

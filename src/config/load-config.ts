@@ -79,6 +79,11 @@ const VARIABLES = {
       .regex(/^[^:]+$/, 'must not contain ":"'),
   },
   ADMIN_PASSWORD: { schema: z.string().min(12, 'must be at least 12 characters'), secret: true },
+  CONSOLE_CSRF_SECRET: {
+    schema: z.string().min(32, 'must be at least 32 characters'),
+    secret: true,
+  },
+  CONSOLE_ATTENTION_AFTER_MS: { schema: int(1000, 7 * 86_400_000), default: '600000' },
   ...TRACING_VARIABLES,
 } satisfies Record<string, VariableSpec>;
 
@@ -145,6 +150,12 @@ export interface Config {
   worker: { concurrency: number; lockDurationMs: number; shutdownTimeoutMs: number };
   /** Dashboard credentials; the dashboard is off when unset. */
   admin: { username: string; password: string } | undefined;
+  console: {
+    /** Keys the console's CSRF tokens; unset: derived from `ADMIN_PASSWORD`. */
+    csrfSecret: string | undefined;
+    /** A start waiting longer than this is listed under "Needs attention". */
+    attentionAfterMs: number;
+  };
   /** The sweep that finds live meetings without a webhook and checks upcoming ones. */
   reconcile: ReconcileConfig;
 }
@@ -276,6 +287,10 @@ function freeze(role: Role, v: Parsed, reconcile: ReconcileConfig): Config {
       v.ADMIN_USERNAME && v.ADMIN_PASSWORD
         ? { username: v.ADMIN_USERNAME, password: v.ADMIN_PASSWORD }
         : undefined,
+    console: {
+      csrfSecret: v.CONSOLE_CSRF_SECRET,
+      attentionAfterMs: v.CONSOLE_ATTENTION_AFTER_MS!,
+    },
     reconcile,
   };
   return deepFreeze(config);

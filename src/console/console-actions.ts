@@ -33,15 +33,30 @@ export interface ActionDeps {
   openZoom: OpenZoom | undefined;
 }
 
+/** What an action did, in words, with the HTTP status the console answers it with. */
+export interface ActionAnswer {
+  ok: boolean;
+  /** 200 done; 400 bad form; 409 refused (nothing to do in this state); 502 Zoom refused. */
+  status: 200 | 400 | 409 | 502;
+  message: string;
+}
+
+const done = (message: string): ActionAnswer => ({ ok: true, status: 200, message });
+const refused = (message: string, status: 400 | 409 | 502 = 409): ActionAnswer => ({
+  ok: false,
+  status,
+  message,
+});
+
 /** Runs one console action through the functions the CLI uses; answers what happened, in words. */
 export async function runAction(
   deps: ActionDeps,
   action: ConsoleAction,
   body: unknown,
   operator: string,
-): Promise<{ ok: boolean; message: string }> {
+): Promise<ActionAnswer> {
   const parsed = form.safeParse(body);
-  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]!.message };
+  if (!parsed.success) return refused(`Not sent: ${parsed.error.issues[0]!.message}.`, 400);
   const { meetingId, uuid, kind } = parsed.data;
   const options: InstanceOptions = {
     ...(uuid !== undefined && { uuid }),
@@ -52,23 +67,24 @@ export async function runAction(
     case 'retry': {
       const r = await retryMeeting(queue, meetingId, options, operator, log);
       return r.ok
-        ? { ok: true, message: `Retrying the start of meeting ${meetingId}.` }
-        : { ok: false, message: r.message };
+        ? done(`Retrying the start of meeting ${meetingId} from zero.`)
+        : refused(
+            `Not retried: ${r.message}. Only a failed start can be retried; the list shows its state now.`,
+          );
     }
     case 'cancel': {
-      const done = await cancelWaiting(queue, meetingId, options, operator, log);
-      return done.length > 0
-        ? {
-            ok: true,
-            message: `Cancelled the start of meeting ${meetingId}; it will not be started again.`,
-          }
-        : { ok: false, message: `No waiting start for meeting ${meetingId}: nothing cancelled.` };
+      const cancelled = await cancelWaiting(queue, meetingId, options, operator, log);
+      return cancelled.length > 0
+        ? done(`Cancelled the start of meeting ${meetingId}; it will not be started again.`)
+        : refused(
+            `No waiting start for meeting ${meetingId}: nothing cancelled. It has already started, failed or been cancelled; the list shows its state now.`,
+          );
     }
     case 'trigger': {
       const r = await triggerStart(queue, meetingId, {}, operator, log);
       return r.duplicate
-        ? { ok: false, message: `Meeting ${meetingId} already has that start queued.` }
-        : { ok: true, message: `Queued a livestream start for meeting ${meetingId}.` };
+        ? refused(`Meeting ${meetingId} already has that start queued: nothing added.`)
+        : done(`Queued a livestream start for meeting ${meetingId}.`);
     }
     case 'stop':
       return stop(deps, meetingId, options, operator);
@@ -80,16 +96,21 @@ async function stop(
   meetingId: string,
   options: InstanceOptions,
   operator: string,
-): Promise<{ ok: boolean; message: string }> {
+): Promise<ActionAnswer> {
   if (!deps.openZoom)
-    return { ok: false, message: 'This service has no Zoom credentials: stop it from a worker.' };
+    return refused(
+      'Not stopped: this process has no Zoom credentials. Use the console of a worker, or run `stop` there.',
+    );
   const { zoom, close } = deps.openZoom();
   try {
     await stopLive(deps.queue, zoom, meetingId, options, operator, deps.log);
-    return { ok: true, message: `Stopped the live stream of meeting ${meetingId}.` };
+    return done(`Stopped the live stream of meeting ${meetingId}.`);
   } catch (err) {
     if (!(err instanceof ZoomError)) throw err;
-    return { ok: false, message: `Zoom did not stop the live stream: ${err.message}` };
+    return refused(
+      `Zoom did not stop the live stream of meeting ${meetingId}: ${err.message.replace(/\.$/, '')}. Nothing was recorded; check the meeting in Zoom and try again.`,
+      502,
+    );
   } finally {
     await close();
   }

@@ -1,22 +1,25 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
 import type { StartJobData } from '../queue/start-queue';
 import { listMeetingPage } from '../status/meeting-page';
 import { describeJob } from '../status/meeting-status';
+import { readOverview } from '../status/overview';
 import { readInstanceFacts } from '../queue/start-queue';
 import { basicAuth, basicAuthUser } from '../dashboard/basic-auth';
-import { ACTIONS, runAction, type OpenZoom } from './console-actions';
+import type { OpenZoom } from './console-actions';
+import { actionHandlers } from './console-post';
 import { serveAssets } from './assets';
 import { createCsrf } from './csrf';
-import { pageView, STATES } from './view-model';
+import { pageView, SOURCES, STATES } from './view-model';
 import {
   renderDetail,
   renderDetailFragment,
-  renderFlash,
   renderList,
+  renderOverview,
   renderRows,
   type ListInput,
+  type OverviewInput,
   type PageContext,
 } from './views';
 
@@ -27,15 +30,24 @@ export interface ConsoleDeps {
   queue: Queue<StartJobData>;
   username: string;
   password: string;
+  /** Keys the CSRF tokens (the same in every process); unset: derived from the password. */
+  csrfSecret?: string | undefined;
+  /** A start waiting longer than this is listed under "Needs attention". */
+  attentionAfterMs: number;
   log: Logger;
   /** How to reach Zoom for a stop; without it the console offers no stop. */
   openZoom?: OpenZoom;
+  now?: () => number;
 }
+
+const pick = <T extends string>(values: readonly T[], v: unknown): T | undefined =>
+  values.find((x) => x === v);
 
 /** The meetings console at `/console`, behind the admin's basic auth. */
 export function createConsoleRouter(deps: ConsoleDeps): Router {
-  const csrf = createCsrf();
+  const csrf = createCsrf({ csrfSecret: deps.csrfSecret, password: deps.password });
   const log = deps.log.child({ component: 'console' });
+  const now = deps.now ?? Date.now;
   const canStop = deps.openZoom !== undefined;
   const router = Router();
   const base = CONSOLE_PATH;
@@ -50,14 +62,14 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
     next();
   });
   serveAssets(router, `${base}/assets`);
-  const ctx = (req: Request): PageContext => ({
-    base,
-    csrf: csrf.token,
-    user: basicAuthUser(req.headers.authorization),
-  });
+  const ctx = (req: Request): PageContext => {
+    const user = basicAuthUser(req.headers.authorization);
+    return { base, csrf: csrf.tokenFor(user), user };
+  };
 
   const listInput = async (req: Request): Promise<ListInput> => {
-    const state = STATES.find((s) => s === req.query.state);
+    const state = pick(STATES, req.query.state);
+    const source = pick(SOURCES, req.query.source);
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
     const offset = Math.max(
       0,
@@ -65,26 +77,40 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
     );
     const page = await listMeetingPage(deps.queue, {
       ...(state && { state }),
+      ...(source && { source }),
       ...(q && { text: q }),
       offset,
       limit: PAGE_SIZE,
     });
-    const filters = { ...(state && { state }), ...(q && { q }) };
+    const filters = { ...(state && { state }), ...(source && { source }), ...(q && { q }) };
     const self = new URLSearchParams({ ...filters, offset: String(offset) }).toString();
-    const now = Date.now();
+    const at = now();
     return {
-      page: pageView(page, filters, now, canStop),
+      page: pageView(page, filters, at, canStop),
       state: state ?? '',
+      source: source ?? '',
       q,
       self: `?${self}`,
-      now,
+      now: at,
+    };
+  };
+  const overviewInput = async (): Promise<OverviewInput> => {
+    const at = now();
+    return {
+      overview: await readOverview(deps.queue, at, deps.attentionAfterMs),
+      now: at,
+      canStop,
     };
   };
   router.get(base, async (req, res) => {
-    res.type('html').send(renderList(ctx(req), await listInput(req)));
+    const [list, overview] = await Promise.all([listInput(req), overviewInput()]);
+    res.type('html').send(renderList(ctx(req), list, overview));
   });
   router.get(`${base}/rows`, async (req, res) => {
     res.type('html').send(renderRows(ctx(req), await listInput(req)));
+  });
+  router.get(`${base}/overview`, async (req, res) => {
+    res.type('html').send(renderOverview(ctx(req), await overviewInput()));
   });
   router.get(`${base}/meetings/:jobId{/:part}`, async (req, res) => {
     const jobId = String(req.params.jobId);
@@ -97,33 +123,11 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
     const status = describeJob(job, state, await readInstanceFacts(deps.queue, jobId));
     const fragment = req.params.part === 'fragment';
     const render = fragment ? renderDetailFragment : renderDetail;
-    res.type('html').send(render(ctx(req), status, Date.now(), canStop));
+    res.type('html').send(render(ctx(req), status, now(), canStop));
   });
-
   router.post(
     `${base}/actions/:action`,
-    express.urlencoded({ extended: false, limit: '4kb' }),
-    csrf.check,
-    async (req, res) => {
-      const action = ACTIONS.find((a) => a === req.params.action);
-      if (!action) {
-        res.status(404).type('text/plain').send('no such action');
-        return;
-      }
-      const operator = `console:${basicAuthUser(req.headers.authorization)}`;
-      const result = await runAction(
-        { queue: deps.queue, log, openZoom: deps.openZoom },
-        action,
-        req.body,
-        operator,
-      );
-      if (req.get('hx-request') === 'true')
-        res
-          .status(result.ok ? 200 : 409)
-          .type('html')
-          .send(renderFlash(result.ok, result.message));
-      else res.redirect(303, base);
-    },
+    ...actionHandlers({ queue: deps.queue, log, csrf, openZoom: deps.openZoom, base }),
   );
   return router;
 }

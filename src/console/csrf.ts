@@ -1,28 +1,44 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
 
 export const CSRF_HEADER = 'x-csrf-token';
 export const CSRF_FIELD = '_csrf';
 
+/** Why a POST was refused, or `ok`. */
+export type CsrfVerdict = 'ok' | 'bad-token' | 'cross-site';
+
+export interface Csrf {
+  /** The token of a signed-in user (in the page's meta tag and forms). */
+  tokenFor(user: string): string;
+  verify(req: Request, user: string): CsrfVerdict;
+}
+
 /**
- * Cross-site request protection for the console's POSTs: a secret token made once per process
- * (in the page's meta tag and forms, sent back as the `X-CSRF-Token` header or `_csrf` field),
- * and the browser's own word that the request comes from this origin (`Sec-Fetch-Site`, `Origin`).
+ * Cross-site request protection for the console's POSTs. The token is an HMAC of the signed-in
+ * user keyed by `secret` (`CONSOLE_CSRF_SECRET`, else one derived from `ADMIN_PASSWORD`), so every
+ * process of a deployment makes and accepts the same token: a load balancer may send each click to
+ * any of them. Changing the secret (or the password it is derived from) rotates every token.
+ * The browser's own word that the request comes from this origin (`Sec-Fetch-Site`, `Origin`) is
+ * checked too.
  */
-export function createCsrf(): { token: string; check: RequestHandler } {
-  const token = randomBytes(32).toString('hex');
-  const expected = Buffer.from(token);
-  const check: RequestHandler = (req, res, next) => {
-    const sent = req.get(CSRF_HEADER) ?? formField(req);
-    const given = Buffer.from(typeof sent === 'string' ? sent : '');
-    const tokenOk = given.length === expected.length && timingSafeEqual(given, expected);
-    if (!tokenOk || !sameOrigin(req)) {
-      res.status(403).type('text/plain').send('forbidden: cross-site request or missing token');
-      return;
-    }
-    next();
+export function createCsrf(secret: { csrfSecret?: string | undefined; password: string }): Csrf {
+  const key =
+    secret.csrfSecret ??
+    createHmac('sha256', secret.password).update('zlw console csrf key').digest('hex');
+  const tokenFor = (user: string): string =>
+    createHmac('sha256', key).update(`console csrf token\0${user}`).digest('hex');
+  return {
+    tokenFor,
+    verify(req, user) {
+      if (!sameOrigin(req)) return 'cross-site';
+      const sent = req.get(CSRF_HEADER) ?? formField(req);
+      const given = Buffer.from(typeof sent === 'string' ? sent : '');
+      const expected = Buffer.from(tokenFor(user));
+      return given.length === expected.length && timingSafeEqual(given, expected)
+        ? 'ok'
+        : 'bad-token';
+    },
   };
-  return { token, check };
 }
 
 function formField(req: Request): unknown {

@@ -1,6 +1,7 @@
 /**
  * The console's Eta templates. `<%= %>` escapes (autoEscape); `<%~ %>` is used only to include
- * another template. Every value from Zoom or a webhook goes through `<%= %>`.
+ * another template or the chart SVG drawn from numbers. Every value from Zoom or a webhook goes
+ * through `<%= %>`.
  */
 export const LAYOUT = `<!doctype html>
 <html lang="en">
@@ -13,21 +14,27 @@ export const LAYOUT = `<!doctype html>
 <link rel="stylesheet" href="<%= it.base %>/assets/pico.min.css">
 <link rel="stylesheet" href="<%= it.base %>/assets/console.css">
 <script src="<%= it.base %>/assets/htmx.min.js" defer></script>
+<script src="<%= it.base %>/assets/console.js" defer></script>
 </head>
 <body hx-headers='{"X-CSRF-Token": "<%= it.csrf %>"}'>
 <header class="container">
 <nav><ul><li><a href="<%= it.base %>"><strong>Livestream console</strong></a></li></ul>
-<ul><li><small>signed in as <%= it.user %></small></li></ul></nav>
+<ul><li><small>times in <span id="tz">UTC</span> · signed in as <%= it.user %></small></li></ul></nav>
 </header>
 <main class="container">
 <div id="flash" role="status" aria-live="polite"></div>
+<div id="notice" role="alert" hidden></div>
 <%~ it.body %>
 </main>
 </body>
 </html>`;
 
+/** A moment: the UTC time as text and on hover; the page's script shows it in the local zone. */
+export const TIME = `<time datetime="<%= it.t.iso %>" title="<%= it.t.utc %>"><%= it.t.utc %></time>`;
+
+/** One action button. Its answer always goes to the flash area, never into the polled list. */
 export const ACTION = `<form method="post" action="<%= it.base %>/actions/<%= it.action %>"
- hx-post="<%= it.base %>/actions/<%= it.action %>" hx-target="#flash"<% if (it.confirm) { %> hx-confirm="<%= it.confirm %>"<% } %>>
+ hx-post="<%= it.base %>/actions/<%= it.action %>" hx-target="#flash" hx-swap="innerHTML"<% if (it.confirm) { %> hx-confirm="<%= it.confirm %>"<% } %>>
 <input type="hidden" name="_csrf" value="<%= it.csrf %>">
 <input type="hidden" name="meetingId" value="<%= it.row.meetingId %>">
 <input type="hidden" name="uuid" value="<%= it.row.uuid %>">
@@ -35,51 +42,22 @@ export const ACTION = `<form method="post" action="<%= it.base %>/actions/<%= it
 <button type="submit" class="<%= it.style %>" aria-label="<%= it.label %> meeting <%= it.row.meetingId %>"><%= it.label %></button>
 </form>`;
 
-export const LIST = `<section>
-<form method="post" action="<%= it.base %>/actions/trigger" hx-post="<%= it.base %>/actions/trigger" hx-target="#flash" class="trigger">
-<input type="hidden" name="_csrf" value="<%= it.csrf %>">
-<fieldset role="group">
-<input name="meetingId" inputmode="numeric" pattern="[0-9]{9,12}" required placeholder="Meeting id to start now" aria-label="Meeting id to start now">
-<button type="submit">Start stream</button>
-</fieldset>
-</form>
-<form id="filters" role="search" action="<%= it.base %>" method="get"
- hx-get="<%= it.base %>/rows" hx-target="#rows" hx-trigger="change, input delay:300ms from:#q, submit">
-<select name="state" aria-label="State">
-<option value="">All states</option>
-<% it.states.forEach(function (s) { %><option value="<%= s %>"<% if (s === it.state) { %> selected<% } %>><%= s %></option><% }) %>
-</select>
-<input id="q" type="search" name="q" value="<%= it.q %>" placeholder="Search topic, meeting id, host" aria-label="Search">
-</form>
-</section>
-<div id="rows"><%~ include('@rows', it) %></div>`;
-
-export const ROWS = `<div hx-get="<%= it.base %>/rows<%= it.self %>" hx-trigger="every 2s" hx-swap="outerHTML">
-<p class="summary"><%= it.page.from %>–<%= it.page.to %> of <%= it.page.total %> meetings, newest first · updated <%= it.updated %></p>
-<div class="overflow-auto">
-<table class="meetings striped">
-<thead><tr><th>Meeting</th><th>State</th><th>Next attempt</th><th>Last Zoom answer</th><th>Source · rule</th><th>Actions</th></tr></thead>
-<tbody>
-<% if (it.page.rows.length === 0) { %><tr><td colspan="6">No meetings match.</td></tr><% } %>
-<% it.page.rows.forEach(function (r) { %>
-<tr data-meeting="<%= r.meetingId %>" data-state="<%= r.state %>">
-<td data-label="Meeting"><a href="<%= it.base %>/meetings/<%= r.jobId %>"><strong><%= r.topic %></strong></a><br><small><%= r.meetingId %><% if (r.host) { %> · host <%= r.host %><% } %> · <%= r.received %></small></td>
-<td data-label="State"><span class="state state-<%= r.state %>"><%= r.state %></span><% if (r.reason) { %><br><small class="reason"><%= r.reason %></small><% } %></td>
-<td data-label="Next attempt"><% if (r.nextAt) { %><time><%= r.nextAt %></time><br><small><%= r.countdown %></small><% } else { %>–<% } %></td>
-<td data-label="Last Zoom answer"><% if (r.answer) { %><%= r.answer.words %><% if (r.answer.trackingId) { %><br><small>tracking id <%= r.answer.trackingId %></small><% } %><% } else { %>–<% } %></td>
-<td data-label="Source · rule"><%= r.source %><% if (r.rule) { %><br><small>rule <%= r.rule %></small><% } %></td>
-<td data-label="Actions" class="actions">
+/** The buttons that fit a meeting's state. */
+export const ACTIONS = `<% const r = it.r; %>
 <% if (r.canRetry) { %><%~ include('@action', { base: it.base, csrf: it.csrf, row: r, action: 'retry', label: 'Retry', style: '' }) %><% } %>
 <% if (r.canCancel) { %><%~ include('@action', { base: it.base, csrf: it.csrf, row: r, action: 'cancel', label: 'Cancel', style: 'secondary', confirm: 'Cancel the start of meeting ' + r.meetingId + '?' }) %><% } %>
-<% if (r.canStop) { %><%~ include('@action', { base: it.base, csrf: it.csrf, row: r, action: 'stop', label: 'Stop stream', style: 'contrast', confirm: 'Stop the live stream of meeting ' + r.meetingId + '?' }) %><% } %>
-</td>
-</tr>
-<% }) %>
-</tbody>
-</table>
-</div>
-<nav class="paging" aria-label="Pages">
-<% if (it.page.prev) { %><a href="<%= it.base %><%= it.page.prev %>" hx-get="<%= it.base %>/rows<%= it.page.prev %>" hx-target="#rows">← Newer</a><% } %>
-<% if (it.page.next) { %><a href="<%= it.base %><%= it.page.next %>" hx-get="<%= it.base %>/rows<%= it.page.next %>" hx-target="#rows">Older →</a><% } %>
-</nav>
-</div>`;
+<% if (r.canStop) { %><%~ include('@action', { base: it.base, csrf: it.csrf, row: r, action: 'stop', label: 'Stop stream', style: 'contrast', confirm: 'Stop the live stream of meeting ' + r.meetingId + '?' }) %><% } %>`;
+
+/** One meeting instance as one compact row; the full texts are on hover and on its page. */
+export const ROW = `<% const r = it.r; %><tr data-meeting="<%= r.meetingId %>" data-state="<%= r.state %>">
+<td data-label="Meeting" class="meeting"><a href="<%= it.base %>/meetings/<%= r.jobId %>" title="<%= r.topic %>"><strong><%= r.topic %></strong></a><small><%= r.meetingId %> · <%= r.source %> · <%~ include('@time', { t: r.received }) %></small></td>
+<td data-label="State"><span class="state state-<%= r.state %>"><%= r.state %></span><% if (it.why) { %> <span class="why"><%= it.why %></span><% } %><% if (r.shortReason) { %><small class="reason" title="<%= r.reason %>"><%= r.shortReason %></small><% } %></td>
+<td data-label="Next attempt"<% if (!r.nextAt) { %> class="empty"<% } %>><% if (r.nextAt) { %><%~ include('@time', { t: r.nextAt }) %><small><%= r.countdown %></small><% } else { %>–<% } %></td>
+<td data-label="Last Zoom answer"<% if (!r.answer) { %> class="empty"<% } %>><% if (r.answer) { %><span class="answer" title="<%= r.answer.words %><% if (r.answer.trackingId) { %> · tracking id <%= r.answer.trackingId %><% } %>"><%= r.answer.compact %></span><% } else { %>–<% } %></td>
+<td data-label="Actions" class="actions<% if (!r.canRetry && !r.canCancel && !r.canStop) { %> empty<% } %>"><%~ include('@actions', it) %></td>
+</tr>`;
+
+export const TABLE_HEAD = `<thead><tr><th>Meeting</th><th>State</th><th>Next attempt</th><th>Last Zoom answer</th><th>Actions</th></tr></thead>`;
+
+/** An action's answer in the flash area, stamped with the time it came. */
+export const FLASH = `<article class="flash <%= it.ok ? 'ok' : 'error' %>" data-status="<%= it.status %>"><%~ include('@time', { t: it.at }) %> <span class="message"><%= it.message %></span></article>`;

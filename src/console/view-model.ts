@@ -2,6 +2,10 @@ import { STATUS_CODES } from 'node:http';
 import type { AttemptRecord } from '../livestream/start-progress';
 import type { MeetingPage } from '../status/meeting-page';
 import type { MeetingState, MeetingStatus } from '../status/meeting-status';
+import type { StartSource } from '../queue/start-queue';
+import { shortMessage, shortReason, timeView, type TimeView } from './short-text';
+
+export { timeView, type TimeView } from './short-text';
 
 /** The states a producer picks from (confirming reads as "starting": Zoom accepted, not yet live). */
 export const STATES: readonly MeetingState[] = [
@@ -17,7 +21,9 @@ export const STATES: readonly MeetingState[] = [
 ];
 
 export interface AnswerView {
-  at: string;
+  at: TimeView;
+  /** `429 · 124 · retry after 30 s`: status, Zoom's code, a short reason. */
+  compact: string;
   words: string;
   status: string;
   code: string;
@@ -36,15 +42,21 @@ export interface RowView {
   state: MeetingState;
   source: string;
   rule: string;
-  received: string;
-  nextAt: string;
+  received: TimeView;
+  nextAt: TimeView | undefined;
   countdown: string;
+  /** Why, in full (detail page, and on hover in the list). */
   reason: string;
+  /** Why, in a few words (the list). */
+  shortReason: string;
   answer: AnswerView | undefined;
   canRetry: boolean;
   canCancel: boolean;
   canStop: boolean;
 }
+
+/** What queues a start: Zoom's webhook, the reconcile sweep, or a person (console or CLI). */
+export const SOURCES: readonly StartSource[] = ['webhook', 'reconcile', 'manual'];
 
 /** What the worker's wait reasons mean, for people who do not read the code. */
 const REASON_WORDS: Record<string, string> = {
@@ -58,9 +70,6 @@ const REASON_WORDS: Record<string, string> = {
 /** A reason with its meaning in words first when it is one of the worker's codes. */
 export const reasonWords = (reason: string): string =>
   REASON_WORDS[reason] !== undefined ? `${REASON_WORDS[reason]} (${reason})` : reason;
-
-/** A clock time in UTC, as producers read it on a run sheet. */
-export const clock = (iso: string): string => `${iso.slice(11, 19)} UTC`;
 
 /** "in 1 min 05 s", "now" or "5 s ago". */
 export function countdown(iso: string, now: number): string {
@@ -80,8 +89,16 @@ export function answerView(a: AttemptRecord): AnswerView {
   const code = a.zoomCode !== undefined ? `Zoom code ${a.zoomCode}` : '';
   const message = a.message ?? '';
   const trackingId = a.trackingId ?? '';
+  const compact = [
+    a.status ?? a.errorCode ?? 'no answer',
+    a.zoomCode,
+    a.message && shortMessage(a.message),
+  ]
+    .filter((p) => p !== undefined && p !== '')
+    .join(' · ');
   return {
-    at: clock(new Date(a.at).toISOString()),
+    at: timeView(a.at),
+    compact,
     words: [status, code, message].filter((p) => p !== '').join(' · '),
     status,
     code,
@@ -102,14 +119,16 @@ export function rowView(s: MeetingStatus, now: number, canStop: boolean): RowVie
     state: s.state,
     source: s.source,
     rule: s.rule ?? '',
-    received: clock(s.receivedAt),
-    nextAt: s.nextAttemptAt ? clock(s.nextAttemptAt) : '',
+    received: timeView(s.receivedAt),
+    nextAt: s.nextAttemptAt ? timeView(s.nextAttemptAt) : undefined,
     countdown: s.nextAttemptAt ? countdown(s.nextAttemptAt, now) : '',
     reason: reasonWords(s.reason ?? ''),
+    shortReason: shortReason(s.reason ?? ''),
     answer: s.lastAnswer && answerView(s.lastAnswer),
+    // Only what fits the state: cancel what waits, stop what Zoom has started, retry what failed.
     canRetry: s.state === 'failed',
-    canCancel: s.state === 'waiting' || s.state === 'confirming' || s.state === 'starting',
-    canStop: canStop && ['waiting', 'starting', 'confirming', 'started', 'live'].includes(s.state),
+    canCancel: s.state === 'waiting' || s.state === 'starting',
+    canStop: canStop && ['confirming', 'started', 'live'].includes(s.state),
   };
 }
 
@@ -125,13 +144,14 @@ export interface PageView {
 /** The rows of one page and the links to the pages beside it (keeping the filters). */
 export function pageView(
   page: MeetingPage,
-  filters: { state?: string; q?: string },
+  filters: { state?: string; source?: string; q?: string },
   now: number,
   canStop: boolean,
 ): PageView {
   const link = (offset: number) => {
     const params = new URLSearchParams();
     if (filters.state) params.set('state', filters.state);
+    if (filters.source) params.set('source', filters.source);
     if (filters.q) params.set('q', filters.q);
     params.set('offset', String(offset));
     return `?${params.toString()}`;

@@ -1,15 +1,27 @@
 import { Eta } from 'eta';
 import type { MeetingStatus } from '../status/meeting-status';
+import { OVERVIEW_CAP, type Overview } from '../status/overview';
+import { renderCharts } from './chart';
 import { DETAIL } from './detail-template';
-import { ACTION, LAYOUT, LIST, ROWS } from './templates';
-import { answerView, clock, rowView, STATES, type PageView } from './view-model';
+import { LIST, OVERVIEW, ROWS } from './list-templates';
+import { ACTION, ACTIONS, FLASH, LAYOUT, ROW, TABLE_HEAD, TIME } from './templates';
+import { answerView, rowView, SOURCES, STATES, timeView, type PageView } from './view-model';
 
 const eta = new Eta({ autoEscape: true, cache: true, useWith: false });
-eta.loadTemplate('@layout', LAYOUT);
-eta.loadTemplate('@action', ACTION);
-eta.loadTemplate('@list', LIST);
-eta.loadTemplate('@rows', ROWS);
-eta.loadTemplate('@detail', DETAIL);
+const templates = {
+  '@layout': LAYOUT,
+  '@time': TIME,
+  '@action': ACTION,
+  '@actions': ACTIONS,
+  '@row': ROW,
+  '@head': TABLE_HEAD,
+  '@list': LIST,
+  '@rows': ROWS,
+  '@overview': OVERVIEW,
+  '@detail': DETAIL,
+  '@flash': FLASH,
+};
+for (const [name, template] of Object.entries(templates)) eta.loadTemplate(name, template);
 
 export interface PageContext {
   base: string;
@@ -20,27 +32,64 @@ export interface PageContext {
 export interface ListInput {
   page: PageView;
   state: string;
+  source: string;
   q: string;
   /** The query string of this page (the fragment polls it). */
   self: string;
   now: number;
 }
 
+/** The overview as the template reads it: counts to click, attention rows, the charts. */
+export interface OverviewInput {
+  overview: Overview;
+  now: number;
+  canStop: boolean;
+}
+
 const listData = (ctx: PageContext, input: ListInput) => ({
   ...ctx,
   ...input,
   states: STATES,
-  updated: clock(new Date(input.now).toISOString()),
+  sources: SOURCES,
+  updated: timeView(input.now),
 });
 
-export function renderList(ctx: PageContext, input: ListInput): string {
-  const body = eta.render('@list', listData(ctx, input));
+/** Why a row needs a person, beside its state (which already says "failed"). */
+const WHY = { credentials: 'credentials rejected', failed: '', 'waiting long': 'waiting long' };
+
+function overviewData(ctx: PageContext, { overview: o, now, canStop }: OverviewInput) {
+  const shown = new Set(['waiting', 'failed']);
+  return {
+    ...ctx,
+    counts: STATES.map((key) => ({ key, n: o.byState[key] ?? 0 })).filter(
+      (c) => c.n > 0 || shown.has(c.key),
+    ),
+    sources: SOURCES.map((key) => ({ key, n: o.bySource[key] ?? 0 })),
+    capped: o.capped,
+    cap: OVERVIEW_CAP,
+    kept: o.kept,
+    attention: o.attention.map((a) => ({
+      why: WHY[a.why],
+      r: rowView(a.status, now, canStop),
+    })),
+    attentionTotal: o.attentionTotal,
+    charts: renderCharts(o.hours),
+  };
+}
+
+export function renderList(ctx: PageContext, input: ListInput, overview: OverviewInput): string {
+  const body = eta.render('@list', {
+    ...listData(ctx, input),
+    overview: overviewData(ctx, overview),
+  });
   return eta.render('@layout', { ...ctx, title: 'Meetings', body });
 }
 
-export function renderRows(ctx: PageContext, input: ListInput): string {
-  return eta.render('@rows', listData(ctx, input));
-}
+export const renderRows = (ctx: PageContext, input: ListInput): string =>
+  eta.render('@rows', listData(ctx, input));
+
+export const renderOverview = (ctx: PageContext, input: OverviewInput): string =>
+  eta.render('@overview', overviewData(ctx, input));
 
 function detailData(ctx: PageContext, s: MeetingStatus, now: number, canStop: boolean) {
   return {
@@ -48,14 +97,15 @@ function detailData(ctx: PageContext, s: MeetingStatus, now: number, canStop: bo
     r: rowView(s, now, canStop),
     attempts: s.attempts,
     confirmation: s.confirmation,
-    alerts: s.alerts.map((a) => ({ type: a.type, at: clock(a.at) })),
+    alerts: s.alerts.map((a) => ({ type: a.type, at: timeView(a.at) })),
     earlier: Object.entries(s.earlier ?? {}).map(([decision, count]) => ({ decision, count })),
     history: s.history.map(answerView),
   };
 }
 
 export function renderDetail(ctx: PageContext, s: MeetingStatus, now: number, canStop: boolean) {
-  const body = eta.render('@detail', detailData(ctx, s, now, canStop));
+  const block = eta.render('@detail', detailData(ctx, s, now, canStop));
+  const body = `<p><a href="${ctx.base}">← All meetings</a></p>\n<div id="detail">${block}</div>`;
   return eta.render('@layout', { ...ctx, title: s.topic ?? s.meetingId, body });
 }
 
@@ -65,14 +115,10 @@ export function renderDetailFragment(
   now: number,
   canStop: boolean,
 ): string {
-  // The fragment is the polled block of the page: the page without its back link.
-  const html = eta.render('@detail', detailData(ctx, s, now, canStop));
-  return html.slice(html.indexOf('<div'));
+  return eta.render('@detail', detailData(ctx, s, now, canStop));
 }
 
-export function renderFlash(ok: boolean, message: string): string {
-  return eta.renderString(
-    "<article class=\"<%= it.ok ? 'ok' : 'error' %>\"><%= it.message %></article>",
-    { ok, message },
-  );
+/** An action's answer for the flash area: when, and what happened or what to do. */
+export function renderFlash(ok: boolean, message: string, now: number, status: number): string {
+  return eta.render('@flash', { ok, message, status, at: timeView(now) });
 }

@@ -93,6 +93,8 @@ export async function runService(
         createConsoleRouter({
           queue,
           ...config.admin,
+          csrfSecret: config.console.csrfSecret,
+          attentionAfterMs: config.console.attentionAfterMs,
           log,
           // Stopping a stream needs the Zoom credentials, which only a role that runs the worker has.
           ...(rules && { openZoom: () => openZoom(config, producer, log) }),

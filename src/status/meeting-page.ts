@@ -4,12 +4,16 @@ import {
   parseInstanceFacts,
   queueClient,
   type InstanceFacts,
+  startSource,
   type StartJobData,
+  type StartSource,
 } from '../queue/start-queue';
 import { describeJob, type MeetingState, type MeetingStatus } from './meeting-status';
 
 export interface MeetingPageQuery {
   state?: MeetingState;
+  /** What queued the start: webhook, reconcile or manual. */
+  source?: StartSource;
   /** Matched, case-insensitive, against topic, meeting id, host id and instance id. */
   text?: string;
   offset: number;
@@ -38,13 +42,17 @@ export async function listMeetingPage(
   query: MeetingPageQuery,
 ): Promise<MeetingPage> {
   const text = query.text?.trim().toLowerCase();
-  const found: { job: Job<StartJobData>; state: JobState }[] = [];
+  // A job that moves on between two state reads (active, then delayed) is read twice: the later
+  // read, in TRACKED's order, is its newer state.
+  const byId = new Map<string, { job: Job<StartJobData>; state: JobState }>();
   for (const state of TRACKED) {
     for (const job of await queue.getJobs([state], 0, SCAN_LIMIT - 1, false)) {
       if (!job?.data || (text && !matches(job.data, text))) continue;
-      found.push({ job, state });
+      if (query.source && startSource(job.data) !== query.source) continue;
+      byId.set(job.id ?? '', { job, state });
     }
   }
+  const found = [...byId.values()];
   found.sort((a, b) => b.job.data.receivedAt - a.job.data.receivedAt);
   if (query.state === undefined) {
     const slice = found.slice(query.offset, query.offset + query.limit);

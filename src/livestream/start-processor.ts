@@ -14,7 +14,7 @@ import { PacerBusyError, type Grant } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';
 import { advance, attemptRecord, describeAttempt } from './attempt-record';
 import { decide, type CallOutcome, type Decision, type RetryPolicy } from './decide';
-import { chooseStep, settleFromFacts, withRule } from './instance-gate';
+import { chooseStep, SettledBeforeCall, settleFromFacts, withRule } from './instance-gate';
 import { answerFields, createJobRecorder, type StartResult } from './job-recorder';
 import { readProgress, type StartProgress } from './start-progress';
 import { callZoom } from './zoom-step';
@@ -108,10 +108,21 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       return rec.finish(state, progress, message, reason);
     }
 
+    // The slot may be a second or two away: read the facts again once it has come, right before
+    // the call, so a meeting.ended acknowledged during the wait stops it.
+    const settledProgress = progress;
+    const beforeSend = async (): Promise<void> => {
+      const late = settleFromFacts(await deps.facts(jobId), settledProgress);
+      if (late) throw new SettledBeforeCall(late);
+    };
     let outcome: CallOutcome;
     try {
-      outcome = await callZoom(deps.zoom, deps.settings, data, step, slot);
+      outcome = await callZoom(deps.zoom, deps.settings, data, step, slot, beforeSend);
     } catch (err) {
+      if (err instanceof SettledBeforeCall) {
+        const { state, progress: p, message, reason } = err.settled;
+        return rec.finish(state, p, message, reason);
+      }
       if (!(err instanceof PacerBusyError)) throw err; // not a Zoom answer: BullMQ's attempts
       // Spread out, so jobs sent back together do not all return at the same moment.
       const at = now() + Math.round(err.waitMs * (1 + random() / 5));

@@ -15,7 +15,12 @@ import type { ZoomClient } from '../zoom/zoom-client';
 import { advance, attemptRecord, describeAttempt } from './attempt-record';
 import { decide, type CallOutcome, type Decision, type RetryPolicy } from './decide';
 import { chooseStep, SettledBeforeCall, settleFromFacts, withRule } from './instance-gate';
-import { answerFields, createJobRecorder, type StartResult } from './job-recorder';
+import {
+  answerFields,
+  createCredentialsAlert,
+  createJobRecorder,
+  type StartResult,
+} from './job-recorder';
 import { readProgress, type StartProgress } from './start-progress';
 import { callZoom } from './zoom-step';
 
@@ -58,6 +63,7 @@ export interface StartProcessorDeps {
 export function createStartProcessor(deps: StartProcessorDeps) {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
+  const alertCredentials = createCredentialsAlert();
 
   return async function processStart(job: Job<StartJobData>, token?: string): Promise<StartResult> {
     const data = job.data;
@@ -205,6 +211,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
         if (decision.reason === 'account_rate_limited')
           await deps.pauseZoomCalls?.(decision.at - now());
         next = await rec.raiseIfLongTrouble(next, record, deps.policy.unavailableAlertAfterMs);
+        if (!outcome.ok) next = await alertCredentials(rec, outcome.error, next);
         const deferred = rec.later(decision.at, next, 'livestream start deferred', {
           reason: decision.reason,
           ...answerFields(record),

@@ -1,3 +1,4 @@
+import type { StartResult } from '../../src/livestream/start-processor';
 import { startJobId } from '../../src/queue/start-queue';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { eventually, finishedJob, startTestService, type TestService } from '../support/service';
@@ -43,7 +44,8 @@ it('a meeting.ended acknowledged while starts wait for their pacing slot stops t
 
   for (const id of MEETINGS) {
     const job = await finishedJob(s, startJobId('meeting', uuidOf(id)), 30_000);
-    expect([id, job.returnvalue.state]).toEqual([id, ended.includes(id) ? 'cancelled' : 'started']);
+    const { state } = job.returnvalue as StartResult;
+    expect([id, state]).toEqual([id, ended.includes(id) ? 'cancelled' : 'started']);
   }
   // What Zoom received: no start call for an ended meeting once its end was acknowledged.
   for (const id of ended) expect(patchesOf(id).filter((r) => r.at >= endedAt.get(id)!)).toEqual([]);

@@ -153,6 +153,8 @@ export function createJobRecorder(deps: JobRecorderDeps) {
   return recorder;
 }
 
+export type JobRecorder = ReturnType<typeof createJobRecorder>;
+
 /** Zoom's answer for a log line: status, Zoom's code and words, tracking id, or the network code. */
 export function answerFields(record: AttemptRecord): Record<string, unknown> {
   return {
@@ -172,7 +174,7 @@ export function answerFields(record: AttemptRecord): Record<string, unknown> {
 export function createCredentialsAlert() {
   const alerted = new Set<string>();
   return async (
-    rec: ReturnType<typeof createJobRecorder>,
+    rec: JobRecorder,
     error: ZoomError,
     next: StartProgress,
   ): Promise<StartProgress> => {

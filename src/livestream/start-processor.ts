@@ -29,6 +29,9 @@ export interface StartPolicy extends RetryPolicy {
   unavailableAlertAfterMs: number;
 }
 
+/** Facts older than this when the call leaves (it waited for its slot or a token) are read again. */
+const FACTS_RECHECK_AFTER_MS = 100;
+
 export interface StartProcessorDeps {
   zoom: ZoomClient;
   /** What Zoom told us about the job's meeting instance (ended, live, stopped). */
@@ -89,6 +92,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     slot?.catch(() => undefined); // awaited (and its error handled) by the call below
 
     const settled = settleFromFacts(await deps.facts(jobId), progress);
+    const factsReadAt = performance.now();
     if (settled)
       return rec.finish(settled.state, settled.progress, settled.message, settled.reason);
     if (progress.acceptedAt !== undefined) {
@@ -110,10 +114,13 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       return rec.finish(state, progress, message, reason);
     }
 
-    // The slot may be a second or two away: read the facts again once it has come, right before
-    // the call, so a meeting.ended acknowledged during the wait stops it.
+    // The slot may be a second or two away: once it has come, right before the call, read the
+    // facts again, so a meeting.ended acknowledged during the wait stops it. Facts read moments
+    // ago (no real wait) are not read again: that would cost every call a round trip to Redis
+    // for a window no wider than the PATCH's own time in flight.
     const settledProgress = progress;
     const beforeSend = async (): Promise<void> => {
+      if (performance.now() - factsReadAt < FACTS_RECHECK_AFTER_MS) return;
       const late = settleFromFacts(await deps.facts(jobId), settledProgress);
       if (late) throw new SettledBeforeCall(late);
     };

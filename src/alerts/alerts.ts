@@ -15,7 +15,8 @@ export type AlertType =
   | 'confirmation_missing'
   | 'zoom_unavailable'
   | 'webhook_missed'
-  | 'preflight_failed';
+  | 'preflight_failed'
+  | 'credentials_rejected';
 
 /** What an operator needs to act: which meeting, what went wrong, Zoom's code, how hard we tried. */
 export interface Alert {
@@ -28,6 +29,8 @@ export interface Alert {
   attempts: number;
   jobId: string;
   at: string;
+  /** Alerts about the deployment, not one meeting: one per type and key (instead of per job). */
+  key?: string;
 }
 
 const HEADLINES: Record<AlertType, string> = {
@@ -38,10 +41,16 @@ const HEADLINES: Record<AlertType, string> = {
   webhook_missed:
     'No meeting.started webhook: the sweep found the meeting live and is starting its stream',
   preflight_failed: 'Upcoming meeting cannot stream',
+  credentials_rejected:
+    'Zoom rejected the app credentials: every start waits and retries until fixed (first seen)',
 };
 
 /** Raised before any start attempt: the text counts no attempts. */
-const WITHOUT_ATTEMPTS: ReadonlySet<AlertType> = new Set(['webhook_missed', 'preflight_failed']);
+const WITHOUT_ATTEMPTS: ReadonlySet<AlertType> = new Set([
+  'webhook_missed',
+  'preflight_failed',
+  'credentials_rejected',
+]);
 
 /**
  * Slack-compatible `text` plus the structured fields. The topic (any host picks it) and Zoom's
@@ -98,11 +107,11 @@ export function createAlertQueue(
 }
 
 /**
- * One alert per type and meeting instance (or, for preflight, meeting occurrence), however often
- * the cause repeats.
+ * One alert per type and meeting instance (or, for preflight, meeting occurrence; for an alert
+ * with a `key`, per key), however often the cause repeats.
  */
 export async function enqueueAlert(queue: Queue<Alert>, alert: Alert): Promise<string> {
-  const jobId = `${alert.type}-${alert.jobId}`;
+  const jobId = `${alert.type}-${alert.key ?? alert.jobId}`;
   await queue.add(alert.type, alert, { jobId });
   return jobId;
 }

@@ -27,9 +27,10 @@ export type RetryReason =
   | 'account_rate_limited'
   | 'daily_rate_limited'
   | 'zoom_unavailable'
-  | 'meeting_not_started';
+  | 'meeting_not_started'
+  | 'oauth_rejected';
 
-export type FailureCode = 'zoom_rejected' | 'oauth_rejected' | 'deadline';
+export type FailureCode = 'zoom_rejected' | 'deadline';
 
 export type Decision =
   | { type: 'done' }
@@ -53,7 +54,8 @@ export interface DecideInput {
 /**
  * What to do with Zoom's answer to a start call. Pure: the same input always gives the same
  * decision, so the whole policy is tested as a table. Only Zoom's definite answers (4xx) end a
- * start early; trouble (5xx, timeouts, resets, unreadable answers) is retried with capped,
+ * start early; trouble (5xx, timeouts, resets, unreadable answers, rejected app credentials,
+ * which a deploy fixes) is retried with capped,
  * jittered backoff for as long as the give-up deadline allows. Every retry lands by the
  * deadline, or the decision is to fail.
  * @see https://docs.temporal.io/encyclopedia/retry-policies
@@ -79,7 +81,10 @@ export function decide(input: DecideInput): Decision {
     (0.5 + input.random / 2);
 
   if (error instanceof ZoomCredentialsError) {
-    return { type: 'fail', code: 'oauth_rejected', reason: error.message };
+    // A wrong secret is fixed by a deploy, often minutes later: the start waits for it, on the
+    // same backoff as trouble, rather than the whole day's streams failing at once.
+    const n = input.counters.transientFailures + 1;
+    return retry(backoff(n), 'oauth_rejected', true);
   }
   if (error instanceof ZoomNetworkError || (error instanceof ZoomApiError && error.status >= 500)) {
     const n = input.counters.transientFailures + 1;

@@ -13,6 +13,18 @@ export interface Settled {
 }
 
 /**
+ * Thrown by the last look at the facts, after the pacing wait and right before the Zoom call:
+ * the instance was settled meanwhile (`meeting.ended`, an operator's cancel or stop), so the
+ * call is not made.
+ */
+export class SettledBeforeCall extends Error {
+  override name = 'SettledBeforeCall' as const;
+  constructor(readonly settled: Settled) {
+    super(settled.message);
+  }
+}
+
+/**
  * What Zoom told us about this meeting instance since the last step (`meeting.ended`,
  * `…live_streaming_started/stopped`) decides before anything else. Pure.
  */

@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Alert, AlertType } from '../alerts/alerts';
 import type { Logger } from '../logging/create-logger';
 import type { StartJobData } from '../queue/start-queue';
+import { ZoomCredentialsError, type ZoomError } from '../zoom/errors';
 import type { Decision } from './decide';
 import { unscheduled, type AttemptRecord, type StartProgress } from './start-progress';
 
@@ -114,12 +115,16 @@ export function createJobRecorder(deps: JobRecorderDeps) {
       );
     },
 
-    /** Queues one alert of `type` per meeting instance; the progress remembers it was sent. */
+    /**
+     * Queues one alert of `type` per meeting instance (or per `key`, for the deployment's
+     * alerts); the progress remembers it was sent.
+     */
     async raise(
       type: AlertType,
       reason: string,
       next: StartProgress,
       zoomCode?: number,
+      key?: string,
     ): Promise<StartProgress> {
       if (!deps.alert || next.alerts?.some((a) => a.type === type)) return next;
       try {
@@ -133,6 +138,7 @@ export function createJobRecorder(deps: JobRecorderDeps) {
           attempts: next.attempts,
           jobId: job.id ?? '',
           at: new Date(now()).toISOString(),
+          ...(key !== undefined && { key }),
         });
         return { ...next, alerts: [...(next.alerts ?? []), { type, at: now() }] };
       } catch (err) {
@@ -147,6 +153,8 @@ export function createJobRecorder(deps: JobRecorderDeps) {
   return recorder;
 }
 
+export type JobRecorder = ReturnType<typeof createJobRecorder>;
+
 /** Zoom's answer for a log line: status, Zoom's code and words, tracking id, or the network code. */
 export function answerFields(record: AttemptRecord): Record<string, unknown> {
   return {
@@ -155,5 +163,26 @@ export function answerFields(record: AttemptRecord): Record<string, unknown> {
     trackingId: record.trackingId,
     ...(record.errorCode !== undefined && { errorCode: record.errorCode }),
     ...(record.message !== undefined && { error: record.message }),
+  };
+}
+
+/**
+ * One `credentials_rejected` alert for rejected app credentials, not one per waiting start: each
+ * process asks once per set of credentials (until the alert is queued), and the alert queue keeps
+ * one per set across processes.
+ */
+export function createCredentialsAlert() {
+  const alerted = new Set<string>();
+  return async (
+    rec: JobRecorder,
+    error: ZoomError,
+    next: StartProgress,
+  ): Promise<StartProgress> => {
+    if (!(error instanceof ZoomCredentialsError)) return next;
+    const key = `credentials-${error.credentialsId ?? 'unnamed'}`;
+    if (alerted.has(key)) return next;
+    const raised = await rec.raise('credentials_rejected', error.message, next, undefined, key);
+    if (raised !== next) alerted.add(key);
+    return raised;
   };
 }

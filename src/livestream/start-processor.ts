@@ -14,8 +14,9 @@ import { PacerBusyError, type Grant } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';
 import { advance, attemptRecord, describeAttempt } from './attempt-record';
 import { decide, type CallOutcome, type Decision, type RetryPolicy } from './decide';
-import { chooseStep, settleFromFacts, withRule } from './instance-gate';
-import { answerFields, createJobRecorder, type StartResult } from './job-recorder';
+import { chooseStep, SettledBeforeCall, settleFromFacts, withRule } from './instance-gate';
+import { createCredentialsAlert, createJobRecorder, type StartResult } from './job-recorder';
+import { accepted, deferred } from './start-outcome';
 import { readProgress, type StartProgress } from './start-progress';
 import { callZoom } from './zoom-step';
 
@@ -27,6 +28,9 @@ export interface StartPolicy extends RetryPolicy {
   /** Continued trouble (5xx, timeouts) raises one `zoom_unavailable` alert after this long; 0: never. */
   unavailableAlertAfterMs: number;
 }
+
+/** Facts older than this when the call leaves (it waited for its slot or a token) are read again. */
+const FACTS_RECHECK_AFTER_MS = 100;
 
 export interface StartProcessorDeps {
   zoom: ZoomClient;
@@ -58,6 +62,7 @@ export interface StartProcessorDeps {
 export function createStartProcessor(deps: StartProcessorDeps) {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
+  const alertCredentials = createCredentialsAlert();
 
   return async function processStart(job: Job<StartJobData>, token?: string): Promise<StartResult> {
     const data = job.data;
@@ -87,6 +92,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     slot?.catch(() => undefined); // awaited (and its error handled) by the call below
 
     const settled = settleFromFacts(await deps.facts(jobId), progress);
+    const factsReadAt = performance.now();
     if (settled)
       return rec.finish(settled.state, settled.progress, settled.message, settled.reason);
     if (progress.acceptedAt !== undefined) {
@@ -108,10 +114,24 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       return rec.finish(state, progress, message, reason);
     }
 
+    // The slot may be a second or two away: once it has come, right before the call, read the
+    // facts again, so a meeting.ended acknowledged during the wait stops it. Facts read moments
+    // ago (no real wait) are not read again: that would cost every call a round trip to Redis
+    // for a window no wider than the PATCH's own time in flight.
+    const settledProgress = progress;
+    const beforeSend = async (): Promise<void> => {
+      if (performance.now() - factsReadAt < FACTS_RECHECK_AFTER_MS) return;
+      const late = settleFromFacts(await deps.facts(jobId), settledProgress);
+      if (late) throw new SettledBeforeCall(late);
+    };
     let outcome: CallOutcome;
     try {
-      outcome = await callZoom(deps.zoom, deps.settings, data, step, slot);
+      outcome = await callZoom(deps.zoom, deps.settings, data, step, slot, beforeSend);
     } catch (err) {
+      if (err instanceof SettledBeforeCall) {
+        const { state, progress: p, message, reason } = err.settled;
+        return rec.finish(state, p, message, reason);
+      }
       if (!(err instanceof PacerBusyError)) throw err; // not a Zoom answer: BullMQ's attempts
       // Spread out, so jobs sent back together do not all return at the same moment.
       const at = now() + Math.round(err.waitMs * (1 + random() / 5));
@@ -131,7 +151,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       random: random(),
     });
     const record = attemptRecord(outcome, decision, now(), step.call);
-    let next = advance(progress, outcome, decision, record);
+    const next = advance(progress, outcome, decision, record);
     deps.onDecision?.(decision, data, next);
     activeTracing()?.annotate({
       'zoom.meeting.id': String(data.meetingId),
@@ -140,80 +160,17 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     });
     rec.logAttempt(describeAttempt(next.attempts, record, decision, step.call));
 
+    const ctx = { job, rec, log, now, policy: deps.policy, facts: deps.facts, alertCredentials };
     switch (decision.type) {
-      case 'done': {
-        if (step.call === 'target') {
-          // Target set: the start call is the next step, queued now (and paced like any call).
-          next = {
-            ...next,
-            targetSetFor: step.rule.name,
-            state: 'waiting',
-            reason: 'stream target set',
-          };
-          return rec.later(now(), next, 'livestream target set', {
-            status: record.status,
-            rule: step.rule.name,
-          });
-        }
-        const latencyMs = now() - data.receivedAt;
-        if (deps.policy.confirmTimeoutMs > 0) {
-          const at = now() + deps.policy.confirmTimeoutMs;
-          next = {
-            ...next,
-            state: 'confirming',
-            acceptedAt: now(),
-            confirmation: 'awaiting',
-            nextAttemptAt: at,
-            reason: 'waiting for live_streaming_started',
-          };
-          log.info({ latencyMs, trackingId: record.trackingId }, 'livestream start accepted');
-          return rec.later(at, next, 'livestream awaiting confirmation', {
-            reason: 'confirmation',
-          });
-        }
-        // Not awaited: BullMQ completes the job next, on the same connection, so the progress
-        // and log line go out ahead of it in one round trip (Redis runs them in order).
-        rec
-          .save(next)
-          .catch((err: Error) =>
-            log.warn({ err: { message: err.message } }, 'progress of a started stream not saved'),
-          );
-        log.info(
-          {
-            status: record.status,
-            trackingId: record.trackingId,
-            attempts: next.attempts,
-            latencyMs,
-            rule: step.rule.name,
-          },
-          'livestream started',
+      case 'done':
+        return accepted(ctx, step, next, record);
+      case 'retry':
+        return deferred(
+          ctx,
+          { outcome, decision, pauseZoomCalls: deps.pauseZoomCalls },
+          next,
+          record,
         );
-        return { state: 'started', attempts: next.attempts, latencyMs };
-      }
-      case 'retry': {
-        if (decision.reason === 'account_rate_limited')
-          await deps.pauseZoomCalls?.(decision.at - now());
-        next = await rec.raiseIfLongTrouble(next, record, deps.policy.unavailableAlertAfterMs);
-        const deferred = rec.later(decision.at, next, 'livestream start deferred', {
-          reason: decision.reason,
-          ...answerFields(record),
-          ...(next.troubleSince !== undefined && { troubleSinceMs: now() - next.troubleSince }),
-        });
-        // meeting.ended (or an operator's cancel or stop) may have come while we were talking to Zoom, when it could not wake a job
-        // that was not waiting yet. Read after the move (same connection, so Redis runs it
-        // after): an earlier `ended` shows here, a later one finds the job delayed and wakes it.
-        // If so, wake it now; its next run records the cancellation without calling Zoom.
-        const endedMeanwhile = deps.facts(jobId).then(
-          (f) =>
-            f.ended !== undefined || f.cancelled !== undefined || f.operatorStopped !== undefined,
-          () => false,
-        );
-        try {
-          return await deferred;
-        } finally {
-          if (await endedMeanwhile) await job.promote().catch(() => undefined);
-        }
-      }
       case 'fail':
         return rec.fail(decision, next, record);
     }

@@ -10,7 +10,8 @@ import type { CallOutcome } from './decide';
 /**
  * The one Zoom call of a step: set the rule's stream target, or start the stream with the
  * environment's settings overridden by the rule's. Zoom's answer, good or bad, comes back as an
- * outcome for `decide()`; anything else (ours, or the pacer asking to wait) is thrown.
+ * outcome for `decide()`; anything else (ours, the pacer asking to wait, or `beforeSend` finding
+ * the call no longer wanted) is thrown.
  */
 export async function callZoom(
   zoom: ZoomClient,
@@ -18,8 +19,9 @@ export async function callZoom(
   data: StartJobData,
   step: { call: CallKind; rule: Rule },
   slot: Promise<Grant> | undefined,
+  beforeSend?: () => Promise<void>,
 ): Promise<CallOutcome> {
-  const options = slot ? { slot } : {};
+  const options = { ...(slot && { slot }), ...(beforeSend && { beforeSend }) };
   try {
     const answer =
       step.call === 'target'

@@ -46,9 +46,9 @@ export interface ListClientDeps {
 const MAX_PAGES = 1000;
 
 /**
- * Zoom's list endpoints for the sweep. One HTTP attempt per request, each paced: a failure ends
- * the sweep (the next one retries), and a 401 code 124 drops the token so the next sweep gets a
- * fresh one. Never logs or returns more than it reads: the stream key stays in the caller.
+ * Zoom's list endpoints for the sweep. One HTTP attempt per request, each paced: a failure
+ * skips that user (the next sweep asks again; a 429 ends the sweep), and a 401 code 124 drops the
+ * token so the next call gets a fresh one. Never logs or returns more than it reads: the stream key stays in the caller.
  */
 export function createListClient(deps: ListClientDeps): ListClient {
   const now = deps.now ?? Date.now;

@@ -5,9 +5,10 @@ import type { ReconcileUsers } from '../config/reconcile-config';
 import type { Logger } from '../logging/create-logger';
 import { matchRule, type Rule } from '../policy/rules';
 import { enqueueStart, type StartJobData } from '../queue/start-queue';
-import { ZoomApiError } from '../zoom/errors';
+import { ZoomApiError, ZoomCredentialsError, ZoomError } from '../zoom/errors';
 import type { ListClient, ListedMeeting } from './list-client';
 import { createPreflight } from './preflight';
+import { createSweepRotation } from './sweep-rotation';
 
 export interface SweepDeps {
   list: ListClient;
@@ -34,6 +35,8 @@ export interface SweepReport {
   queued: number;
   upcoming: number;
   preflightFailed: number;
+  /** List calls that failed (5xx, timeout, reset): the sweep went on with the next user. */
+  failed: number;
   /** Why the sweep ended early, if it did. */
   stoppedBy?: string;
   /** Set when Zoom answered a list call 429 with a Retry-After: no sweep before then. */
@@ -54,11 +57,41 @@ export function ruleHosts(rules: readonly Rule[]): string[] {
  * the webhook's own `enqueueStart` (one job per instance uuid), for each one a rule streams. An
  * instance that already has a start job (the webhook came, an earlier sweep found it, it ended,
  * its start failed) is left alone: the add is a no-op. Then preflight checks upcoming meetings.
+ * A failed list call skips that user only; a 429 (the account is rate limited), rejected
+ * credentials or our own trouble (Redis) end the sweep. Users are asked in a rotating order
+ * (`sweep-rotation.ts`), so neither a stopped sweep nor a failure tied to a position in the sweep
+ * keeps missing the same users.
  */
 export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
   const now = deps.now ?? Date.now;
   const stopping = deps.stopping ?? (() => false);
   const preflight = createPreflight(deps);
+  const rotation = createSweepRotation(deps.redis, deps.queue.toKey('reconcile-rotation'));
+
+  /** Runs one user's list step; false when its list call failed (logged) and the sweep goes on. */
+  async function perUser(
+    user: string,
+    what: string,
+    step: () => Promise<void>,
+    report: SweepReport,
+  ) {
+    try {
+      await step();
+      return true;
+    } catch (err) {
+      if (isUnknownUser(err)) {
+        deps.log.error({ user }, 'reconcile: Zoom does not know this user in the account');
+        return false;
+      }
+      if (!goesOn(err)) throw err;
+      report.failed++;
+      deps.log.warn(
+        { user, err: { message: err.message } },
+        `reconcile: listing this user's ${what} meetings failed; the sweep goes on with the next user`,
+      );
+      return false;
+    }
+  }
 
   async function usersInScope(): Promise<string[]> {
     if (deps.users.kind === 'all') return deps.list.users();
@@ -102,29 +135,34 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
   }
 
   return async function sweep(): Promise<SweepReport> {
-    const report: SweepReport = { users: 0, live: 0, queued: 0, upcoming: 0, preflightFailed: 0 };
+    const report: SweepReport = {
+      users: 0,
+      live: 0,
+      queued: 0,
+      upcoming: 0,
+      preflightFailed: 0,
+      failed: 0,
+    };
+    let users: string[] = [];
+    let reached = 0;
     try {
-      const users = await usersInScope();
+      users = await rotation.order(await usersInScope());
       report.users = users.length;
       // Live meetings of every user first: a missed start waits for no preflight check.
-      const known: string[] = [];
+      const listed: string[] = [];
       for (const user of users) {
         if (stopping()) return { ...report, stoppedBy: 'shutdown' };
-        let live: ListedMeeting[];
-        try {
-          live = await deps.list.meetings(user, 'live');
-        } catch (err) {
-          if (!isUnknownUser(err)) throw err;
-          deps.log.error({ user }, 'reconcile: Zoom does not know this user in the account');
-          continue;
-        }
-        known.push(user);
-        report.live += live.length;
-        for (const meeting of live) await reconcileLive(meeting, report);
+        const live = async () => {
+          const meetings = await deps.list.meetings(user, 'live');
+          report.live += meetings.length;
+          for (const meeting of meetings) await reconcileLive(meeting, report);
+        };
+        if (await perUser(user, 'live', live, report)) listed.push(user);
+        reached++;
       }
-      for (const user of deps.preflightLeadMs > 0 ? known : []) {
+      for (const user of deps.preflightLeadMs > 0 ? listed : []) {
         if (stopping()) return { ...report, stoppedBy: 'shutdown' };
-        await preflight(user, report);
+        await perUser(user, 'upcoming', () => preflight(user, report), report);
       }
       return report;
     } catch (err) {
@@ -135,8 +173,20 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
           ...(err.retryAfterMs !== undefined && { backoffMs: err.retryAfterMs }),
         };
       return { ...report, stoppedBy: err instanceof Error ? err.message : String(err) };
+    } finally {
+      await rotation
+        .advance(reached, users.length)
+        .catch((err: Error) =>
+          deps.log.warn({ err: { message: err.message } }, 'reconcile: rotation point not saved'),
+        );
     }
   };
+}
+
+/** Zoom's trouble with one call (5xx, timeout, reset, 4xx): the sweep goes on with the next user. */
+function goesOn(err: unknown): err is ZoomError {
+  if (!(err instanceof ZoomError) || err instanceof ZoomCredentialsError) return false;
+  return !(err instanceof ZoomApiError && err.status === 429);
 }
 
 /** `404 code 1001`: the user does not exist or is not in this account. */

@@ -57,13 +57,15 @@ export class ZoomNetworkError extends ZoomError {
   }
 }
 
-/** Thrown when Zoom's OAuth server rejects our client credentials: permanent until fixed. */
+/** Thrown when Zoom's OAuth server rejects our client credentials: until they are fixed. */
 export class ZoomCredentialsError extends ZoomError {
   override name = 'ZoomCredentialsError' as const;
   readonly code = 'ZOOM_OAUTH_REJECTED';
   constructor(
     readonly status: number,
     readonly reason: string,
+    /** A hash naming the rejected credentials (never the secret): one alert per set of them. */
+    readonly credentialsId?: string,
   ) {
     super(
       `Zoom OAuth rejected the app credentials (${status}${reason ? `: ${reason}` : ''}); ` +

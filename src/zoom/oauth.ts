@@ -26,7 +26,7 @@ const tokenSchema = z.object({
 
 /**
  * Server-to-Server OAuth: `POST {tokenUrl}?grant_type=account_credentials&account_id=…` with Basic
- * auth. 400/401 mean the credentials are wrong ({@link ZoomCredentialsError}, permanent); 429 and
+ * auth. 400/401 mean the credentials are wrong ({@link ZoomCredentialsError}, until fixed); 429 and
  * 5xx are `ZoomApiError`s the queue retries.
  * @see https://developers.zoom.us/docs/internal-apps/s2s-oauth/
  */

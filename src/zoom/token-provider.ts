@@ -89,12 +89,12 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
       fetched = await deps.fetchToken();
     } catch (err) {
       deps.onFetch?.(err instanceof ZoomCredentialsError ? 'rejected' : 'error');
-      if (err instanceof ZoomCredentialsError) {
-        if (!rejected) deps.log.error({ status: err.status, reason: err.reason }, err.message);
-        rejected = { error: err, until: now() + backoffMs };
-        state = 'rejected';
-      }
-      throw err;
+      if (!(err instanceof ZoomCredentialsError)) throw err;
+      if (!rejected) deps.log.error({ status: err.status, reason: err.reason }, err.message);
+      const named = new ZoomCredentialsError(err.status, err.reason, id);
+      rejected = { error: named, until: now() + backoffMs };
+      state = 'rejected';
+      throw named;
     }
     deps.onFetch?.('ok');
     if (state === 'rejected') deps.log.info('zoom credentials accepted again');

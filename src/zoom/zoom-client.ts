@@ -3,7 +3,7 @@ import type { LivestreamSettings } from '../config/load-config';
 import type { StreamTarget } from '../policy/rules';
 import type { EventKind } from '../queue/start-queue';
 import { answerError, sendOnce, type RawAnswer } from './http';
-import type { Grant, Pacer } from './pacer';
+import { PacerBusyError, type Grant, type Pacer } from './pacer';
 import type { TokenProvider } from './token-provider';
 
 export interface ZoomSuccess {
@@ -14,6 +14,12 @@ export interface ZoomSuccess {
 /** Per call: a pacing slot the caller reserved ahead (so its Redis trip overlaps other reads). */
 export interface CallOptions {
   slot?: Promise<Grant>;
+  /**
+   * Runs once the pacing slot has come, right before each request leaves (a repeat with a new
+   * token included): a call whose reason went away during the wait (the meeting ended) throws
+   * here, and nothing is sent.
+   */
+  beforeSend?: () => Promise<void>;
 }
 
 export interface ZoomClient {
@@ -52,6 +58,9 @@ export interface ZoomClientDeps {
 }
 
 const PATHS: Record<EventKind, string> = { meeting: 'meetings', webinar: 'webinars' };
+/** Slots that went stale during the last check before the job is handed back to the queue. */
+const MAX_STALE_CHECKS = 3;
+const STALE_BACKOFF_MS = 1000;
 
 /** @see https://developers.zoom.us/docs/api/meetings/#tag/meetings/PATCH/meetings/{meetingId}/livestream/status */
 export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
@@ -69,7 +78,7 @@ export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
       // (a refresh): a late slot would bunch calls on arrival. A repeat (new token) takes its own.
       const reserved = slot && (await slot);
       slot = undefined;
-      if (!reserved?.fresh()) await deps.pacer?.acquire();
+      await leaveOnSlot(reserved, options.beforeSend);
       try {
         const answer = await sendOnce(deps.dispatcher, endpoint, `${deps.baseUrl}${path}`, {
           method: 'PATCH',
@@ -99,6 +108,24 @@ export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
     }
     if (error) throw error;
     return { status: answer.status, trackingId: answer.headers['x-zm-trackingid'] };
+  }
+
+  /**
+   * Waits for a fresh slot, then runs the caller's last check. A check slow enough to make the
+   * slot stale (a busy event loop, a slow Redis) takes a new slot and checks again.
+   */
+  async function leaveOnSlot(
+    reserved: Grant | undefined,
+    beforeSend: (() => Promise<void>) | undefined,
+  ): Promise<void> {
+    let grant = reserved;
+    for (let stale = 0; stale < MAX_STALE_CHECKS; stale++) {
+      if (!grant?.fresh()) grant = await deps.pacer?.acquire();
+      await beforeSend?.();
+      if (!grant || grant.fresh()) return;
+      grant = undefined;
+    }
+    throw new PacerBusyError(STALE_BACKOFF_MS);
   }
 
   return {

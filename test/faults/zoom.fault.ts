@@ -111,3 +111,52 @@ it('100 duplicate deliveries racing a completing job: one start', async () => {
     active: 0,
   });
 });
+
+it('a fleet restarted with a wrong client secret loses no stream: the starts wait, one alert, and the redeploy with the right secret starts them', async () => {
+  const sink = await startHttpSink();
+  try {
+    const env = {
+      ALERT_WEBHOOK_URL: sink.url,
+      LIVESTREAM_BACKOFF_MAX_MS: '1000',
+      LIVESTREAM_GIVE_UP_AFTER_MS: '300000',
+    };
+    const wrongSecret = { ...env, ZOOM_CLIENT_SECRET: 'fleet-wrong-secret-91c2' };
+    const receiver = await world.service('all', wrongSecret);
+    const worker = await world.service('worker', wrongSecret);
+    const meetings = [4101, 4102, 4103, 4104];
+    for (const id of meetings)
+      await post(
+        receiver.url,
+        signed(meetingEvent('meeting.started', { id, uuid: `fleet-${id}` })),
+      );
+    // Both processes have met the rejection, and every start waits for it, none failed.
+    await eventually(
+      () => [receiver, worker].every((p) => p.output().includes('"reason":"oauth_rejected"')),
+      30_000,
+    );
+    for (const id of meetings) {
+      const job = await queue.getJob(startJobId('meeting', `fleet-${id}`));
+      expect(readProgress(job!.progress)).toMatchObject({ state: 'waiting' });
+    }
+    expect((await fetch(`${receiver.url}/readyz`)).status).toBe(503);
+
+    // The fix is deployed: the old processes stop, a worker with the right secret takes over.
+    expect(await receiver.kill('SIGTERM')).toBe(0);
+    expect(await worker.kill('SIGTERM')).toBe(0);
+    const fixed = await world.service('worker', env);
+    const deployedAt = Date.now();
+    for (const id of meetings)
+      expect(await finalState(startJobId('meeting', `fleet-${id}`))).toBe('completed');
+    // Each waited at most one backoff step (1 s) after the fixed worker came up.
+    expect(Date.now() - deployedAt).toBeLessThan(10_000);
+    expect(startsPerMeeting(world.answers)).toEqual(new Map(meetings.map((id) => [String(id), 1])));
+    expect((await fetch(`${fixed.url}/readyz`)).status).toBe(200);
+    await eventually(() => sink.received.length >= 1);
+    expect(sink.received.map((r) => (r.body as { type: string }).type)).toEqual([
+      'credentials_rejected',
+    ]);
+    expect(receiver.output() + worker.output()).not.toContain('fleet-wrong-secret');
+  } finally {
+    await sink.close();
+  }
+});

@@ -154,13 +154,9 @@ describe('decide', () => {
       expect.objectContaining({ type: 'fail', code: 'zoom_rejected' }),
     ],
     [
-      'rejected credentials → fail',
+      'rejected credentials → retry on the backoff, counted (a deploy fixes them)',
       { ok: false, error: new ZoomCredentialsError(400, 'invalid_client') },
-      expect.objectContaining({
-        type: 'fail',
-        code: 'oauth_rejected',
-        reason: expect.stringContaining('ZOOM_CLIENT_ID'),
-      }),
+      { type: 'retry', at: NOW + 1500, reason: 'oauth_rejected', counted: true },
     ],
   ])('%s', (_label, outcome, expected) => {
     expect(run(outcome)).toEqual(expected);
@@ -232,4 +228,24 @@ describe('decide', () => {
       }),
     ).toMatchObject({ type: 'fail', code: 'deadline' });
   });
+});
+
+it('retries rejected credentials on the doubling backoff up to its cap, and fails only at the deadline', () => {
+  const rejected: CallOutcome = {
+    ok: false,
+    error: new ZoomCredentialsError(401, 'Invalid client_id or client_secret'),
+  };
+  const waits = [0, 1, 2, 5, 30].map((n) => {
+    const d = run(rejected, { transientFailures: n, random: 0.999 });
+    return d.type === 'retry' ? d.at - NOW : d.type;
+  });
+  expect(waits.map((w) => Math.round(Number(w) / 100) * 100)).toEqual([
+    2000, 4000, 8000, 60_000, 60_000,
+  ]);
+  const late = run(rejected, {
+    transientFailures: 30,
+    now: RECEIVED + policy.giveUpAfterMs - 1000,
+  });
+  expect(late).toMatchObject({ type: 'fail', code: 'deadline' });
+  expect(late.type === 'fail' && late.reason).toContain('(oauth_rejected)');
 });

@@ -129,3 +129,23 @@ it('never starts a meeting that ended, whose stream the host stopped, or whose s
   expect(answers.slice(calls).filter((a) => a.path.includes('/livestream'))).toEqual([]);
   expect(await service.queue.getJobCountByTypes('waiting', 'delayed', 'active')).toBe(0);
 });
+
+it('a failed list call skips only that user: the same sweep queues the others, the next one the rest', async () => {
+  for (const id of ['u-1', 'u-2', 'u-3']) zoom.users.push({ id, email: `${id}@example.com` });
+  service = await startTestService(
+    { ...env(), RECONCILE_USERS: 'u-1,u-2,u-3', PREFLIGHT_LEAD_MS: '0' },
+    zoom,
+  );
+  await moreSweeps(service, 1);
+  for (const [i, hostId] of ['u-1', 'u-2', 'u-3'].entries())
+    zoom.declareMeeting({ id: 85060000001 + i, hostId });
+  zoom.scriptGets({ status: 503, body: { code: 503, message: 'Service Unavailable' } });
+  const [partial] = await moreSweeps(service, 1);
+  expect(partial).toMatchObject({ users: 3, live: 2, queued: 2, failed: 1 });
+  expect(partial!.stoppedBy).toBeUndefined();
+  const failedUser = service.logs.lines.find((l) =>
+    String(l.msg).includes('the sweep goes on with the next user'),
+  );
+  expect(failedUser).toMatchObject({ user: expect.stringMatching(/^u-[123]$/) });
+  await eventually(() => zoom.started.size === 3, 15_000);
+});

@@ -1,3 +1,4 @@
+import { readProgress } from '../../src/livestream/start-progress';
 import { Redis } from 'ioredis';
 import { startJobId } from '../../src/queue/start-queue';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
@@ -90,9 +91,14 @@ describe('worker credentials', () => {
     expect((await readyz(second)).status).toBe(503);
     await post(second.url, signed(meetingEvent('meeting.started', { uuid: 'after-rotation' })));
     const jobId = startJobId('meeting', 'after-rotation');
-    await eventually(async () => (await second.queue.getJobState(jobId)) === 'failed');
+    // The start waits for the right credentials (tried twice by now), never calling Zoom's API.
+    const waiting = await eventually(async () => {
+      const p = readProgress((await second.queue.getJob(jobId))?.progress);
+      return p.attempts >= 2 && p.state === 'waiting' ? p : undefined;
+    });
     expect(zoom.livestreamCalls()).toHaveLength(0);
-    expect((await second.queue.getJob(jobId))!.failedReason).toMatch(/ZOOM_CLIENT_SECRET/);
+    expect(waiting.reason).toBe('oauth_rejected');
+    expect(waiting.history.at(-1)?.message).toMatch(/ZOOM_CLIENT_SECRET/);
   });
 });
 

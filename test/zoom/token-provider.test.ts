@@ -89,6 +89,9 @@ it('logs rejected credentials once and fails fast without asking Zoom again', as
   ).toBe(true);
   expect(fetches).toBe(1);
   expect(logs.lines.filter((l) => l.level === 50)).toHaveLength(1);
+  // Named by a hash of the credentials (one alert per set of them), never by the secret.
+  const named = (results[0] as PromiseRejectedResult).reason as ZoomCredentialsError;
+  expect(named.credentialsId).toMatch(/^[0-9a-f]{24}$/);
 });
 
 it('never writes the token to the log', async () => {

@@ -13,6 +13,7 @@ const REASON_SHORT: Record<string, string> = {
   daily_rate_limited: 'daily rate limit',
   zoom_unavailable: 'Zoom unavailable',
   meeting_not_started: 'meeting not started yet',
+  oauth_rejected: 'credentials rejected',
 };
 
 /** At most `n` characters, cut at a word with an ellipsis. */

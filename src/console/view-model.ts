@@ -65,6 +65,7 @@ const REASON_WORDS: Record<string, string> = {
   daily_rate_limited: "the Zoom account's daily request limit was reached",
   zoom_unavailable: 'Zoom did not answer usefully (error or timeout)',
   meeting_not_started: 'Zoom says the meeting has not started yet',
+  oauth_rejected: 'Zoom rejected the app credentials: fix them before the deadline',
 };
 
 /** A reason with its meaning in words first when it is one of the worker's codes. */
@@ -91,7 +92,8 @@ export function answerView(a: AttemptRecord): AnswerView {
   const trackingId = a.trackingId ?? '';
   const compact = [
     a.status ?? a.errorCode ?? 'no answer',
-    a.zoomCode,
+    // Zoom's 429 body repeats the HTTP status as its code: once is enough in a compact row.
+    a.zoomCode === a.status ? undefined : a.zoomCode,
     a.message && shortMessage(a.message),
   ]
     .filter((p) => p !== undefined && p !== '')

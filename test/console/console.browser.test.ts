@@ -175,7 +175,7 @@ async function act(page: Page, click: () => Promise<void>): Promise<number> {
 
     // One compact row: Zoom's answer short, the full text on hover; the local time, UTC on hover.
     const waiting = row(page, 85055555555);
-    await waiting.getByText('429 · 429 · retry after 30 s').waitFor();
+    await waiting.getByText('429 · retry after 30 s').waitFor();
     expect(await waiting.locator('.answer').getAttribute('title')).toContain(
       'Too many requests submitted to start the livestream',
     );

@@ -1,4 +1,12 @@
-import type { Read } from './overview';
+import type { StartResult } from '../livestream/start-processor';
+import type { MeetingStatus } from './meeting-status';
+
+/** One kept start as the overview read it: its status, when it finished, and how. */
+export interface Read {
+  status: MeetingStatus;
+  finishedOn: number | undefined;
+  result: StartResult | undefined;
+}
 
 export interface HourBucket {
   /** Start of the hour (ms). */

@@ -8,7 +8,7 @@ import {
   type StartSource,
 } from '../queue/start-queue';
 import { describeJob, type MeetingState, type MeetingStatus } from './meeting-status';
-import { hourly, type HourBucket } from './hourly';
+import { hourly, type HourBucket, type Read } from './hourly';
 
 export const OVERVIEW_WINDOW_MS = 24 * 3_600_000;
 /** Jobs read per BullMQ state: the newest of each (finished ones only from the last 24 h). */
@@ -83,12 +83,6 @@ export async function readOverview(
     [...found].map(([id, state]) => ({ id, state })),
   );
   return summarise(statuses, now, attentionAfterMs, { capped, kept });
-}
-
-export interface Read {
-  status: MeetingStatus;
-  finishedOn: number | undefined;
-  result: StartResult | undefined;
 }
 
 /** Each job's hash and its instance facts, in one pipelined round trip. */

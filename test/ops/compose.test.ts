@@ -55,30 +55,39 @@ const composeCli = spawnSync('docker-compose', ['version'], { stdio: 'ignore' })
  * `docker-compose config` resolves anchors and `.env` as Compose itself will (no engine needed).
  * CI installs docker-compose, so there this block always runs (and fails without the command).
  */
-(composeCli || process.env.CI ? describe : describe.skip)('docker-compose config (docker-compose installed)', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'compose-'));
-    for (const name of COMPOSE_FILES) copyFileSync(join(ROOT, name), join(dir, name));
-    writeFileSync(
-      join(dir, '.env'),
-      'HOST=127.0.0.1\nPORT=9999\nREDIS_PASSWORD=p\nREDIS_SENTINEL_PASSWORD=s\n',
-    );
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+(composeCli || process.env.CI ? describe : describe.skip)(
+  'docker-compose config (docker-compose installed)',
+  () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'compose-'));
+      for (const name of COMPOSE_FILES) copyFileSync(join(ROOT, name), join(dir, name));
+      writeFileSync(
+        join(dir, '.env'),
+        'HOST=127.0.0.1\nPORT=9999\nREDIS_PASSWORD=p\nREDIS_SENTINEL_PASSWORD=s\n',
+      );
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(COMPOSE_FILES)('%s: a .env with HOST=127.0.0.1 and PORT=9999 changes neither', (name) => {
-    const run = spawnSync('docker-compose', ['-f', name, 'config'], { cwd: dir, encoding: 'utf8' });
-    expect(run.stderr).not.toMatch(/ERROR/);
-    expect(run.status).toBe(0);
-    const resolved = parse(run.stdout) as ComposeFile;
-    for (const [service, definition] of ourServices(resolved)) {
-      const env = environment(definition);
-      expect({ service, PORT: env.PORT, HOST: env.HOST }).toEqual({
-        service,
-        PORT: haproxyPort(),
-        HOST: '0.0.0.0',
-      });
-    }
-  });
-});
+    it.each(COMPOSE_FILES)(
+      '%s: a .env with HOST=127.0.0.1 and PORT=9999 changes neither',
+      (name) => {
+        const run = spawnSync('docker-compose', ['-f', name, 'config'], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
+        expect(run.stderr).not.toMatch(/ERROR/);
+        expect(run.status).toBe(0);
+        const resolved = parse(run.stdout) as ComposeFile;
+        for (const [service, definition] of ourServices(resolved)) {
+          const env = environment(definition);
+          expect({ service, PORT: env.PORT, HOST: env.HOST }).toEqual({
+            service,
+            PORT: haproxyPort(),
+            HOST: '0.0.0.0',
+          });
+        }
+      },
+    );
+  },
+);

@@ -46,7 +46,7 @@ export async function startTestService(
     QUEUE_PREFIX: prefix,
   };
   const config = loadConfig(fullEnv);
-  const logs = captureLog();
+  const logs = captureLog(fullEnv.LOG_LEVEL || 'debug');
   const service = await runService(config, logs.log, fullEnv);
   const mode = config.redis.mode;
   const connection =

@@ -1,7 +1,13 @@
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { enqueueStart, startJobId } from '../../src/queue/start-queue';
 import { readProgress } from '../../src/livestream/start-progress';
-import { eventually, finishedJob, startTestService, type TestService } from '../support/service';
+import {
+  eventually,
+  finishedJob,
+  startTestService,
+  stillScheduled,
+  type TestService,
+} from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
 
 let zoom: ZoomSandbox;
@@ -149,7 +155,7 @@ it('fails at once on a daily limit whose reset is past the deadline, with no 30-
   const job = await finished(s, await startMeeting(s));
   expect(await job.getState()).toBe('failed');
   expect(job.failedReason).toMatch(/daily_rate_limited.*deadline/);
-  await new Promise((r) => setTimeout(r, 500));
+  expect(await stillScheduled(s)).toBe(0); // the job is final and nothing else is queued
   expect(statusCalls()).toHaveLength(1);
 });
 
@@ -184,7 +190,7 @@ it('fails after one call on 404/1001, with Zoom’s code and message as the reas
   expect(job.failedReason).toBe(
     'Zoom livestream.status answered 404 code 1001: User does not exist: abc. (the user does not exist on this account)',
   );
-  await new Promise((r) => setTimeout(r, 300));
+  expect(await stillScheduled(s)).toBe(0); // the job is final and nothing else is queued
   expect(statusCalls()).toHaveLength(1);
 });
 
@@ -225,7 +231,7 @@ it('makes no further call after meeting.ended arrives during the wait', async ()
   expect((await post(s.url, signed(meetingEvent('meeting.ended')))).status).toBe(204);
   const job = await finished(s, jobId);
   expect(job.returnvalue).toMatchObject({ state: 'cancelled' });
-  await new Promise((r) => setTimeout(r, 2000));
+  expect(await stillScheduled(s)).toBe(0); // the job is final and nothing else is queued
   expect(statusCalls()).toHaveLength(1);
 });
 
@@ -237,7 +243,7 @@ it('makes no further call when meeting.ended arrives while Zoom is answering', a
   expect((await post(s.url, signed(meetingEvent('meeting.ended')))).status).toBe(204);
   const job = await finished(s, jobId);
   expect(job.returnvalue).toMatchObject({ state: 'cancelled', attempts: 1 });
-  await new Promise((r) => setTimeout(r, 800));
+  expect(await stillScheduled(s)).toBe(0); // the job is final and nothing else is queued
   expect(statusCalls()).toHaveLength(1);
 });
 

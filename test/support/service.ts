@@ -92,3 +92,20 @@ export function finishedJob(s: { queue: Queue<StartJobData> }, jobId: string, ti
     return state === 'completed' || state === 'failed' ? s.queue.getJob(jobId) : undefined;
   }, timeoutMs);
 }
+
+/**
+ * How many jobs the queue may still run (active, waiting, delayed). Every Zoom call is made by a
+ * job, so once the job under test is final and this is 0, no further call can come: a test checks
+ * that decision instead of sleeping a while and finding that nothing happened.
+ */
+export async function stillScheduled(s: { queue: Queue<StartJobData> }): Promise<number> {
+  const counts = await s.queue.getJobCounts(
+    'active',
+    'wait',
+    'delayed',
+    'prioritized',
+    'paused',
+    'waiting-children',
+  );
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}

@@ -94,7 +94,7 @@ it('waits out any number of livestream 429s, each gap at least the delay, until 
     expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(200);
   expect(readProgress(job.progress)).toMatchObject({ rateLimited: 8, state: 'started' });
   // Each wait is handed to BullMQ as its delayed signal: no failed run, no lock error logged.
-  expect(s.logs.lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([]);
+  expect(s.logs.lines.filter((l) => Number(l.level) >= 50).map((l) => l.msg)).toEqual([]);
   expect(s.logs.text()).not.toMatch(/Missing lock|start job error|worker error/);
 });
 

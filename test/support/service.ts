@@ -104,7 +104,6 @@ export async function stillScheduled(s: { queue: Queue<StartJobData> }): Promise
     'wait',
     'delayed',
     'prioritized',
-    'paused',
     'waiting-children',
   );
   return Object.values(counts).reduce((a, b) => a + b, 0);

@@ -30,10 +30,15 @@ it('429 waits never use up the allowance for trouble: many 429s, then a 500 retr
   await post(service.url, signed(meetingEvent('meeting.started', {})));
   const job = await finished(service, startJobId('meeting', 'uuid-1=='));
   expect(job.returnvalue).toMatchObject({ state: 'started', attempts: 12 });
-  const times = statusCalls().map((r) => r.at);
-  // Had the ten 429s counted as trouble, the step after the 500 would be 100 ms × 2^10 (capped
-  // at a minute); the first step is 50–100 ms.
-  expect(times[11]! - times[10]!).toBeLessThan(3000);
+  // The decision after the 500, as logged when it was made: had the ten 429s counted as trouble,
+  // the step would be 100 ms × 2^10 (capped at a minute); the first step is 50–100 ms.
+  const deferred = service.logs.lines.find(
+    (l) => l.msg === 'livestream start deferred' && l.status === 500,
+  );
+  expect(deferred).toMatchObject({ reason: 'zoom_unavailable' });
+  const stepMs = Date.parse(String(deferred!.nextAttemptAt)) - Date.parse(String(deferred!.time));
+  expect(stepMs).toBeLessThanOrEqual(100);
+  expect(statusCalls()[11]!.at - statusCalls()[10]!.at).toBeGreaterThanOrEqual(50);
 });
 
 it('a job first picked up after its give-up deadline fails with the deadline reason, without calling Zoom', async () => {

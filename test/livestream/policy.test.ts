@@ -4,7 +4,13 @@ import { enqueueStart, startJobId } from '../../src/queue/start-queue';
 import { cli } from '../support/cli';
 import { tempFile } from '../support/files';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
-import { eventually, finishedJob, startTestService, type TestService } from '../support/service';
+import {
+  eventually,
+  finishedJob,
+  startTestService,
+  stillScheduled,
+  type TestService,
+} from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
 
 let zoom: ZoomSandbox;
@@ -133,7 +139,7 @@ it('starts webinars through the webinar endpoint, and webinar.ended stops the re
   expect((await final(s, startJobId('webinar', 'web-2'))).returnvalue).toMatchObject({
     state: 'cancelled',
   });
-  await new Promise((r) => setTimeout(r, 1200));
+  expect(await stillScheduled(s)).toBe(0); // the job is final and nothing else is queued
   expect(zoom.livestreamCalls()).toHaveLength(3);
 });
 
@@ -152,7 +158,7 @@ describe('confirmation (LIVESTREAM_CONFIRM_TIMEOUT_MS)', () => {
     ).toBe(204);
     const job = await final(s, startJobId('meeting', 'confirmed'));
     expect(job.returnvalue).toMatchObject({ state: 'live' });
-    await new Promise((r) => setTimeout(r, 1700));
+    expect(await stillScheduled(s)).toBe(0); // the job is final and nothing else is queued
     expect(zoom.livestreamCalls()).toHaveLength(1);
     expect((await cli(['status', '85012345678'], { QUEUE_PREFIX: s.prefix })).out).toContain(
       'confirmation:  live',
@@ -197,7 +203,7 @@ describe('confirmation (LIVESTREAM_CONFIRM_TIMEOUT_MS)', () => {
     );
     const job = await final(s, startJobId('meeting', 'host-stop'));
     expect(job.returnvalue).toMatchObject({ state: 'stopped' });
-    await new Promise((r) => setTimeout(r, 1000));
+    expect(await stillScheduled(s)).toBe(0); // the job is final and nothing else is queued
     expect(zoom.livestreamCalls()).toHaveLength(1);
   });
 });

@@ -17,9 +17,14 @@ afterEach(async () => {
 
 const BLIPS = 6; // more than the job's BullMQ `attempts` (5)
 const DELAY_MS = 300;
+// Every acknowledged write on disk before its reply. With the default `everysec`, Redis answers
+// writes whose AOF write it postponed behind a slow fsync (a busy disk), so a SIGKILL right then
+// lost a progress save the worker had been told was stored: a flake about the test's Redis, not
+// about the worker. `always` makes "acknowledged" mean "survives the kill".
+const DURABLE = ['--appendfsync', 'always'];
 
 it('Redis killed while start calls are in flight, again and again: no attempt used up, each try at its due time, then started', async () => {
-  redis = await startPrivateRedis();
+  redis = await startPrivateRedis(DURABLE);
   let answered = 0;
   zoom = await startZoomSandbox({ rateLimitedStarts: 0, onAnswer: () => answered++ });
   // Every 429 comes slowly, so Redis dies while the worker waits for Zoom's answer.
@@ -43,7 +48,12 @@ it('Redis killed while start calls are in flight, again and again: no attempt us
     await eventually(() => answered === blip);
     await new Promise((r) => setTimeout(r, 200)); // Redis stays down while the worker reads the answer
     redis = {
-      ...(await startEmbeddedRedis({ dataDir: redis.dir, port: redis.port, env: process.env })),
+      ...(await startEmbeddedRedis({
+        dataDir: redis.dir,
+        port: redis.port,
+        env: process.env,
+        extraArgs: DURABLE,
+      })),
       dir: redis.dir,
     };
   }

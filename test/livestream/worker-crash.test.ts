@@ -58,7 +58,7 @@ it('a worker process killed during the 429 wait loses nothing: the next worker c
   );
   const second = await eventually(() => zoom.livestreamCalls()[1], 10_000);
   expect(second.at - first.at).toBeGreaterThanOrEqual(3000);
-  expect(second.at - first.at).toBeLessThan(3000 + 1500);
+  // How soon after its due time (the upper bound) is checked in test/faults/worker-crash.fault.ts (c).
   const job = await eventually(async () => {
     const j = await replacement!.queue.getJob(jobId);
     return j?.returnvalue ? j : undefined;

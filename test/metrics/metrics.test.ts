@@ -38,9 +38,13 @@ it('counts webhooks by outcome, Zoom answers, 429 waits, token fetches and start
   await post(service.url, signed(meetingEvent('meeting.started'), { timestamp: '1000000000' }));
   await post(service.url, signed('{"nope":1}'));
   await eventually(() => zoom.started.size === 1);
-  await new Promise((r) => setTimeout(r, 100));
-
-  const after = await scrape();
+  // The outcome is counted once the job has recorded it, just after Zoom's answer.
+  const after = await eventually(async () => {
+    const text = await scrape();
+    return value(text, 'zlw_livestream_start_outcomes_total{outcome="started"}') === 1
+      ? text
+      : undefined;
+  });
   expect(value(after, 'zlw_webhooks_total{event="meeting.started",outcome="accepted"}')).toBe(1);
   expect(value(after, 'zlw_webhooks_total{event="meeting.started",outcome="duplicate"}')).toBe(1);
   expect(value(after, 'zlw_webhooks_total{event="unknown",outcome="bad_signature"}')).toBe(1);

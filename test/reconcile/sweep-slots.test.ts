@@ -1,36 +1,74 @@
-import { Redis } from 'ioredis';
 import { createSweepSlots } from '../../src/reconcile/sweep-slots';
-import { createPacer } from '../../src/zoom/pacer';
-import { redisUrl, uniquePrefix } from '../support/redis';
+import { PacerBusyError, type Grant, type Pacer } from '../../src/zoom/pacer';
 
-let redis: Redis;
-beforeEach(() => {
-  redis = new Redis(redisUrl());
-});
-afterEach(() => redis.quit());
+const GRANT: Grant = { fresh: () => true };
 
-it('the sweep never books a slot ahead of starts waiting for one, and takes at most every other slot', async () => {
-  const keyPrefix = uniquePrefix();
-  const starts = createPacer({ redis, keyPrefix, maxPerSecond: 10 }); // slots 110 ms apart
-  const sweepSlot = createSweepSlots({
-    pacer: createPacer({ redis, keyPrefix, maxPerSecond: 10, maxInlineWaitMs: 0 }),
-    maxPerSecond: 10,
+/** A fake clock that the sweep's sleeps advance, and a pacer answering from a script. */
+function world(answers: (number | 'grant' | Error)[]) {
+  let clock = 1_000_000;
+  const sleeps: number[] = [];
+  const asked: number[] = [];
+  const pacer: Pacer = {
+    acquire: async () => {
+      asked.push(clock);
+      const next = answers.shift() ?? 'grant';
+      if (next === 'grant') return GRANT;
+      if (next instanceof Error) throw next;
+      throw new PacerBusyError(next);
+    },
+    pause: async () => undefined,
+  };
+  const slot = createSweepSlots({
+    pacer,
+    maxPerSecond: 10, // spacing 110 ms
+    now: () => clock,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+    },
   });
-  const t0 = performance.now();
-  const at = () => performance.now() - t0;
-  // Five starts queue up at once (slots 0 to 440 ms); the sweep asks for a slot just after them.
-  const startTimes = Promise.all(Array.from({ length: 5 }, () => starts.acquire().then(at)));
-  const sweepTimes: number[] = [];
-  const sweeping = (async () => {
-    for (let i = 0; i < 4; i++) sweepTimes.push(await sweepSlot().then(at));
-  })();
-  // A sixth start arriving while the sweep runs still gets the next slot after its own spacing.
-  await new Promise((r) => setTimeout(r, 600));
-  const late = await starts.acquire().then(at);
-  const [times] = await Promise.all([startTimes, sweeping]);
-  expect(Math.max(...times)).toBeLessThan(600);
-  expect(sweepTimes[0]).toBeGreaterThanOrEqual(Math.max(...times)); // after every waiting start
-  for (let i = 1; i < sweepTimes.length; i++)
-    expect(sweepTimes[i]! - sweepTimes[i - 1]!).toBeGreaterThanOrEqual(215); // every other slot
-  expect(late).toBeLessThan(600 + 250); // never more than one sweep slot in its way
+  return {
+    slot,
+    sleeps,
+    asked,
+    pass: (ms: number) => (clock += ms),
+    now: () => clock,
+  };
+}
+
+it('takes at most every other slot: two spacings between its own calls', async () => {
+  const w = world([]);
+  await w.slot();
+  const first = w.now();
+  await w.slot();
+  await w.slot();
+  expect(w.sleeps).toEqual([220, 220]);
+  expect(w.asked).toEqual([first, first + 220, first + 440]);
+});
+
+it('asks at once when two spacings have already passed since its last call', async () => {
+  const w = world([]);
+  await w.slot();
+  w.pass(500);
+  await w.slot();
+  expect(w.sleeps).toEqual([]);
+  w.pass(100); // 120 ms short of two spacings
+  await w.slot();
+  expect(w.sleeps).toEqual([120]);
+});
+
+it('never books ahead: while the pacer is busy it waits what the pacer says, at least one spacing, and asks again', async () => {
+  const w = world([500, 20, 'grant']);
+  const start = w.now();
+  await w.slot();
+  expect(w.sleeps).toEqual([500, 110]);
+  expect(w.asked).toEqual([start, start + 500, start + 610]);
+});
+
+it('passes on any other error of the pacer (Redis down) without retrying it', async () => {
+  const down = new Error('connect ECONNREFUSED');
+  const w = world([down]);
+  await expect(w.slot()).rejects.toBe(down);
+  expect(w.asked).toHaveLength(1);
+  expect(w.sleeps).toEqual([]);
 });

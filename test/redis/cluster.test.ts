@@ -129,11 +129,10 @@ it('REDIS_MIN_REPLICAS_ACK on a cluster without replicas: the webhook gets 503 w
     ROLE: 'receiver',
   });
   services.push(receiver);
-  const t = performance.now();
   const res = await post(receiver.url, signed(meetingEvent('meeting.started', { uuid: 'no-rep' })));
   expect(res.status).toBe(503);
-  expect(performance.now() - t).toBeLessThan(1500);
-  // The replicas' verdict, or on a machine too busy for even that, the budget running out.
+  // The replicas' verdict, or on a machine too busy for even that, the budget running out. That
+  // WAIT's answer itself is acted on is tested deterministically in test/redis/replica-wait.test.ts.
   await eventually(() =>
     /"message":"(write reached 0 of 1 replicas in time|no answer within 1000 ms)"[^\n]*"status":503/.test(
       receiver.logs.text(),

@@ -46,7 +46,7 @@ export async function startTestService(
     QUEUE_PREFIX: prefix,
   };
   const config = loadConfig(fullEnv);
-  const logs = captureLog();
+  const logs = captureLog(fullEnv.LOG_LEVEL || 'debug');
   const service = await runService(config, logs.log, fullEnv);
   const mode = config.redis.mode;
   const connection =
@@ -91,4 +91,20 @@ export function finishedJob(s: { queue: Queue<StartJobData> }, jobId: string, ti
     // Fetched after the state is final, so returnvalue and failedReason are there.
     return state === 'completed' || state === 'failed' ? s.queue.getJob(jobId) : undefined;
   }, timeoutMs);
+}
+
+/**
+ * How many jobs the queue may still run (active, waiting, delayed). Every Zoom call is made by a
+ * job, so once the job under test is final and this is 0, no further call can come: a test checks
+ * that decision instead of sleeping a while and finding that nothing happened.
+ */
+export async function stillScheduled(s: { queue: Queue<StartJobData> }): Promise<number> {
+  const counts = await s.queue.getJobCounts(
+    'active',
+    'wait',
+    'delayed',
+    'prioritized',
+    'waiting-children',
+  );
+  return Object.values(counts).reduce((a, b) => a + b, 0);
 }

@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { encryptPlainToken, signZoomWebhook, verifyZoomWebhook } from '../../src/webhook/signature';
 
 const NOW_MS = 1_790_000_000_000;
@@ -22,11 +23,35 @@ describe('verifyZoomWebhook', () => {
     expect(verify()).toEqual({ ok: true, secret: 'secret-a' });
   });
 
-  it('matches the documented HMAC-SHA256 over v0:{ts}:{body}', () => {
-    // Independent of our signer: computed with openssl for this exact input.
-    expect(signZoomWebhook('s3cret', '1700000000', '{"a":1}')).toBe(
-      'v0=' + createHmac('sha256', 's3cret').update('v0:1700000000:{"a":1}').digest('hex'),
-    );
+  // Known vectors computed once outside this code, with OpenSSL:
+  //   printf '%s' 'v0:1700000000:{"a":1}' | openssl dgst -sha256 -hmac 's3cret'
+  //   printf '%s' "v0:1790000000:$BODY" | openssl dgst -sha256 -hmac 'secret-a'   (BODY = `body`)
+  const VECTOR = 'v0=bd185b05da99402f371e04f620aeca81515f08c0ef7fcf979fccaa4d2f87d47c';
+  const BODY_VECTOR = 'v0=291870085eb0f7c6fb9e86b42670d9bfae39717aa2d7a2701f7623cc81450938';
+
+  it('signs the documented HMAC-SHA256 over v0:{ts}:{body}, as OpenSSL computes it', () => {
+    expect(signZoomWebhook('s3cret', '1700000000', '{"a":1}')).toBe(VECTOR);
+    expect(signZoomWebhook('secret-a', TS, body)).toBe(BODY_VECTOR);
+  });
+
+  it('accepts a delivery signed by OpenSSL, not by our signer', () => {
+    expect(verify({ signature: BODY_VECTOR })).toEqual({ ok: true, secret: 'secret-a' });
+    expect(verify({ signature: BODY_VECTOR.replace(/.$/, '0') })).toMatchObject({ ok: false });
+  });
+
+  const openssl = spawnSync('openssl', ['version']).status === 0;
+  (openssl ? it : it.skip)('agrees with openssl dgst run now on a fresh random input', () => {
+    const secret = randomBytes(12).toString('hex');
+    const raw = `{"event":"meeting.started","n":"${randomBytes(8).toString('hex')}","t":"Église 🙏"}`;
+    const run = spawnSync('openssl', ['dgst', '-sha256', '-hmac', secret, '-r'], {
+      input: Buffer.from(`v0:${TS}:${raw}`, 'utf8'),
+    });
+    const hex = run.stdout.toString().split(' ')[0];
+    expect(hex).toMatch(/^[0-9a-f]{64}$/);
+    expect(signZoomWebhook(secret, TS, Buffer.from(raw, 'utf8'))).toBe(`v0=${hex}`);
+    expect(
+      verify({ secrets: [secret], rawBody: Buffer.from(raw), signature: `v0=${hex}` }),
+    ).toEqual({ ok: true, secret });
   });
 
   it('rejects a signature made with another secret', () => {
@@ -117,9 +142,10 @@ describe('verifyZoomWebhook', () => {
 });
 
 describe('encryptPlainToken', () => {
-  it('is hex HMAC-SHA256 of the plain token', () => {
-    expect(encryptPlainToken('secret', 'plain')).toBe(
-      createHmac('sha256', 'secret').update('plain').digest('hex'),
+  it('is hex HMAC-SHA256 of the plain token, as OpenSSL computes it', () => {
+    // printf '%s' 'plain-1' | openssl dgst -sha256 -hmac 'secret-a'
+    expect(encryptPlainToken('secret-a', 'plain-1')).toBe(
+      '9cead37bcc97e34b0c2477575bcb5293e9eeb575e6354c0147836b5fb08a0976',
     );
   });
 });

@@ -21,6 +21,7 @@ runCli(process.argv.slice(2), {
   err: (text) => process.stderr.write(text),
   stopSignal: () => stopSignal,
   onReload: (handler) => void process.on('SIGHUP', handler),
+  ...(process.stdout.isTTY && { columns: process.stdout.columns }),
 }).then(
   (code) => process.exit(code),
   (err: unknown) => {

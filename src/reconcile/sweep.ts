@@ -59,6 +59,8 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
   const now = deps.now ?? Date.now;
   const stopping = deps.stopping ?? (() => false);
   const preflight = createPreflight(deps);
+  /** Users Zoom said it does not know: said once when it starts and once when it stops. */
+  const unknownUsers = new Set<string>();
 
   async function usersInScope(): Promise<string[]> {
     if (deps.users.kind === 'all') return deps.list.users();
@@ -115,9 +117,13 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
           live = await deps.list.meetings(user, 'live');
         } catch (err) {
           if (!isUnknownUser(err)) throw err;
-          deps.log.error({ user }, 'reconcile: Zoom does not know this user in the account');
+          if (!unknownUsers.has(user))
+            deps.log.error({ user }, 'reconcile: Zoom does not know this user in the account');
+          unknownUsers.add(user);
           continue;
         }
+        if (unknownUsers.delete(user))
+          deps.log.info({ user }, 'reconcile: Zoom knows this user again');
         known.push(user);
         report.live += live.length;
         for (const meeting of live) await reconcileLive(meeting, report);

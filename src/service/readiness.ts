@@ -2,6 +2,7 @@ import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 import { withDeadline } from '../redis/connections';
 import type { CredentialsState } from '../zoom/token-provider';
+import { errorShape } from '../logging/log-throttle';
 import { evictionPolicy } from './redis-policy';
 
 export interface ReadinessDeps {
@@ -53,6 +54,15 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
     }
   };
   void readPolicy();
+  // Probes ask every few seconds: the answer is logged when it changes, not on every probe.
+  let lastProblems = '';
+  const logChange = (problems: readonly string[]): void => {
+    const shape = errorShape(problems.join('; '));
+    if (shape === lastProblems) return;
+    if (problems.length > 0) deps.log.warn({ problems }, 'not ready');
+    else deps.log.info('ready again');
+    lastProblems = shape;
+  };
   const timer = setInterval(() => void readPolicy(), deps.checkIntervalMs);
   timer.unref();
 
@@ -76,6 +86,7 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
         problems.push(
           'zoom rejected the client credentials: check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET',
         );
+      logChange(problems);
       return { ready: problems.length === 0, problems, redis };
     },
     stop: () => clearInterval(timer),

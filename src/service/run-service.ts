@@ -73,7 +73,12 @@ export async function runService(
     closers.push(() => quit(producer));
     await assertNoEviction(await waitForRedis(producer, log));
     log.info(describeMode(mode), 'redis connected');
-    const queue = createStartQueue(producer, config.redis.queuePrefix, log);
+    const queue = createStartQueue(
+      producer,
+      config.redis.queuePrefix,
+      log,
+      config.logRepeatIntervalMs,
+    );
     closers.push(() => queue.close());
     await queue.waitUntilReady();
 

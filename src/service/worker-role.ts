@@ -33,7 +33,12 @@ export async function startWorkerRole(
   const { config, log, mode, rules, metrics, closers } = deps;
   const workerConnection = createWorkerConnection(mode, log);
   closers.push(() => quit(workerConnection));
-  const workerQueue = createStartQueue(workerConnection, config.redis.queuePrefix, log);
+  const workerQueue = createStartQueue(
+    workerConnection,
+    config.redis.queuePrefix,
+    log,
+    config.logRepeatIntervalMs,
+  );
   closers.push(() => workerQueue.close());
   const { dispatcher, tokens, pacer, zoom } = createZoomStack(config, workerConnection, log, {
     onFetch: metrics.tokenFetch,
@@ -45,7 +50,12 @@ export async function startWorkerRole(
   if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
   let alert: ((a: Alert) => Promise<unknown>) | undefined;
   if (config.alertWebhookUrl) {
-    const alertQueue = createAlertQueue(workerConnection, config.redis.queuePrefix, log);
+    const alertQueue = createAlertQueue(
+      workerConnection,
+      config.redis.queuePrefix,
+      log,
+      config.logRepeatIntervalMs,
+    );
     closers.push(() => alertQueue.close());
     const alertWorker = createAlertWorker({
       connection: workerConnection,
@@ -54,6 +64,7 @@ export async function startWorkerRole(
       dispatcher,
       timeoutMs: config.zoom.httpTimeoutMs,
       log: log.child({ component: 'alerts' }),
+      logRepeatIntervalMs: config.logRepeatIntervalMs,
     });
     closers.push(() => alertWorker.close());
     alert = (a) => enqueueAlert(alertQueue, a);
@@ -64,6 +75,7 @@ export async function startWorkerRole(
     concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
     log: log.child({ component: 'worker' }),
+    logRepeatIntervalMs: config.logRepeatIntervalMs,
     processor: createStartProcessor({
       zoom,
       // Over the worker's own connection, which waits out a Redis outage: a blip must never

@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { startJobId } from '../../src/queue/start-queue';
 import { displayWidth } from '../../src/status/column-text';
 import { cli } from '../support/cli';
+import { redisUrl } from '../support/redis';
 import { eventually, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
 
@@ -109,3 +112,21 @@ it('prints every time in --json as an ISO 8601 UTC string', async () => {
     expect(time).toMatch(iso);
   expect(s.history).toHaveLength(1);
 });
+
+it('takes the width from a real terminal: 80 columns in a pseudo-terminal', async () => {
+  const root = join(__dirname, '..', '..');
+  const command = `stty cols 80 rows 20; exec "${process.execPath}" --import tsx src/cli.ts status`;
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    cwd: root,
+    env: { PATH: process.env.PATH, REDIS_URL: redisUrl(), QUEUE_PREFIX: env.QUEUE_PREFIX },
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise((done) => child.on('exit', done));
+  expect(code).toBe(0);
+  const lines = out.split('\r\n').filter((l) => l.trim() !== '');
+  expect(lines[0]).toMatch(/^MEETING\s+STATE/);
+  expect(lines).toHaveLength(3);
+  for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+  expect(lines.some((l) => l.includes('Easter'))).toBe(true);
+}, 30_000);

@@ -46,6 +46,7 @@ runCli(process.argv.slice(2), {
   err: (text) => process.stderr.write(text),
   stopSignal: () => ((graceful = true), stopSignal),
   onReload: (handler) => void process.on('SIGHUP', handler),
+  ...(process.stdout.isTTY && { columns: process.stdout.columns }),
 }).then(
   (code) => process.exit(code),
   (err: unknown) => {

@@ -91,6 +91,7 @@ export function createAlertQueue(
   connection: RedisConnection,
   prefix: string,
   log: Logger,
+  logRepeatIntervalMs?: number,
 ): Queue<Alert> {
   const queue = new Queue<Alert>(ALERT_QUEUE, {
     connection,
@@ -102,7 +103,9 @@ export function createAlertQueue(
       removeOnFail: { age: 30 * 24 * 3600 },
     },
   });
-  queue.on('error', (err) => log.debug({ err: { message: err.message } }, 'alert queue error'));
+  // The connection logs going down and coming back; the queue's own errors only at debug.
+  const logError = createLogThrottle(log, logRepeatIntervalMs, { level: 'debug' });
+  queue.on('error', (err) => logError('alert queue error', err));
   return queue;
 }
 
@@ -123,6 +126,8 @@ export interface AlertWorkerOptions {
   dispatcher: Dispatcher;
   timeoutMs: number;
   log: Logger;
+  /** A repeating worker error is logged once per this long, with a count. */
+  logRepeatIntervalMs?: number;
 }
 
 /**
@@ -153,7 +158,7 @@ export function createAlertWorker(options: AlertWorkerOptions): Worker<Alert> {
     { connection: options.connection, prefix: options.prefix, concurrency: 5 },
   );
   // A Redis outage or failover repeats the same error: once per interval, with a count.
-  const logError = createLogThrottle(options.log, 10_000);
+  const logError = createLogThrottle(options.log, options.logRepeatIntervalMs);
   worker.on('error', (err) => logError('alert worker error', err));
   worker.on('failed', (job, err) => {
     const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);

@@ -1,13 +1,11 @@
 import { createLogger } from '../logging/create-logger';
 import { retryMeeting, triggerStart } from '../operator/actions';
-import {
-  formatStatusDetail,
-  formatStatusTable,
-  listMeetingStatuses,
-  type MeetingState,
-} from '../status/meeting-status';
+import type { MeetingState } from '../status/meeting-status';
+import { listMeetingStatuses } from '../status/read-statuses';
+import { statusJson } from '../status/status-json';
+import { formatStatusDetail, formatStatusTable } from '../status/status-text';
 import { meetingId } from './meeting-id';
-import { CliError, EXIT, type CliIo } from './io';
+import { CliError, DEFAULT_COLUMNS, EXIT, type CliIo } from './io';
 import { operatorName } from './operator';
 import { printable, terminalJson } from './terminal-text';
 import { withToolQueue } from './tool-queue';
@@ -55,21 +53,21 @@ export async function statusCommand(
 ): Promise<number> {
   const meeting = id === undefined ? undefined : meetingId(id);
   const filtered = options.state !== undefined || options.since !== undefined;
-  const from = options.since === undefined ? undefined : Date.now() - options.since;
-  const statuses = (await withToolQueue(io, (queue) => listMeetingStatuses(queue, meeting))).filter(
-    (s) =>
-      (options.state === undefined || s.state === options.state) &&
-      (from === undefined || Date.parse(s.receivedAt) >= from),
+  const now = (io.now ?? Date.now)();
+  const from = options.since === undefined ? undefined : now - options.since;
+  const listed = await withToolQueue(io, (queue) =>
+    listMeetingStatuses(queue, meeting, options.state && { state: options.state }),
   );
-  if (options.json) io.out(`${terminalJson(statuses)}\n`);
+  const statuses = listed.filter((s) => from === undefined || Date.parse(s.receivedAt) >= from);
+  if (options.json) io.out(`${terminalJson(statuses.map(statusJson))}\n`);
   else if (statuses.length === 0)
     io.out(
       meeting
         ? `no start job for meeting ${meeting}${filtered ? ' matches' : ''}\n`
         : `no tracked meetings${filtered ? ' match' : ''}\n`,
     );
-  else if (meeting) io.out(`${statuses.map(formatStatusDetail).join('\n\n')}\n`);
-  else io.out(`${formatStatusTable(statuses, Date.now())}\n`);
+  else if (meeting) io.out(`${statuses.map((s) => formatStatusDetail(s, now)).join('\n\n')}\n`);
+  else io.out(`${formatStatusTable(statuses, { now, width: io.columns ?? DEFAULT_COLUMNS })}\n`);
   return meeting && statuses.length === 0 ? EXIT.notFound : EXIT.ok;
 }
 

@@ -8,7 +8,14 @@ export interface CliIo {
   stopSignal: () => Promise<string>;
   /** Calls `handler` on every SIGHUP (rules reload). */
   onReload: (handler: () => void) => void;
+  /** The terminal's width when stdout is one; tables are then fitted to it (else 100 columns). */
+  columns?: number;
+  /** The clock relative times are told from; default `Date.now`. */
+  now?: () => number;
 }
+
+/** How wide `status` lays out its list when stdout is not a terminal. */
+export const DEFAULT_COLUMNS = 100;
 
 /**
  * Exit codes scripts can rely on. `start` also ends with `failure` when SHUTDOWN_TIMEOUT_MS cut

@@ -42,6 +42,7 @@ const VARIABLES = {
   },
   /** Unset: pretty when stdout is a terminal, JSON otherwise. */
   LOG_FORMAT: { schema: z.enum(['pretty', 'json'], 'must be pretty or json') },
+  LOG_REPEAT_INTERVAL_MS: { schema: int(100, 3_600_000), default: '10000' },
   ZOOM_WEBHOOK_SECRET_TOKEN: {
     schema: required.refine((s) => s.split(',').some((x) => x.trim()), 'must name a secret'),
     secret: true,
@@ -115,6 +116,8 @@ export interface Config {
   logLevel: string;
   /** `pretty` or `json`; unset picks by whether stdout is a terminal. */
   logFormat: 'pretty' | 'json' | undefined;
+  /** A repeating error (Redis down, a failover) is logged once per this long, with a count. */
+  logRepeatIntervalMs: number;
   webhook: {
     secrets: string[];
     toleranceSeconds: number;
@@ -248,6 +251,7 @@ function freeze(role: Role, v: Parsed, reconcile: ReconcileConfig): Config {
     },
     logLevel: v.LOG_LEVEL!,
     logFormat: v.LOG_FORMAT,
+    logRepeatIntervalMs: v.LOG_REPEAT_INTERVAL_MS!,
     webhook: {
       secrets: (v.ZOOM_WEBHOOK_SECRET_TOKEN ?? '')
         .split(',')

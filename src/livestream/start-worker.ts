@@ -12,6 +12,8 @@ export interface StartWorkerOptions {
   concurrency: number;
   lockDurationMs: number;
   log: Logger;
+  /** A repeating worker error is logged once per this long, with a count. */
+  logRepeatIntervalMs?: number;
   processor: (job: import('bullmq').Job<StartJobData>, token?: string) => Promise<StartResult>;
 }
 
@@ -29,7 +31,7 @@ export function createStartWorker(options: StartWorkerOptions): Worker<StartJobD
     maxStalledCount: 3,
     ...bullmqTelemetry(),
   });
-  const logError = createLogThrottle(options.log, 10_000);
+  const logError = createLogThrottle(options.log, options.logRepeatIntervalMs);
   worker.on('error', (err) => logError('worker error', err));
   worker.on('failed', (job, err) => {
     if (err.name === 'UnrecoverableError') return; // already logged with its reason

@@ -11,12 +11,8 @@ import {
   type EventKind,
   type StartJobData,
 } from '../queue/start-queue';
-import {
-  describeJob,
-  listMeetingStatuses,
-  type MeetingState,
-  type MeetingStatus,
-} from '../status/meeting-status';
+import { describeJob, type MeetingState, type MeetingStatus } from '../status/meeting-status';
+import { listMeetingStatuses } from '../status/read-statuses';
 import type { ZoomClient } from '../zoom/zoom-client';
 
 /**

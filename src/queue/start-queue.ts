@@ -9,6 +9,7 @@ import {
 import { bullmqTelemetry } from '../telemetry/tracing';
 import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
+import { createLogThrottle } from '../logging/log-throttle';
 
 /** BullMQ's client type declares only the pipeline commands BullMQ itself uses; we need EXPIRE. */
 type Pipeline = ReturnType<RedisClient['pipeline']> & {
@@ -83,6 +84,7 @@ export function createStartQueue(
   connection: RedisConnection,
   prefix: string,
   log: Logger,
+  logRepeatIntervalMs?: number,
 ): Queue<StartJobData> {
   const queue = new Queue<StartJobData>(LIVESTREAM_QUEUE, {
     connection,
@@ -90,7 +92,8 @@ export function createStartQueue(
     defaultJobOptions: START_JOB_OPTIONS,
     ...bullmqTelemetry(),
   });
-  queue.on('error', (err) => log.debug({ err: { message: err.message } }, 'queue error'));
+  const logError = createLogThrottle(log, logRepeatIntervalMs, { level: 'debug' });
+  queue.on('error', (err) => logError('queue error', err));
   return queue;
 }
 

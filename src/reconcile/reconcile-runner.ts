@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
+import { createLogThrottle } from '../logging/log-throttle';
 import type { SweepReport } from './sweep';
 
 export const RECONCILE_QUEUE = 'reconcile';
@@ -18,6 +19,10 @@ export interface ReconcileRunnerOptions {
   /** How long `close` waits for a sweep under way. */
   shutdownTimeoutMs: number;
   onSweep?: (report: SweepReport, durationMs: number) => void;
+  /** A repeating queue or worker error is logged once per this long, with a count. */
+  logRepeatIntervalMs?: number;
+  /** The clock of that throttle. */
+  now?: () => number;
 }
 
 /**
@@ -32,7 +37,13 @@ export async function startReconcileRunner(
 ): Promise<{ close: () => Promise<void>; abort: () => void }> {
   const { connection, prefix, log } = options;
   const queue = new Queue(RECONCILE_QUEUE, { connection, prefix });
-  queue.on('error', (err) => log.debug({ err: { message: err.message } }, 'queue error'));
+  // A Redis outage repeats the same errors many times a second: each once per interval, counted.
+  const clock = options.now && { now: options.now };
+  const logQueueError = createLogThrottle(log, options.logRepeatIntervalMs, {
+    level: 'debug',
+    ...clock,
+  });
+  queue.on('error', (err) => logQueueError('queue error', err));
   if (options.intervalMs === 0) {
     await queue.removeJobScheduler(SWEEP_SCHEDULER);
     await queue.close();
@@ -76,9 +87,11 @@ export async function startReconcileRunner(
     },
     { connection, prefix, concurrency: 1 },
   );
-  worker.on('error', (err) =>
-    log.warn({ err: { message: err.message } }, 'reconcile worker error'),
-  );
+  const logWorkerError = createLogThrottle(log, options.logRepeatIntervalMs, {
+    level: 'warn',
+    ...clock,
+  });
+  worker.on('error', (err) => logWorkerError('reconcile worker error', err));
   log.info({ intervalMs: options.intervalMs }, 'reconciliation on');
   return {
     // A sweep under way is waited for, the queue's close too, both within shutdownTimeoutMs.

@@ -15,7 +15,7 @@ import { createSweep, ruleHosts } from './sweep';
 import { createSweepSlots } from './sweep-slots';
 
 export interface ReconciliationDeps {
-  config: Pick<Config, 'reconcile' | 'zoom' | 'redis' | 'worker'>;
+  config: Pick<Config, 'reconcile' | 'zoom' | 'redis' | 'worker' | 'logRepeatIntervalMs'>;
   connection: RedisConnection;
   /** The start queue: the sweep adds starts through `enqueueStart` like the webhook. */
   queue: Queue<StartJobData>;
@@ -75,6 +75,7 @@ export async function startReconciliation(deps: ReconciliationDeps) {
     log,
     shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
     onSweep: deps.metrics.sweep,
+    logRepeatIntervalMs: config.logRepeatIntervalMs,
   });
   return {
     close: () => {

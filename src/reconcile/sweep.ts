@@ -66,6 +66,8 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
   const now = deps.now ?? Date.now;
   const stopping = deps.stopping ?? (() => false);
   const preflight = createPreflight(deps);
+  /** Users Zoom said it does not know: said once when it starts and once when it stops. */
+  const unknownUsers = new Set<string>();
   const rotation = createSweepRotation(deps.redis, deps.queue.toKey('reconcile-rotation'));
 
   /** Runs one user's list step; false when its list call failed (logged) and the sweep goes on. */
@@ -77,10 +79,14 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
   ) {
     try {
       await step();
+      if (unknownUsers.delete(user))
+        deps.log.info({ user }, 'reconcile: Zoom knows this user again');
       return true;
     } catch (err) {
       if (isUnknownUser(err)) {
-        deps.log.error({ user }, 'reconcile: Zoom does not know this user in the account');
+        if (!unknownUsers.has(user))
+          deps.log.error({ user }, 'reconcile: Zoom does not know this user in the account');
+        unknownUsers.add(user);
         return false;
       }
       if (!goesOn(err)) throw err;

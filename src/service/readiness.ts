@@ -4,6 +4,7 @@ import { withDeadline } from '../redis/connections';
 import { plainRedisError } from '../redis/redis-errors';
 import type { EmbeddedRedisState } from '../redis/redis-supervisor';
 import type { CredentialsState } from '../zoom/token-provider';
+import { errorShape } from '../logging/log-throttle';
 import { evictionPolicy } from './redis-policy';
 
 export interface ReadinessDeps {
@@ -58,6 +59,15 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
     }
   };
   void readPolicy();
+  // Probes ask every few seconds: the answer is logged when it changes, not on every probe.
+  let lastProblems = '';
+  const logChange = (problems: readonly string[]): void => {
+    const shape = errorShape(problems.join('; '));
+    if (shape === lastProblems) return;
+    if (problems.length > 0) deps.log.warn({ problems }, 'not ready');
+    else deps.log.info('ready again');
+    lastProblems = shape;
+  };
   const timer = setInterval(() => void readPolicy(), deps.checkIntervalMs);
   timer.unref();
 
@@ -87,6 +97,7 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
         problems.push(
           'zoom rejected the client credentials: check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET',
         );
+      logChange(problems);
       return { ready: problems.length === 0, problems, redis };
     },
     stop: () => clearInterval(timer),

@@ -73,7 +73,12 @@ export async function runService(
     });
     await assertNoEviction(await waitForRedis(producer, log));
     log.info(describeMode(mode), 'redis connected');
-    const queue = createStartQueue(producer, config.redis.queuePrefix, log);
+    const queue = createStartQueue(
+      producer,
+      config.redis.queuePrefix,
+      log,
+      config.logRepeatIntervalMs,
+    );
     closers.push({ name: 'queue', close: () => queue.close(), abort: disconnectNow(queue) });
     await queue.waitUntilReady();
 

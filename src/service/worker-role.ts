@@ -38,7 +38,12 @@ export async function startWorkerRole(
     close: () => quit(workerConnection),
     abort: () => workerConnection.disconnect(),
   });
-  const workerQueue = createStartQueue(workerConnection, config.redis.queuePrefix, log);
+  const workerQueue = createStartQueue(
+    workerConnection,
+    config.redis.queuePrefix,
+    log,
+    config.logRepeatIntervalMs,
+  );
   closers.push({
     name: 'worker queue',
     close: () => workerQueue.close(),
@@ -55,7 +60,12 @@ export async function startWorkerRole(
   if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
   let alert: ((a: Alert) => Promise<unknown>) | undefined;
   if (config.alertWebhookUrl) {
-    const alertQueue = createAlertQueue(workerConnection, config.redis.queuePrefix, log);
+    const alertQueue = createAlertQueue(
+      workerConnection,
+      config.redis.queuePrefix,
+      log,
+      config.logRepeatIntervalMs,
+    );
     closers.push({
       name: 'alert queue',
       close: () => alertQueue.close(),
@@ -68,6 +78,7 @@ export async function startWorkerRole(
       dispatcher,
       timeoutMs: config.zoom.httpTimeoutMs,
       log: log.child({ component: 'alerts' }),
+      logRepeatIntervalMs: config.logRepeatIntervalMs,
     });
     closers.push({
       name: 'alert worker',
@@ -82,6 +93,7 @@ export async function startWorkerRole(
     concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
     log: log.child({ component: 'worker' }),
+    logRepeatIntervalMs: config.logRepeatIntervalMs,
     processor: createStartProcessor({
       zoom,
       // Over the worker's own connection, which waits out a Redis outage: a blip must never

@@ -1,15 +1,13 @@
-import type { Job, JobState, Queue } from 'bullmq';
+import type { Job, JobState } from 'bullmq';
 import { readProgress, type AttemptRecord, type StartState } from '../livestream/start-progress';
 import type { StartResult } from '../livestream/start-processor';
 import {
-  readInstanceFacts,
   startSource,
   type InstanceFacts,
   type StartJobData,
   type StartSource,
 } from '../queue/start-queue';
 import type { StreamTarget } from '../policy/rules';
-import { printable } from '../cli/terminal-text';
 
 /** How an operator sees one meeting instance: the job's state, where "queued" reads as waiting. */
 export type MeetingState = Exclude<StartState, 'queued'>;
@@ -40,25 +38,6 @@ export interface MeetingStatus {
   history: AttemptRecord[];
   /** Older answers no longer kept in full, counted by decision. */
   earlier?: Record<string, number>;
-}
-
-const TRACKED: JobState[] = ['active', 'waiting', 'delayed', 'prioritized', 'failed', 'completed'];
-
-/** Every tracked meeting instance (newest first), or those of one meeting id. */
-export async function listMeetingStatuses(
-  queue: Queue<StartJobData>,
-  meetingId?: string,
-  limit = 1000,
-): Promise<MeetingStatus[]> {
-  const statuses: MeetingStatus[] = [];
-  for (const state of TRACKED) {
-    const jobs = await queue.getJobs([state], 0, limit - 1, false);
-    for (const job of jobs) {
-      if (!job?.data || (meetingId !== undefined && job.data.meetingId !== meetingId)) continue;
-      statuses.push(describeJob(job, state, await readInstanceFacts(queue, job.id ?? '')));
-    }
-  }
-  return statuses.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
 }
 
 /** One job as a {@link MeetingStatus}; `state` is the job's BullMQ state. */
@@ -142,65 +121,4 @@ function operatorSettled(
   if (facts.cancelled !== undefined && inPlay)
     return { state: 'cancelled', reason: `cancelled by the operator${by}` };
   return undefined;
-}
-
-/** The human table of `status`; untrusted text is made {@link printable}. */
-export function formatStatusTable(statuses: readonly MeetingStatus[], now: number): string {
-  const row = (s: MeetingStatus) => [
-    s.meetingId,
-    s.state,
-    String(s.attempts),
-    formatAnswer(s.lastAnswer),
-    s.nextAttemptAt
-      ? `${s.nextAttemptAt.slice(11, 19)}Z (in ${Math.max(0, Math.round((Date.parse(s.nextAttemptAt) - now) / 1000))} s)`
-      : '-',
-    s.reason ?? '-',
-  ];
-  const rows = statuses.map((s) => row(s).map(printable));
-  const header = ['MEETING', 'STATE', 'ATTEMPTS', 'LAST ZOOM ANSWER', 'NEXT ATTEMPT', 'REASON'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows]
-    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '))
-    .join('\n');
-}
-
-/** The detailed view of one meeting instance; untrusted text is made {@link printable}. */
-export function formatStatusDetail(s: MeetingStatus): string {
-  const lines = [
-    `meeting ${s.meetingId} (${s.kind}${s.topic ? `, "${s.topic}"` : ''})`,
-    `  instance:      ${s.uuid}`,
-    `  job:           ${s.jobId}`,
-    `  source:        ${s.source}`,
-    `  state:         ${s.state}`,
-    `  received:      ${s.receivedAt}`,
-    `  attempts:      ${s.attempts}`,
-    `  last answer:   ${formatAnswer(s.lastAnswer)}`,
-  ];
-  if (s.nextAttemptAt) lines.push(`  next attempt:  ${s.nextAttemptAt}`);
-  if (s.reason) lines.push(`  reason:        ${s.reason}`);
-  if (s.rule) lines.push(`  rule:          ${s.rule}`);
-  if (s.target)
-    lines.push(
-      `  target:        ${s.target.stream_url} key ${s.target.stream_key}, page ${s.target.page_url}${s.target.resolution ? `, ${s.target.resolution}` : ''}`,
-    );
-  lines.push(`  confirmation:  ${s.confirmation}`);
-  if (s.alerts.length > 0)
-    lines.push(`  alerts sent:   ${s.alerts.map((a) => `${a.type} at ${a.at}`).join(', ')}`);
-  if (s.history.length > 0) {
-    lines.push('  history:');
-    for (const a of s.history)
-      lines.push(
-        `    ${new Date(a.at).toISOString()}  ${formatAnswer(a).padEnd(40)}  ${a.decision}`,
-      );
-  }
-  return lines.map(printable).join('\n');
-}
-
-function formatAnswer(a: AttemptRecord | undefined): string {
-  if (!a) return '-';
-  const parts = [a.status !== undefined ? String(a.status) : 'no answer'];
-  if (a.zoomCode !== undefined) parts.push(`code ${a.zoomCode}`);
-  if (a.message) parts.push(a.message.length > 60 ? `${a.message.slice(0, 57)}...` : a.message);
-  if (a.trackingId) parts.push(`[${a.trackingId}]`);
-  return parts.join(' ');
 }

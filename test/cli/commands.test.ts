@@ -58,11 +58,9 @@ describe('status', () => {
 
     const table = await cli(['status'], env);
     expect(table.code).toBe(0);
+    expect(table.out).toMatch(/MEETING\s+STATE\s+TRIES\s+NEXT ATTEMPT\s+LAST ZOOM ANSWER\s+TOPIC/);
     expect(table.out).toMatch(
-      /MEETING\s+STATE\s+ATTEMPTS\s+LAST ZOOM ANSWER\s+NEXT ATTEMPT\s+REASON/,
-    );
-    expect(table.out).toMatch(
-      /85012345678\s+waiting\s+1\s+429 code 429 Too many requests.*\(in \d+ s\)\s+livestream_rate_limited/,
+      /85012345678\s+waiting\s+1\s+in \d+ s\s+429 · 429 · rate limited\s+Sunday service/,
     );
 
     const detail = await cli(['status', '85012345678'], env);

@@ -4,7 +4,7 @@ import { captureLog } from '../support/log-capture';
 it('logs a repeating error once per interval with the count of the folded repeats', () => {
   const logs = captureLog();
   let clock = 0;
-  const logError = createLogThrottle(logs.log, 10_000, () => clock);
+  const logError = createLogThrottle(logs.log, 10_000, { now: () => clock });
   const moved = new Error('MOVED 8190 127.0.0.1:7001');
   for (let i = 0; i < 2800; i++) logError('worker error', moved); // one second of a busy loop
   expect(logs.lines).toHaveLength(1);
@@ -23,7 +23,7 @@ it('logs a repeating error once per interval with the count of the folded repeat
 
 it('folds errors that differ only in numbers and job ids (one failover, many jobs and ports)', () => {
   const logs = captureLog();
-  const logError = createLogThrottle(logs.log, 10_000, () => 0);
+  const logError = createLogThrottle(logs.log, 10_000, { now: () => 0 });
   for (const id of ['meeting-aGEtMTAx', 'meeting-aGEtMTAy', 'webinar-eHk']) {
     logError('worker error', new Error(`could not renew lock for job ${id}`));
     logError('worker error', new Error(`Missing lock for job ${id}. moveToDelayed`));

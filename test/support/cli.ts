@@ -1,3 +1,4 @@
+import type { CliIo } from '../../src/cli/io';
 import { runCli } from '../../src/cli/run-cli';
 import { redisUrl } from './redis';
 
@@ -12,6 +13,7 @@ export async function cli(
   args: string[],
   env: Record<string, string> = {},
   stop?: Promise<string>,
+  terminal: Pick<CliIo, 'columns' | 'now'> = {},
 ): Promise<CliRun> {
   let out = '';
   let err = '';
@@ -22,6 +24,7 @@ export async function cli(
     err: (t) => void (err += t),
     stopSignal: () => stop ?? new Promise(() => undefined),
     onReload: () => undefined,
+    ...terminal,
   });
   return { code, out, err };
 }

@@ -41,7 +41,7 @@ export async function runDoctor(
       fail(
         'Configuration valid',
         err.problems.join('\n'),
-        'set or correct each variable named (.env.example and the README configuration table list them all)',
+        'set or correct each variable named (.env.example and docs/configuration.md list them all)',
       ),
     );
   }

@@ -20,7 +20,7 @@ export function checkRules(
     return fail(
       title,
       printable((err as Error).message),
-      'correct the rules file (README, "Livestream policy"); `rules test event.json` previews a rule',
+      'correct the rules file (docs/livestream-policy.md); `rules test event.json` previews a rule',
     );
   }
   const source = file ? `from ${printable(file)}` : 'none configured (LIVESTREAM_RULES_FILE unset)';

@@ -3,7 +3,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 /**
  * Limits of the HTTP server. Zoom must be answered within 3 s, so no honest client needs a
  * connection that stays silent, or a request that takes seconds to arrive. Every limit is explicit
- * (not Node's defaults) and documented in the README's configuration table.
+ * (not Node's defaults) and documented in docs/configuration.md.
  */
 export interface HttpLimits {
   /** Whole request head (request line and headers) must arrive within this (408 otherwise). */

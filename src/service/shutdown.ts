@@ -27,7 +27,7 @@ export interface ShutdownResult {
   abandoned: string[];
 }
 
-/** How long the cut-off may take once the timeout has run out (documented in the README). */
+/** How long the cut-off may take once the timeout has run out (documented in docs/operations.md). */
 export const SHUTDOWN_MARGIN_MS = 2000;
 
 /**

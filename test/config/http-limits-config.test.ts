@@ -6,10 +6,10 @@ import { connectionsCheckingInterval, createLimitedServer } from '../../src/serv
 const ROOT = join(__dirname, '..', '..');
 const RECEIVER = { ZOOM_WEBHOOK_SECRET_TOKEN: 's' };
 
-/** The default column of `name`'s row in the README's configuration table. */
-function readmeDefault(name: string): string | undefined {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  return new RegExp(`^\\| \`${name}\` +\\| \`([^\`]+)\``, 'm').exec(readme)?.[1];
+/** The default column of `name`'s row in docs/configuration.md. */
+function documentedDefault(name: string): string | undefined {
+  const doc = readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8');
+  return new RegExp(`^\\| \`${name}\` +\\| \`([^\`]+)\``, 'm').exec(doc)?.[1];
 }
 
 /** The value `name` has in `.env.example`. */
@@ -28,10 +28,10 @@ const SHIPPED = {
 };
 
 it.each(Object.entries(SHIPPED))(
-  '%s: the shipped default is what the README and .env.example say',
+  '%s: the shipped default is what docs/configuration.md and .env.example say',
   (name, read) => {
     const value = String(read(loadConfig(RECEIVER, 'receiver')));
-    expect(readmeDefault(name)).toBe(value);
+    expect(documentedDefault(name)).toBe(value);
     expect(exampleValue(name)).toBe(value);
   },
 );

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/load-config';
 
 const ROOT = join(__dirname, '..', '..');
-/** The default column of `name`'s row in the README's configuration table, and `.env.example`'s value. */
+/** The default column of `name`'s row in docs/configuration.md, and `.env.example`'s value. */
 const documented = (name: string) => ({
-  readme: new RegExp(`^\\| \`${name}\` +\\| \`([^\`]+)\``, 'm').exec(
-    readFileSync(join(ROOT, 'README.md'), 'utf8'),
+  doc: new RegExp(`^\\| \`${name}\` +\\| \`([^\`]+)\``, 'm').exec(
+    readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8'),
   )?.[1],
   example: new RegExp(`^${name}=(.*)$`, 'm').exec(
     readFileSync(join(ROOT, '.env.example'), 'utf8'),
@@ -23,12 +23,12 @@ const ENV = {
 describe('reconciliation settings', () => {
   it('sweeps every 60 s by default (RECONCILE_INTERVAL_MS=60000)', () => {
     expect(loadConfig(ENV).reconcile.intervalMs).toBe(60_000);
-    expect(documented('RECONCILE_INTERVAL_MS')).toEqual({ readme: '60000', example: '60000' });
+    expect(documented('RECONCILE_INTERVAL_MS')).toEqual({ doc: '60000', example: '60000' });
   });
 
   it('checks meetings starting within the next hour by default (PREFLIGHT_LEAD_MS=3600000)', () => {
     expect(loadConfig(ENV).reconcile.preflightLeadMs).toBe(3_600_000);
-    expect(documented('PREFLIGHT_LEAD_MS')).toEqual({ readme: '3600000', example: '3600000' });
+    expect(documented('PREFLIGHT_LEAD_MS')).toEqual({ doc: '3600000', example: '3600000' });
   });
 
   it('covers the rules file hosts when RECONCILE_USERS is unset; "all" or a list otherwise', () => {

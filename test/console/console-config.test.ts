@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/load-config';
 
 const ROOT = join(__dirname, '..', '..');
-/** The default column of `name`'s row in the README's configuration table, and `.env.example`'s value. */
+/** The default column of `name`'s row in docs/configuration.md, and `.env.example`'s value. */
 const documented = (name: string) => ({
-  readme: new RegExp(`^\\| \`${name}\` +\\| \`([^\`]+)\``, 'm').exec(
-    readFileSync(join(ROOT, 'README.md'), 'utf8'),
+  doc: new RegExp(`^\\| \`${name}\` +\\| \`([^\`]+)\``, 'm').exec(
+    readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8'),
   )?.[1],
   example: new RegExp(`^${name}=(.*)$`, 'm').exec(
     readFileSync(join(ROOT, '.env.example'), 'utf8'),
@@ -19,7 +19,7 @@ describe('console settings', () => {
   it('lists a start under "Needs attention" after 10 minutes of waiting by default', () => {
     expect(loadConfig(ENV).console.attentionAfterMs).toBe(600_000);
     expect(documented('CONSOLE_ATTENTION_AFTER_MS')).toEqual({
-      readme: '600000',
+      doc: '600000',
       example: '600000',
     });
   });

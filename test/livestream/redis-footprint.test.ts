@@ -51,7 +51,7 @@ it(`a meeting that waited through ${ATTEMPTS} 429s costs Redis a few KB, with th
     expect(await redis.llen(`${jobKey}:logs`)).toBe(JOB_LOG_LINES);
     let bytes = 0;
     for (const key of keys) bytes += Number((await redis.memory('USAGE', key)) ?? 0);
-    // The figure in the README ("Redis cost of a waiting meeting").
+    // The figure in docs/retry-policy.md and docs/performance.md.
     process.stdout.write(
       `redis bytes for one meeting after ${progress.attempts} attempts: ${bytes}\n`,
     );

@@ -9,7 +9,7 @@ const pkg = JSON.parse(read('package.json')) as {
   scripts: Record<string, string>;
 };
 
-// The young-generation cap the service runs with everywhere it is started (README, Performance).
+// The young-generation cap the service runs with everywhere it is started (docs/performance.md, "Memory").
 const FLAG = '--max-semi-space-size=16';
 
 it('the image and engines name one Node LTS line, and the tests run on it or newer', () => {

@@ -10,7 +10,7 @@ afterEach(() => service.stop());
 
 const jobs = () => service.queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
 
-describe('what the README promises about deliveries', () => {
+describe('what the webhook contract (docs/webhook-contract.md) promises about deliveries', () => {
   it('accepts a signed body that is not compact JSON: the exact bytes are verified', async () => {
     // Spaces, newlines, `\/` and `\u00e9`: JSON.stringify(JSON.parse(body)) is different bytes,
     // so a verifier that re-serialised the JSON would answer 401.

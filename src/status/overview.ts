@@ -168,7 +168,8 @@ function summarise(
 
 function attentionWhy(s: MeetingStatus, now: number, afterMs: number): Attention['why'] | null {
   // Rejected credentials make a start wait (oauth_rejected) until its deadline; older releases failed it.
-  if (s.state === 'waiting' && s.reason === 'oauth_rejected') return 'credentials';
+  const inPlay = s.state === 'waiting' || s.state === 'starting';
+  if (inPlay && s.reason === 'oauth_rejected') return 'credentials';
   if (s.state === 'failed')
     return s.reason?.startsWith('Zoom OAuth rejected') ? 'credentials' : 'failed';
   if (s.state === 'waiting' && now - Date.parse(s.receivedAt) > afterMs) return 'waiting long';

@@ -16,7 +16,15 @@ const TEN_MINUTES = 600_000;
 
 beforeAll(async () => {
   zoom = await startZoomSandbox({ rateLimitedStarts: 5 });
-  service = await startTestService({ LIVESTREAM_RETRY_DELAY_MS: '600000' }, zoom);
+  // A start refused for its credentials waits on the backoff: 10 min, so no retry runs mid-test.
+  service = await startTestService(
+    {
+      LIVESTREAM_RETRY_DELAY_MS: '600000',
+      LIVESTREAM_BACKOFF_BASE_MS: '600000',
+      LIVESTREAM_BACKOFF_MAX_MS: '600000',
+    },
+    zoom,
+  );
   meetings = consoleMeetings(service, zoom);
   await meetings.waiting(85020000001, 'ov-waiting');
   await meetings.failed(85020000002, 'ov-failed');

@@ -3,20 +3,12 @@ import type { RedisConnection } from '../redis/connect';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
-import type { EventKind } from '../queue/start-queue';
+import type { EventKind } from '../domain/start-job';
 import { sendOnce } from '../zoom/http';
 import { alertText } from './alert-text';
+import type { AlertType } from '../domain/alert-type';
 
 export const ALERT_QUEUE = 'alerts';
-
-export type AlertType =
-  | 'start_failed'
-  | 'gave_up'
-  | 'confirmation_missing'
-  | 'zoom_unavailable'
-  | 'webhook_missed'
-  | 'preflight_failed'
-  | 'credentials_rejected';
 
 /** What an operator needs to act: which meeting, what went wrong, Zoom's code, how hard we tried. */
 export interface Alert {

@@ -4,12 +4,12 @@ import {
   formatStatusDetail,
   formatStatusTable,
   listMeetingStatuses,
-  type MeetingState,
 } from '../status/meeting-status';
+import { type MeetingState } from '../domain/start-progress';
 import { meetingId } from './meeting-id';
 import { CliError, EXIT, type CliIo } from './io';
 import { operatorName } from './operator';
-import { printable, terminalJson } from './terminal-text';
+import { printable, terminalJson } from '../domain/plain-text';
 import { withToolQueue } from './tool-queue';
 
 /** The CLI prints its answer; trigger and retry log nothing more. */

@@ -6,17 +6,11 @@ import {
   enqueueStart,
   readInstanceFacts,
   recordInstanceFact,
-  startJobId,
   type EnqueueResult,
-  type EventKind,
-  type StartJobData,
 } from '../queue/start-queue';
-import {
-  describeJob,
-  listMeetingStatuses,
-  type MeetingState,
-  type MeetingStatus,
-} from '../status/meeting-status';
+import { startJobId, type EventKind, type StartJobData } from '../domain/start-job';
+import { describeJob, listMeetingStatuses, type MeetingStatus } from '../status/meeting-status';
+import { type MeetingState } from '../domain/start-progress';
 import type { ZoomClient } from '../zoom/zoom-client';
 
 /**

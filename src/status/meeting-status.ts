@@ -1,18 +1,11 @@
 import type { Job, JobState, Queue } from 'bullmq';
-import { readProgress, type AttemptRecord, type StartState } from '../livestream/start-progress';
-import type { StartResult } from '../livestream/start-processor';
-import {
-  readInstanceFacts,
-  startSource,
-  type InstanceFacts,
-  type StartJobData,
-  type StartSource,
-} from '../queue/start-queue';
-import type { StreamTarget } from '../policy/rules';
-import { printable } from '../cli/terminal-text';
-
-/** How an operator sees one meeting instance: the job's state, where "queued" reads as waiting. */
-export type MeetingState = Exclude<StartState, 'queued'>;
+import { readProgress, type AttemptRecord, type MeetingState } from '../domain/start-progress';
+import type { StartResult } from '../domain/start-progress';
+import { readInstanceFacts } from '../queue/start-queue';
+import { startSource, type StartJobData, type StartSource } from '../domain/start-job';
+import { type InstanceFacts } from '../domain/instance-facts';
+import type { StreamTarget } from '../domain/stream-target';
+import { printable } from '../domain/plain-text';
 
 export interface MeetingStatus {
   meetingId: string;

@@ -5,7 +5,7 @@ import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
 import type { EventKind } from '../domain/start-job';
 import { sendOnce } from '../zoom/http';
-import { alertText } from './alert-text';
+import { printable } from '../domain/plain-text';
 import type { AlertType } from '../domain/alert-type';
 
 export const ALERT_QUEUE = 'alerts';
@@ -49,12 +49,12 @@ const WITHOUT_ATTEMPTS: ReadonlySet<AlertType> = new Set([
  * message reach `text`, which Slack reads as markup: `&`, `<` and `>` are escaped there, so
  * `<!channel>` or `<https://…|Click>` in a topic stays text. In `text` and in the `topic` and
  * `reason` fields alike, control characters and escape sequences are removed and breaks become
- * spaces ({@link alertText}); the fields are otherwise kept as they came.
+ * spaces ({@link printable}); the fields are otherwise kept as they came.
  * @see https://api.slack.com/reference/surfaces/formatting#escaping
  */
 export function alertBody(alert: Alert): Record<string, unknown> {
-  const topic = alert.topic === undefined ? undefined : alertText(alert.topic);
-  const reason = alertText(alert.reason);
+  const topic = alert.topic === undefined ? undefined : printable(alert.topic);
+  const reason = printable(alert.reason);
   const quoted = topic ? ` "${topic}"` : '';
   const code = alert.zoomCode !== undefined ? `, Zoom code ${alert.zoomCode}` : '';
   const tried = WITHOUT_ATTEMPTS.has(alert.type) ? '' : ` (${alert.attempts} attempts${code})`;

@@ -5,7 +5,7 @@ import {
   formatStatusTable,
   listMeetingStatuses,
 } from '../status/meeting-status';
-import { type MeetingState } from '../domain/start-progress';
+import type { MeetingState } from '../domain/start-progress';
 import { meetingId } from './meeting-id';
 import { CliError, EXIT, type CliIo } from './io';
 import { operatorName } from './operator';

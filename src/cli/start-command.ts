@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from '../config/load-config';
 import { createLogger, resolveLogFormat } from '../logging/create-logger';
 import { EmbeddedRedisBusyError, RedisNotFoundError } from '../redis/embedded-redis';
 import { RulesError } from '../policy/rules';
-import { EvictionPolicyError } from '../service/redis-policy';
+import { EvictionPolicyError } from '../redis/redis-policy';
 import { runService } from '../service/run-service';
 import { SHUTDOWN_MARGIN_MS } from '../service/shutdown';
 import { startTracing } from '../telemetry/tracing';

@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import { loadToolConfig, type Config } from '../config/load-config';
 import { createLogger } from '../logging/create-logger';
 import { createStartQueue } from '../queue/start-queue';
-import { type StartJobData } from '../domain/start-job';
+import type { StartJobData } from '../domain/start-job';
 import { describeMode, type ConnectMode, type RedisConnection } from '../redis/connect';
 import { createToolConnection } from '../redis/connections';
 import { EmbeddedRedisBusyError, startEmbeddedRedis } from '../redis/embedded-redis';

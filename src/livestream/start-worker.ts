@@ -4,7 +4,7 @@ import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
 import { bullmqTelemetry } from '../telemetry/tracing';
 import { LIVESTREAM_QUEUE } from '../queue/start-queue';
-import { type StartJobData } from '../domain/start-job';
+import type { StartJobData } from '../domain/start-job';
 import type { StartResult } from '../domain/start-progress';
 
 export interface StartWorkerOptions {

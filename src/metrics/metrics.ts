@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Queue, Worker } from 'bullmq';
 import type { Decision } from '../domain/decision';
 import type { StartSource } from '../domain/start-job';
-import type { SweepReport } from '../reconcile/sweep';
+import type { SweepReport } from '../reconcile/sweep-types';
 import type { WebhookOutcome } from '../domain/webhook-outcome';
 import { withDeadline } from '../redis/connections';
 import { oldestWaitingAgeSeconds } from './waiting-age';

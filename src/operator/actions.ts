@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
-import { endedMessage, retryStart } from '../queue/retry-start';
+import { endedMessage, retryStart } from './retry-start';
 import {
   enqueueStart,
   readInstanceFacts,
@@ -10,7 +10,7 @@ import {
 } from '../queue/start-queue';
 import { startJobId, type EventKind, type StartJobData } from '../domain/start-job';
 import { describeJob, listMeetingStatuses, type MeetingStatus } from '../status/meeting-status';
-import { type MeetingState } from '../domain/start-progress';
+import type { MeetingState } from '../domain/start-progress';
 import type { ZoomClient } from '../zoom/zoom-client';
 
 /**

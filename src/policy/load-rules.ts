@@ -4,7 +4,7 @@ import type { LivestreamSettings } from '../config/load-config';
 import { resolveEnv, type MissingVariable } from './resolve-env';
 import { ruleSchema } from './rule-schema';
 import { RulesError, type Rule } from './rules';
-import { type StreamTarget } from '../domain/stream-target';
+import type { StreamTarget } from '../domain/stream-target';
 import { compileTopic, type TopicPattern } from './topic-pattern';
 
 /**

@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
-import type { SweepReport } from './sweep';
+import type { SweepReport } from './sweep-types';
 
 export const RECONCILE_QUEUE = 'reconcile';
 export const SWEEP_SCHEDULER = 'sweep';

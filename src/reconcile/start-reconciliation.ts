@@ -10,7 +10,8 @@ import { createPacer } from '../zoom/pacer';
 import type { TokenProvider } from '../zoom/token-provider';
 import { createListClient } from './list-client';
 import { startReconcileRunner } from './reconcile-runner';
-import { createSweep, ruleHosts, type SweepReport } from './sweep';
+import { createSweep, ruleHosts } from './sweep';
+import type { SweepReport } from './sweep-types';
 import { createSweepSlots } from './sweep-slots';
 
 /** What reconciliation reports as it works (the service passes its Prometheus metrics). */

@@ -4,7 +4,7 @@ import { withDeadline } from '../redis/connections';
 import { plainRedisError } from '../redis/redis-errors';
 import type { EmbeddedRedisState } from '../redis/redis-supervisor';
 import type { CredentialsState } from '../zoom/token-provider';
-import { evictionPolicy } from './redis-policy';
+import { evictionPolicy } from '../redis/redis-policy';
 
 export interface ReadinessDeps {
   redis: RedisConnection;

@@ -3,7 +3,7 @@ import { instanceFactsKey, queueClient } from '../queue/start-queue';
 import { parseInstanceFacts, type InstanceFacts } from '../domain/instance-facts';
 import { startSource, type StartJobData, type StartSource } from '../domain/start-job';
 import { describeJob, type MeetingStatus } from './meeting-status';
-import { type MeetingState } from '../domain/start-progress';
+import type { MeetingState } from '../domain/start-progress';
 
 export interface MeetingPageQuery {
   state?: MeetingState;

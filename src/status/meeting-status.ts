@@ -3,7 +3,7 @@ import { readProgress, type AttemptRecord, type MeetingState } from '../domain/s
 import type { StartResult } from '../domain/start-progress';
 import { readInstanceFacts } from '../queue/start-queue';
 import { startSource, type StartJobData, type StartSource } from '../domain/start-job';
-import { type InstanceFacts } from '../domain/instance-facts';
+import type { InstanceFacts } from '../domain/instance-facts';
 import type { StreamTarget } from '../domain/stream-target';
 import { printable } from '../domain/plain-text';
 

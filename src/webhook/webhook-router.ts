@@ -15,7 +15,7 @@ import {
 import { discardLimitBytes, readBody } from './read-body';
 import { encryptPlainToken, verifyZoomWebhook } from './signature';
 import { createReplies, header, jsonError, requestFields } from './webhook-reply';
-import { type WebhookOutcome } from '../domain/webhook-outcome';
+import type { WebhookOutcome } from '../domain/webhook-outcome';
 import { FACT_OUTCOME, ZOOM_EVENTS } from '../domain/zoom-events';
 
 /** The queue operations the receiver needs; Redis-backed in production. */

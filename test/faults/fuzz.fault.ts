@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { decide, type CallOutcome } from '../../src/livestream/decide';
 import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
-import { type StartJobData } from '../../src/domain/start-job';
+import type { StartJobData } from '../../src/domain/start-job';
 import { signZoomWebhook, verifyZoomWebhook } from '../../src/webhook/signature';
 import { ZoomApiError, ZoomNetworkError } from '../../src/zoom/errors';
 import { SECRET } from '../support/webhook';

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { connect } from '../../src/redis/connect';
 import { loadConfig } from '../../src/config/load-config';
 import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
-import { type StartJobData } from '../../src/domain/start-job';
+import type { StartJobData } from '../../src/domain/start-job';
 import { runService, type RunningService } from '../../src/service/run-service';
 import type { ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { captureLog, type CapturedLog } from './log-capture';

@@ -1,7 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import type { AttemptRecord } from '../domain/start-progress';
+import type { AttemptRecord, MeetingState } from '../domain/start-progress';
 import type { MeetingPage } from '../status/meeting-page';
-import type { MeetingState } from '../domain/start-progress';
 import type { MeetingStatus } from '../status/meeting-status';
 import type { StartSource } from '../domain/start-job';
 import { shortMessage, shortReason, timeView, type TimeView } from './short-text';

@@ -1,5 +1,4 @@
-import type { Rule } from '../policy/rules';
-import { matchRule } from '../policy/rules';
+import { type Rule, matchRule } from '../policy/rules';
 import { redactTarget } from '../domain/stream-target';
 import type { InstanceFacts } from '../domain/instance-facts';
 import type { StartJobData } from '../domain/start-job';

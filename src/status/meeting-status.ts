@@ -1,6 +1,10 @@
 import type { Job, JobState, Queue } from 'bullmq';
-import { readProgress, type AttemptRecord, type MeetingState } from '../domain/start-progress';
-import type { StartResult } from '../domain/start-progress';
+import {
+  readProgress,
+  type AttemptRecord,
+  type MeetingState,
+  type StartResult,
+} from '../domain/start-progress';
 import { readInstanceFacts } from '../queue/start-queue';
 import { startSource, type StartJobData, type StartSource } from '../domain/start-job';
 import type { InstanceFacts } from '../domain/instance-facts';

@@ -1,10 +1,9 @@
 import { Job, type JobJson, type JobState, type Queue } from 'bullmq';
-import type { StartResult } from '../domain/start-progress';
+import type { StartResult, MeetingState } from '../domain/start-progress';
 import { instanceFactsKey, queueClient } from '../queue/start-queue';
 import { parseInstanceFacts } from '../domain/instance-facts';
 import type { StartJobData, StartSource } from '../domain/start-job';
 import { describeJob, type MeetingStatus } from './meeting-status';
-import type { MeetingState } from '../domain/start-progress';
 import { hourly, type HourBucket, type Read } from './hourly';
 
 export const OVERVIEW_WINDOW_MS = 24 * 3_600_000;

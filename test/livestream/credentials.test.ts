@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
 import { ALERT_QUEUE } from '../../src/alerts/alerts';
-import type { StartResult } from '../../src/domain/start-progress';
-import { readProgress } from '../../src/domain/start-progress';
+import { type StartResult, readProgress } from '../../src/domain/start-progress';
 import { startJobId } from '../../src/domain/start-job';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { startHttpSink, type HttpSink } from '../support/http-sink';

@@ -2,13 +2,8 @@ import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import {
-  LIVESTREAM_QUEUE,
-  START_JOB,
-  START_JOB_OPTIONS,
-  startJobId,
-  type StartJobData,
-} from '../src/queue/start-queue';
+import { LIVESTREAM_QUEUE, START_JOB, START_JOB_OPTIONS } from '../src/queue/start-queue';
+import { startJobId, type StartJobData } from '../src/domain/start-job';
 import { signZoomWebhook } from '../src/webhook/signature';
 import { spawnTs, type Child } from './lib';
 

@@ -6,9 +6,8 @@ import {
   enqueueStart,
   START_JOB,
   START_JOB_OPTIONS,
-  startJobId,
-  type StartJobData,
 } from '../src/queue/start-queue';
+import { startJobId, type StartJobData } from '../src/domain/start-job';
 import { cannon, serviceProcess, type BenchContext } from './fixtures';
 import { percentile, spawnTs } from './lib';
 import { record, recordValue } from './report';

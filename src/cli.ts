@@ -2,7 +2,7 @@
 import { constants } from 'node:os';
 import { runCli } from './cli/run-cli';
 import { EXIT } from './cli/io';
-import { printableLines } from './cli/terminal-text';
+import { printableLines } from './domain/plain-text';
 
 // The only place that touches the process: arguments, environment, streams, signals, exit.
 

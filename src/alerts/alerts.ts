@@ -3,20 +3,12 @@ import type { RedisConnection } from '../redis/connect';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
-import type { EventKind } from '../queue/start-queue';
+import type { EventKind } from '../domain/start-job';
 import { sendOnce } from '../zoom/http';
-import { alertText } from './alert-text';
+import { printable } from '../domain/plain-text';
+import type { AlertType } from '../domain/alert-type';
 
 export const ALERT_QUEUE = 'alerts';
-
-export type AlertType =
-  | 'start_failed'
-  | 'gave_up'
-  | 'confirmation_missing'
-  | 'zoom_unavailable'
-  | 'webhook_missed'
-  | 'preflight_failed'
-  | 'credentials_rejected';
 
 /** What an operator needs to act: which meeting, what went wrong, Zoom's code, how hard we tried. */
 export interface Alert {
@@ -57,12 +49,12 @@ const WITHOUT_ATTEMPTS: ReadonlySet<AlertType> = new Set([
  * message reach `text`, which Slack reads as markup: `&`, `<` and `>` are escaped there, so
  * `<!channel>` or `<https://…|Click>` in a topic stays text. In `text` and in the `topic` and
  * `reason` fields alike, control characters and escape sequences are removed and breaks become
- * spaces ({@link alertText}); the fields are otherwise kept as they came.
+ * spaces ({@link printable}); the fields are otherwise kept as they came.
  * @see https://api.slack.com/reference/surfaces/formatting#escaping
  */
 export function alertBody(alert: Alert): Record<string, unknown> {
-  const topic = alert.topic === undefined ? undefined : alertText(alert.topic);
-  const reason = alertText(alert.reason);
+  const topic = alert.topic === undefined ? undefined : printable(alert.topic);
+  const reason = printable(alert.reason);
   const quoted = topic ? ` "${topic}"` : '';
   const code = alert.zoomCode !== undefined ? `, Zoom code ${alert.zoomCode}` : '';
   const tried = WITHOUT_ATTEMPTS.has(alert.type) ? '' : ` (${alert.attempts} attempts${code})`;

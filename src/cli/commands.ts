@@ -1,13 +1,13 @@
 import { createLogger } from '../logging/create-logger';
 import { retryMeeting, triggerStart } from '../operator/actions';
-import type { MeetingState } from '../status/meeting-status';
+import type { MeetingState } from '../domain/start-progress';
 import { listMeetingStatuses } from '../status/read-statuses';
 import { statusJson } from '../status/status-json';
 import { formatStatusDetail, formatStatusTable } from '../status/status-text';
 import { meetingId } from './meeting-id';
 import { CliError, DEFAULT_COLUMNS, EXIT, type CliIo } from './io';
 import { operatorName } from './operator';
-import { printable, terminalJson } from './terminal-text';
+import { printable, terminalJson } from '../domain/plain-text';
 import { withToolQueue } from './tool-queue';
 
 /** The CLI prints its answer; trigger and retry log nothing more. */

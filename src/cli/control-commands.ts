@@ -6,7 +6,7 @@ import { createZoomStack } from '../zoom/zoom-stack';
 import { meetingId } from './meeting-id';
 import { CliError, EXIT, type CliIo } from './io';
 import { operatorLog, operatorName } from './operator';
-import { printable } from './terminal-text';
+import { printable } from '../domain/plain-text';
 import { withToolQueue } from './tool-queue';
 
 export type { InstanceOptions };

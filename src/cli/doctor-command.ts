@@ -1,7 +1,7 @@
 import { formatChecklist } from '../doctor/checklist';
 import { runDoctor } from '../doctor/run-doctor';
 import { EXIT, type CliIo } from './io';
-import { printableLines } from './terminal-text';
+import { printableLines } from '../domain/plain-text';
 
 /** `doctor`: the checklist on stdout; exit 0 when nothing failed, 1 otherwise. */
 export async function doctorCommand(io: CliIo): Promise<number> {

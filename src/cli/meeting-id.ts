@@ -1,6 +1,6 @@
-import { MEETING_NUMBER, MEETING_NUMBER_MESSAGE } from '../webhook/meeting-number';
+import { MEETING_NUMBER, MEETING_NUMBER_MESSAGE } from '../domain/meeting-number';
 import { CliError, EXIT } from './io';
-import { printable } from './terminal-text';
+import { printable } from '../domain/plain-text';
 
 /** A meeting id argument, or a usage error (exit 2). */
 export function meetingId(value: string): string {

@@ -1,22 +1,9 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { MeetingState } from '../status/meeting-status';
+import { MEETING_STATES, type MeetingState } from '../domain/start-progress';
 import type { CliIo } from './io';
 
 const commands = () => import('./commands');
 const control = () => import('./control-commands');
-
-/** What `status --state` accepts: the states `status` shows. */
-export const MEETING_STATES: readonly MeetingState[] = [
-  'waiting',
-  'starting',
-  'confirming',
-  'started',
-  'live',
-  'stopped',
-  'skipped',
-  'failed',
-  'cancelled',
-];
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

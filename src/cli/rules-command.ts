@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadToolConfig } from '../config/load-config';
 import { loadRules } from '../policy/load-rules';
-import { DEFAULT_RULES, matchRule, redactTarget } from '../policy/rules';
+import { DEFAULT_RULES, matchRule } from '../policy/rules';
+import { redactTarget } from '../domain/stream-target';
 import { envelopeSchema, meetingPayloadSchema, describeIssue } from '../webhook/envelope';
-import { ZOOM_EVENTS } from '../webhook/zoom-events';
+import { ZOOM_EVENTS } from '../domain/zoom-events';
 import { CliError, EXIT, type CliIo } from './io';
-import { printable, terminalJson } from './terminal-text';
+import { printable, terminalJson } from '../domain/plain-text';
 
 /**
  * `rules test <event.json>`: which rule a webhook event matches and what would be sent to Zoom,

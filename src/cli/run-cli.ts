@@ -3,7 +3,7 @@ import { ROLES } from '../config/load-config';
 import { readEnv } from '../config/read-env';
 import { CliError, EXIT, type CliIo } from './io';
 import { addOperatorCommands, example } from './operator-program';
-import { printableLines } from './terminal-text';
+import { printableLines } from '../domain/plain-text';
 import { packageVersion } from './version';
 
 // Each command's module (and what it pulls in: BullMQ, Express, …) loads only when that command

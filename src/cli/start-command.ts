@@ -2,7 +2,8 @@ import { ConfigError, loadConfig } from '../config/load-config';
 import { createLogger, resolveLogFormat } from '../logging/create-logger';
 import { EmbeddedRedisBusyError, RedisNotFoundError } from '../redis/embedded-redis';
 import { RulesError } from '../policy/rules';
-import { EvictionPolicyError } from '../service/redis-policy';
+import { withDeadline } from '../redis/connections';
+import { EvictionPolicyError } from '../redis/redis-policy';
 import { runService } from '../service/run-service';
 import { SHUTDOWN_MARGIN_MS } from '../service/shutdown';
 import { startTracing } from '../telemetry/tracing';
@@ -55,10 +56,5 @@ export function explainStartError(err: unknown): CliError | undefined {
 
 /** An exporter that does not answer must not hold the exit past the shutdown margin. */
 async function withinMargin(work: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    work.catch(() => undefined),
-    new Promise((r) => (timer = setTimeout(r, SHUTDOWN_MARGIN_MS))),
-  ]);
-  clearTimeout(timer);
+  await withDeadline(work, SHUTDOWN_MARGIN_MS).catch(() => undefined);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HttpLimits } from '../service/http-limits';
+import type { HttpLimits } from './http-limits';
 import { REDIS_VARIABLES, redisMode, redisProblems, type RedisMode } from './redis-config';
 import { bool, int, required, ROLES, type Role, type VariableSpec } from './schemas';
 import { readReconcileConfig, type ReconcileConfig } from './reconcile-config';

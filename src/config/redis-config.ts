@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hashTag } from '../redis/hash-tag';
+import { hashTag } from '../domain/hash-tag';
 import { bool, int, required, type VariableSpec } from './schemas';
 
 export interface HostPort {

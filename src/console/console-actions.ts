@@ -8,7 +8,7 @@ import {
   triggerStart,
   type InstanceOptions,
 } from '../operator/actions';
-import type { StartJobData } from '../queue/start-queue';
+import type { StartJobData } from '../domain/start-job';
 import { ZoomError } from '../zoom/errors';
 import type { ZoomClient } from '../zoom/zoom-client';
 

@@ -1,7 +1,7 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
-import type { StartJobData } from '../queue/start-queue';
+import type { StartJobData } from '../domain/start-job';
 import { basicAuthUser } from '../dashboard/basic-auth';
 import { ACTIONS, runAction, type OpenZoom } from './console-actions';
 import type { Csrf, CsrfVerdict } from './csrf';

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
-import type { StartJobData } from '../queue/start-queue';
+import type { StartJobData } from '../domain/start-job';
 import { listMeetingPage } from '../status/meeting-page';
 import { describeJob } from '../status/meeting-status';
 import { readOverview } from '../status/overview';
@@ -11,7 +11,8 @@ import type { OpenZoom } from './console-actions';
 import { actionHandlers } from './console-post';
 import { serveAssets } from './assets';
 import { createCsrf } from './csrf';
-import { pageView, SOURCES, STATES } from './view-model';
+import { MEETING_STATES } from '../domain/start-progress';
+import { pageView, SOURCES } from './view-model';
 import {
   renderDetail,
   renderDetailFragment,
@@ -68,7 +69,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   };
 
   const listInput = async (req: Request): Promise<ListInput> => {
-    const state = pick(STATES, req.query.state);
+    const state = pick(MEETING_STATES, req.query.state);
     const source = pick(SOURCES, req.query.source);
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
     const offset = Math.max(

@@ -1,24 +1,11 @@
 import { STATUS_CODES } from 'node:http';
-import type { AttemptRecord } from '../livestream/start-progress';
+import type { AttemptRecord, MeetingState } from '../domain/start-progress';
 import type { MeetingPage } from '../status/meeting-page';
-import type { MeetingState, MeetingStatus } from '../status/meeting-status';
-import type { StartSource } from '../queue/start-queue';
+import type { MeetingStatus } from '../status/meeting-status';
+import type { StartSource } from '../domain/start-job';
 import { shortMessage, shortReason, timeView, type TimeView } from './short-text';
 
 export { timeView, type TimeView } from './short-text';
-
-/** The states a producer picks from (confirming reads as "starting": Zoom accepted, not yet live). */
-export const STATES: readonly MeetingState[] = [
-  'waiting',
-  'starting',
-  'confirming',
-  'started',
-  'live',
-  'failed',
-  'cancelled',
-  'skipped',
-  'stopped',
-];
 
 export interface AnswerView {
   at: TimeView;

@@ -5,7 +5,8 @@ import { renderCharts } from './chart';
 import { DETAIL } from './detail-template';
 import { LIST, OVERVIEW, ROWS } from './list-templates';
 import { ACTION, ACTIONS, FLASH, LAYOUT, ROW, TABLE_HEAD, TIME } from './templates';
-import { answerView, rowView, SOURCES, STATES, timeView, type PageView } from './view-model';
+import { MEETING_STATES } from '../domain/start-progress';
+import { answerView, rowView, SOURCES, timeView, type PageView } from './view-model';
 
 const eta = new Eta({ autoEscape: true, cache: true, useWith: false });
 const templates = {
@@ -49,7 +50,7 @@ export interface OverviewInput {
 const listData = (ctx: PageContext, input: ListInput) => ({
   ...ctx,
   ...input,
-  states: STATES,
+  states: MEETING_STATES,
   sources: SOURCES,
   updated: timeView(input.now),
 });
@@ -61,7 +62,7 @@ function overviewData(ctx: PageContext, { overview: o, now, canStop }: OverviewI
   const shown = new Set(['waiting', 'failed']);
   return {
     ...ctx,
-    counts: STATES.map((key) => ({ key, n: o.byState[key] ?? 0 })).filter(
+    counts: MEETING_STATES.map((key) => ({ key, n: o.byState[key] ?? 0 })).filter(
       (c) => c.n > 0 || shown.has(c.key),
     ),
     sources: SOURCES.map((key) => ({ key, n: o.bySource[key] ?? 0 })),

@@ -1,7 +1,7 @@
 import type { RedisConnection } from '../redis/connect';
 import { withDeadline } from '../redis/connections';
 import { plainRedisError } from '../redis/redis-errors';
-import { evictionPolicy } from '../service/redis-policy';
+import { evictionPolicy } from '../redis/redis-policy';
 import { fail, ok, type CheckResult } from './checklist';
 
 /** BullMQ refuses older Redis, and recommends at least this. */

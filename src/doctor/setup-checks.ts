@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { printable } from '../cli/terminal-text';
+import { printable } from '../domain/plain-text';
 import type { Config } from '../config/load-config';
 import { loadRules } from '../policy/load-rules';
 import { DEFAULT_RULES, type Rule } from '../policy/rules';

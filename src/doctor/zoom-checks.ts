@@ -1,4 +1,4 @@
-import { printable } from '../cli/terminal-text';
+import { printable } from '../domain/plain-text';
 import type { FetchedToken } from '../zoom/oauth';
 import { ZoomApiError, ZoomCredentialsError, ZoomError, ZoomNetworkError } from '../zoom/errors';
 import { fail, ok, type CheckResult } from './checklist';

@@ -1,6 +1,7 @@
 import { ZoomApiError, ZoomNetworkError } from '../zoom/errors';
-import type { CallOutcome, Decision } from './decide';
-import { HISTORY_LIMIT, type AttemptRecord, type StartProgress } from './start-progress';
+import type { CallOutcome } from './decide';
+import type { Decision } from '../domain/decision';
+import { HISTORY_LIMIT, type AttemptRecord, type StartProgress } from '../domain/start-progress';
 
 /** Which Zoom call a step makes: set the stream target, or start the stream. */
 export type CallKind = 'target' | 'start';

@@ -1,8 +1,9 @@
-import type { Rule } from '../policy/rules';
-import { matchRule, redactTarget } from '../policy/rules';
-import type { InstanceFacts, StartJobData } from '../queue/start-queue';
+import { type Rule, matchRule } from '../policy/rules';
+import { redactTarget } from '../domain/stream-target';
+import type { InstanceFacts } from '../domain/instance-facts';
+import type { StartJobData } from '../domain/start-job';
 import type { CallKind } from './attempt-record';
-import type { StartProgress, StartState } from './start-progress';
+import type { StartProgress, StartState } from '../domain/start-progress';
 
 /** The job ends here, without a Zoom call: what to record and say. */
 export interface Settled {

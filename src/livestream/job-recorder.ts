@@ -1,17 +1,16 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import type { Alert, AlertType } from '../alerts/alerts';
+import type { Alert } from '../alerts/alerts';
+import type { AlertType } from '../domain/alert-type';
 import type { Logger } from '../logging/create-logger';
-import type { StartJobData } from '../queue/start-queue';
+import type { StartJobData } from '../domain/start-job';
 import { ZoomCredentialsError, type ZoomError } from '../zoom/errors';
-import type { Decision } from './decide';
-import { unscheduled, type AttemptRecord, type StartProgress } from './start-progress';
-
-export interface StartResult {
-  state: 'started' | 'live' | 'stopped' | 'skipped' | 'cancelled';
-  attempts: number;
-  /** ms from receiving `meeting.started` to Zoom accepting the start. */
-  latencyMs?: number;
-}
+import type { Decision } from '../domain/decision';
+import {
+  unscheduled,
+  type AttemptRecord,
+  type StartProgress,
+  type StartResult,
+} from '../domain/start-progress';
 
 export interface JobRecorderDeps {
   job: Job<StartJobData>;

@@ -1,16 +1,13 @@
 import type { Job } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
-import type { InstanceFacts, StartJobData } from '../queue/start-queue';
+import type { InstanceFacts } from '../domain/instance-facts';
+import type { StartJobData } from '../domain/start-job';
 import type { CallKind } from './attempt-record';
-import type { CallOutcome, Decision } from './decide';
+import type { CallOutcome } from './decide';
+import type { Decision } from '../domain/decision';
 import type { Step } from './instance-gate';
-import {
-  answerFields,
-  type createCredentialsAlert,
-  type JobRecorder,
-  type StartResult,
-} from './job-recorder';
-import type { AttemptRecord, StartProgress } from './start-progress';
+import { answerFields, type createCredentialsAlert, type JobRecorder } from './job-recorder';
+import type { AttemptRecord, StartProgress, StartResult } from '../domain/start-progress';
 
 /** What carrying out a decision needs from the run that made it. */
 export interface OutcomeContext {

@@ -4,23 +4,18 @@ import type { LivestreamSettings } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import type { Rule } from '../policy/rules';
 import { activeTracing } from '../telemetry/tracing';
-import {
-  deadlineBase,
-  startSource,
-  type InstanceFacts,
-  type StartJobData,
-} from '../queue/start-queue';
+import { deadlineBase, startSource, type StartJobData } from '../domain/start-job';
+import type { InstanceFacts } from '../domain/instance-facts';
 import { PacerBusyError, type Grant } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';
 import { advance, attemptRecord, describeAttempt } from './attempt-record';
-import { decide, type CallOutcome, type Decision, type RetryPolicy } from './decide';
+import { decide, type CallOutcome } from './decide';
+import type { Decision, RetryPolicy } from '../domain/decision';
 import { chooseStep, SettledBeforeCall, settleFromFacts, withRule } from './instance-gate';
-import { createCredentialsAlert, createJobRecorder, type StartResult } from './job-recorder';
+import { createCredentialsAlert, createJobRecorder } from './job-recorder';
 import { accepted, deferred } from './start-outcome';
-import { readProgress, type StartProgress } from './start-progress';
+import { readProgress, type StartProgress, type StartResult } from '../domain/start-progress';
 import { callZoom } from './zoom-step';
-
-export type { StartResult } from './job-recorder';
 
 export interface StartPolicy extends RetryPolicy {
   /** 0 trusts Zoom's 204; otherwise an unconfirmed start is issued again after this long. */

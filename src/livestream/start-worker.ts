@@ -3,8 +3,9 @@ import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
 import { bullmqTelemetry } from '../telemetry/tracing';
-import { LIVESTREAM_QUEUE, type StartJobData } from '../queue/start-queue';
-import type { StartResult } from './start-processor';
+import { LIVESTREAM_QUEUE } from '../queue/start-queue';
+import type { StartJobData } from '../domain/start-job';
+import type { StartResult } from '../domain/start-progress';
 
 export interface StartWorkerOptions {
   connection: RedisConnection;

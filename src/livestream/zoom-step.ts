@@ -1,6 +1,6 @@
 import type { LivestreamSettings } from '../config/load-config';
 import type { Rule } from '../policy/rules';
-import type { StartJobData } from '../queue/start-queue';
+import type { StartJobData } from '../domain/start-job';
 import { ZoomError } from '../zoom/errors';
 import type { Grant } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';

@@ -1,18 +1,13 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queue, Worker } from 'bullmq';
-import type { Decision } from '../livestream/decide';
-import type { StartSource } from '../queue/start-queue';
-import type { SweepReport } from '../reconcile/sweep';
-import type { WebhookOutcome } from '../webhook/webhook-router';
+import type { Decision } from '../domain/decision';
+import type { StartSource } from '../domain/start-job';
+import type { SweepReport } from '../reconcile/sweep-types';
+import type { WebhookOutcome } from '../domain/webhook-outcome';
 import { withDeadline } from '../redis/connections';
 import { oldestWaitingAgeSeconds } from './waiting-age';
-import {
-  eventLabel,
-  FINISHED_STATES,
-  finishedState,
-  outcomeLabel,
-  type FinishedState,
-} from './labels';
+import { FINISHED_STATES, type FinishedState } from '../domain/start-progress';
+import { eventLabel, finishedState } from './labels';
 
 /**
  * BullMQ states reported by `zlw_jobs`: the starts still in play, and the failed ones kept.
@@ -176,7 +171,7 @@ export function createMetrics(): Metrics {
   return {
     registry,
     webhook: (event, outcome) => {
-      webhooks.inc({ event: eventLabel(event), outcome: outcomeLabel(outcome) });
+      webhooks.inc({ event: eventLabel(event), outcome });
       // An accepted *.started webhook is a start job added (a duplicate says `duplicate`).
       if (outcome === 'accepted' && event.endsWith('.started')) queued.inc({ source: 'webhook' });
     },

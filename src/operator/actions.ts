@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
-import { endedMessage, retryStart } from '../queue/retry-start';
+import { endedMessage, retryStart } from './retry-start';
 import {
   enqueueStart,
   readInstanceFacts,
   recordInstanceFact,
-  startJobId,
   type EnqueueResult,
-  type EventKind,
-  type StartJobData,
 } from '../queue/start-queue';
-import { describeJob, type MeetingState, type MeetingStatus } from '../status/meeting-status';
+import { startJobId, type EventKind, type StartJobData } from '../domain/start-job';
+import type { MeetingState } from '../domain/start-progress';
+import { describeJob, type MeetingStatus } from '../status/meeting-status';
 import { listMeetingStatuses } from '../status/read-statuses';
 import type { ZoomClient } from '../zoom/zoom-client';
 

@@ -3,7 +3,8 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { LivestreamSettings } from '../config/load-config';
 import { resolveEnv, type MissingVariable } from './resolve-env';
 import { ruleSchema } from './rule-schema';
-import { RulesError, type Rule, type StreamTarget } from './rules';
+import { RulesError, type Rule } from './rules';
+import type { StreamTarget } from '../domain/stream-target';
 import { compileTopic, type TopicPattern } from './topic-pattern';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { meetingNumberSchema } from '../webhook/meeting-number';
+import { meetingNumberSchema } from '../domain/meeting-number';
 
 /** Zoom streams only to RTMP(S) ingest URLs. */
 const RTMP_URL = /^rtmps?:\/\/\S+$/i;

@@ -1,14 +1,7 @@
 import type { LivestreamSettings } from '../config/load-config';
-import type { EventKind } from '../queue/start-queue';
+import type { EventKind } from '../domain/start-job';
+import type { StreamTarget } from '../domain/stream-target';
 import type { TopicPattern } from './topic-pattern';
-
-/** Where a stream goes: set with `PATCH /meetings/{id}/livestream` before the start. */
-export interface StreamTarget {
-  stream_url: string;
-  stream_key: string;
-  page_url: string;
-  resolution?: '720p' | '1080p';
-}
 
 export interface Rule {
   name: string;
@@ -63,9 +56,4 @@ export function matchRule(rules: readonly Rule[], meeting: MeetingFacts): Rule |
     if (m.topic && (meeting.topic === undefined || !m.topic.test(meeting.topic))) return false;
     return true;
   });
-}
-
-/** A target fit for logs, job data and the CLI: the stream key never leaves the worker. */
-export function redactTarget(target: StreamTarget): StreamTarget {
-  return { ...target, stream_key: '[redacted]' };
 }

@@ -10,6 +10,12 @@ import { bullmqTelemetry } from '../telemetry/tracing';
 import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
+import { startJobId, type EventKind, type StartJobData } from '../domain/start-job';
+import {
+  parseInstanceFacts,
+  type InstanceFact,
+  type InstanceFacts,
+} from '../domain/instance-facts';
 
 /** BullMQ's client type declares only the pipeline commands BullMQ itself uses; we need EXPIRE. */
 type Pipeline = ReturnType<RedisClient['pipeline']> & {
@@ -18,39 +24,6 @@ type Pipeline = ReturnType<RedisClient['pipeline']> & {
 
 export const LIVESTREAM_QUEUE = 'livestream';
 export const START_JOB = 'start-livestream';
-
-export type EventKind = 'meeting' | 'webinar';
-
-/**
- * What the worker needs to start one stream: identifiers and the few fields rules and operators
- * read. Never secrets, never the whole webhook payload.
- */
-export interface StartJobData {
-  kind: EventKind;
-  /** Meeting or webinar number as a digit string (used in Zoom API paths). */
-  meetingId: string;
-  /** Zoom's id of this instance of the meeting. */
-  uuid: string;
-  topic?: string;
-  hostId?: string;
-  meetingType?: number;
-  /** When we received `meeting.started` (ms); the give-up deadline counts from here. */
-  receivedAt: number;
-  /** Set by a manual retry: the give-up deadline then counts from here. */
-  retriedAt?: number;
-  /** What queued it. Jobs stored before `manual` existed say `cli`: read it with {@link startSource}. */
-  source: StartSource | 'cli';
-}
-
-/** What queued a start: Zoom's webhook, the reconciliation sweep, or an operator (`trigger`). */
-export type StartSource = 'webhook' | 'reconcile' | 'manual';
-
-/** The job's source, with the `cli` of older jobs read as `manual`. */
-export const startSource = (data: Pick<StartJobData, 'source'>): StartSource =>
-  data.source === 'cli' ? 'manual' : data.source;
-
-/** When the give-up deadline starts counting for this job. */
-export const deadlineBase = (data: StartJobData): number => data.retriedAt ?? data.receivedAt;
 
 /** Finished jobs are kept this long so redeliveries of the same instance still deduplicate. */
 const KEEP_COMPLETED_SECONDS = 7 * 24 * 3600;
@@ -70,14 +43,6 @@ export const START_JOB_OPTIONS: JobsOptions = {
   // wait on 30 s 429s (about 480 attempts) must not cost Redis a line each.
   keepLogs: JOB_LOG_LINES,
 };
-
-/**
- * One job per meeting instance. BullMQ ids may not contain `:` or be all digits, and Zoom uuids
- * can hold `/`, `+` and `=`, so the uuid is base64url-encoded behind a kind prefix.
- */
-export function startJobId(kind: EventKind, uuid: string): string {
-  return `${kind}-${Buffer.from(uuid, 'utf8').toString('base64url')}`;
-}
 
 /** The producer side of the queue. Connection errors are logged by the connection itself. */
 export function createStartQueue(
@@ -144,17 +109,6 @@ export function queueClient(queue: Queue): Promise<RedisClient> {
   return queue.backend.connection.client;
 }
 
-/**
- * What Zoom told us about one meeting instance after it started (`ended`, `live`, `stopped`), and
- * what an operator decided (`cancelled`: start it no more; `operatorStopped`: stopped by hand).
- */
-export type InstanceFact = 'ended' | 'live' | 'stopped' | 'cancelled' | 'operatorStopped';
-const FACTS = ['ended', 'live', 'stopped', 'cancelled', 'operatorStopped'] as const;
-export type InstanceFacts = Partial<Record<InstanceFact, number>> & {
-  /** Who recorded the operator's fact (the OS user of the CLI). */
-  operator?: string;
-};
-
 const FACTS_TTL_SECONDS = 7 * 24 * 3600;
 
 export function instanceFactsKey(queue: Queue, jobId: string): string {
@@ -196,15 +150,4 @@ export async function recordInstanceFact(
 export async function readInstanceFacts(queue: Queue, jobId: string): Promise<InstanceFacts> {
   const client = await queueClient(queue);
   return parseInstanceFacts(await client.hgetall(instanceFactsKey(queue, jobId)));
-}
-
-/** The facts stored in one instance's hash (as HGETALL answers it). */
-export function parseInstanceFacts(raw: Record<string, string>): InstanceFacts {
-  const facts: InstanceFacts = {};
-  for (const fact of FACTS) {
-    const value = raw[fact];
-    if (value !== undefined) facts[fact] = Number(value);
-  }
-  if (raw.operator !== undefined) facts.operator = raw.operator;
-  return facts;
 }

@@ -1,7 +1,7 @@
 import { matchRule, type Rule } from '../policy/rules';
 import { ZoomApiError } from '../zoom/errors';
 import type { ListedMeeting } from './list-client';
-import type { SweepDeps, SweepReport } from './sweep';
+import type { SweepDeps, SweepReport } from './sweep-types';
 
 /** After the start time a checked occurrence is forgotten this much later. */
 const MARK_SLACK_MS = 3_600_000;

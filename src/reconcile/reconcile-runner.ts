@@ -1,8 +1,9 @@
 import { Queue, Worker } from 'bullmq';
 import type { RedisConnection } from '../redis/connect';
+import { DeadlineError, withDeadline } from '../redis/connections';
 import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
-import type { SweepReport } from './sweep';
+import type { SweepReport } from './sweep-types';
 
 export const RECONCILE_QUEUE = 'reconcile';
 export const SWEEP_SCHEDULER = 'sweep';
@@ -97,12 +98,10 @@ export async function startReconcileRunner(
     // A sweep under way is waited for, the queue's close too, both within shutdownTimeoutMs.
     close: async () => {
       stopping = true;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise((r) => (timer = setTimeout(r, options.shutdownTimeoutMs)));
       const closing = Promise.all([worker.close(), queue.close()]);
-      closing.catch(() => undefined);
-      await Promise.race([closing, timeout]);
-      clearTimeout(timer);
+      await withDeadline(closing, options.shutdownTimeoutMs).catch((err: unknown) => {
+        if (!(err instanceof DeadlineError)) throw err;
+      });
     },
     /** Cuts the sweep's connections off (disconnect instead of quit), without waiting. */
     abort: () => {

@@ -4,15 +4,22 @@ import type { Dispatcher } from 'undici';
 import type { Alert } from '../alerts/alerts';
 import type { Config } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
-import type { Metrics } from '../metrics/metrics';
 import type { Rule } from '../policy/rules';
-import type { StartJobData } from '../queue/start-queue';
+import type { StartJobData } from '../domain/start-job';
 import { createPacer } from '../zoom/pacer';
 import type { TokenProvider } from '../zoom/token-provider';
 import { createListClient } from './list-client';
 import { startReconcileRunner } from './reconcile-runner';
 import { createSweep, ruleHosts } from './sweep';
+import type { SweepReport } from './sweep-types';
 import { createSweepSlots } from './sweep-slots';
+
+/** What reconciliation reports as it works (the service passes its Prometheus metrics). */
+export interface ReconcileMetrics {
+  zoomAnswer: (endpoint: string, status: number | 'error') => void;
+  startQueued: (source: 'reconcile') => void;
+  sweep: (report: SweepReport, durationMs: number) => void;
+}
 
 export interface ReconciliationDeps {
   config: Pick<Config, 'reconcile' | 'zoom' | 'redis' | 'worker' | 'logRepeatIntervalMs'>;
@@ -23,7 +30,7 @@ export interface ReconciliationDeps {
   tokens: TokenProvider;
   rules: () => readonly Rule[];
   alert: ((alert: Alert) => Promise<unknown>) | undefined;
-  metrics: Pick<Metrics, 'zoomAnswer' | 'startQueued' | 'sweep'>;
+  metrics: ReconcileMetrics;
   log: Logger;
 }
 

@@ -1,4 +1,4 @@
-import { PacerBusyError, type Pacer } from '../zoom/pacer';
+import { PacerBusyError, slotSpacingMs, type Pacer } from '../zoom/pacer';
 
 export interface SweepSlotOptions {
   /**
@@ -23,7 +23,7 @@ export interface SweepSlotOptions {
 export function createSweepSlots(options: SweepSlotOptions): () => Promise<void> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const spacingMs = 1100 / options.maxPerSecond;
+  const spacingMs = slotSpacingMs(options.maxPerSecond);
   let last = -Infinity;
   return async () => {
     for (;;) {

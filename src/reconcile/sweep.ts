@@ -1,47 +1,11 @@
-import type { Queue } from 'bullmq';
-import type { RedisConnection } from '../redis/connect';
-import type { Alert } from '../alerts/alerts';
-import type { ReconcileUsers } from '../config/reconcile-config';
-import type { Logger } from '../logging/create-logger';
 import { matchRule, type Rule } from '../policy/rules';
-import { enqueueStart, type StartJobData } from '../queue/start-queue';
+import { enqueueStart } from '../queue/start-queue';
+import type { StartJobData } from '../domain/start-job';
 import { ZoomApiError, ZoomCredentialsError, ZoomError } from '../zoom/errors';
-import type { ListClient, ListedMeeting } from './list-client';
+import type { ListedMeeting } from './list-client';
 import { createPreflight } from './preflight';
+import type { SweepDeps, SweepReport } from './sweep-types';
 import { createSweepRotation } from './sweep-rotation';
-
-export interface SweepDeps {
-  list: ListClient;
-  queue: Queue<StartJobData>;
-  /** For preflight's marks of checked occurrences (under the queue's prefix). */
-  redis: RedisConnection;
-  users: ReconcileUsers;
-  rules: () => readonly Rule[];
-  /** 0: no preflight. */
-  preflightLeadMs: number;
-  alert?: (alert: Alert) => Promise<unknown>;
-  log: Logger;
-  now?: () => number;
-  /** A start the sweep queued (the webhook never came). */
-  onReconciled?: () => void;
-  /** True once the service is shutting down: the sweep stops between calls. */
-  stopping?: () => boolean;
-}
-
-export interface SweepReport {
-  users: number;
-  live: number;
-  /** Starts queued by this sweep (no start job existed for the instance). */
-  queued: number;
-  upcoming: number;
-  preflightFailed: number;
-  /** List calls that failed (5xx, timeout, reset): the sweep went on with the next user. */
-  failed: number;
-  /** Why the sweep ended early, if it did. */
-  stoppedBy?: string;
-  /** Set when Zoom answered a list call 429 with a Retry-After: no sweep before then. */
-  backoffMs?: number;
-}
 
 /** The log line of a start the sweep queued. */
 export const RECONCILED_MESSAGE =

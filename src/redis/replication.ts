@@ -1,5 +1,5 @@
 import { Cluster, type Redis } from 'ioredis';
-import { hashTag } from './hash-tag';
+import { hashTag } from '../domain/hash-tag';
 import type { RedisConnection } from './connect';
 
 /** The write was not confirmed by enough replicas in time: the webhook is answered 503. */

@@ -5,7 +5,7 @@ import { plainRedisError } from '../redis/redis-errors';
 import type { EmbeddedRedisState } from '../redis/redis-supervisor';
 import type { CredentialsState } from '../zoom/token-provider';
 import { errorShape } from '../logging/log-throttle';
-import { evictionPolicy } from './redis-policy';
+import { evictionPolicy } from '../redis/redis-policy';
 
 export interface ReadinessDeps {
   redis: RedisConnection;

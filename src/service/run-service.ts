@@ -18,7 +18,7 @@ import { createApp } from './create-app';
 import { listenWithLimits } from './http-limits';
 import { createReadiness } from './readiness';
 import { startWorkerRole } from './worker-role';
-import { assertNoEviction } from './redis-policy';
+import { assertNoEviction } from '../redis/redis-policy';
 import { startOwnRedis } from './own-redis';
 import { closeWithin, disconnectNow, type Closer, type ShutdownResult } from './shutdown';
 

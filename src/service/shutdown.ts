@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/create-logger';
+import { withDeadline } from '../redis/connections';
 
 /** One part of the service to close at shutdown. */
 export interface Closer {
@@ -51,13 +52,12 @@ export async function closeWithin(
       finished.add(closer);
     }
   })();
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>(
-    (r) => (timer = setTimeout(() => r('timeout'), timeoutMs)),
+  // The sequence never rejects (each closer's error is logged): only the deadline ends it early.
+  const finishedInTime = await withDeadline(sequence, timeoutMs).then(
+    () => true,
+    () => false,
   );
-  const result = await Promise.race([sequence, timedOut]);
-  clearTimeout(timer);
-  if (result !== 'timeout') return { clean: true, abandoned: [] };
+  if (finishedInTime) return { clean: true, abandoned: [] };
 
   const open = pending.filter((c) => !finished.has(c));
   const abandoned = open.map((c) => c.name);
@@ -66,11 +66,6 @@ export async function closeWithin(
     `shutdown did not finish within SHUTDOWN_TIMEOUT_MS; cut off: ${abandoned.join(', ')}`,
   );
   const aborts = Promise.allSettled(open.map((c) => Promise.resolve().then(() => c.abort?.())));
-  let margin: NodeJS.Timeout | undefined;
-  await Promise.race([
-    aborts,
-    new Promise((r) => (margin = setTimeout(r, SHUTDOWN_MARGIN_MS - 200))),
-  ]);
-  clearTimeout(margin);
+  await withDeadline(aborts, SHUTDOWN_MARGIN_MS - 200).catch(() => undefined);
   return { clean: false, abandoned };
 }

@@ -1,4 +1,4 @@
-import type { StartResult } from '../livestream/start-processor';
+import type { StartResult } from '../domain/start-progress';
 import type { MeetingStatus } from './meeting-status';
 
 /** One kept start as the overview read it: its status, when it finished, and how. */

@@ -1,14 +1,9 @@
 import type { Job, JobState, Queue } from 'bullmq';
-import {
-  instanceFactsKey,
-  parseInstanceFacts,
-  queueClient,
-  type InstanceFacts,
-  startSource,
-  type StartJobData,
-  type StartSource,
-} from '../queue/start-queue';
-import { describeJob, type MeetingState, type MeetingStatus } from './meeting-status';
+import { instanceFactsKey, queueClient } from '../queue/start-queue';
+import { parseInstanceFacts, type InstanceFacts } from '../domain/instance-facts';
+import { startSource, type StartJobData, type StartSource } from '../domain/start-job';
+import { describeJob, type MeetingStatus } from './meeting-status';
+import type { MeetingState } from '../domain/start-progress';
 
 export interface MeetingPageQuery {
   state?: MeetingState;

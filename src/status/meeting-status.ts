@@ -1,16 +1,13 @@
 import type { Job, JobState } from 'bullmq';
-import { readProgress, type AttemptRecord, type StartState } from '../livestream/start-progress';
-import type { StartResult } from '../livestream/start-processor';
 import {
-  startSource,
-  type InstanceFacts,
-  type StartJobData,
-  type StartSource,
-} from '../queue/start-queue';
-import type { StreamTarget } from '../policy/rules';
-
-/** How an operator sees one meeting instance: the job's state, where "queued" reads as waiting. */
-export type MeetingState = Exclude<StartState, 'queued'>;
+  readProgress,
+  type AttemptRecord,
+  type MeetingState,
+  type StartResult,
+} from '../domain/start-progress';
+import { startSource, type StartJobData, type StartSource } from '../domain/start-job';
+import type { InstanceFacts } from '../domain/instance-facts';
+import type { StreamTarget } from '../domain/stream-target';
 
 export interface MeetingStatus {
   meetingId: string;

@@ -1,13 +1,9 @@
 import { Job, type JobJson, type JobState, type Queue } from 'bullmq';
-import type { StartResult } from '../livestream/start-processor';
-import {
-  instanceFactsKey,
-  parseInstanceFacts,
-  queueClient,
-  type StartJobData,
-  type StartSource,
-} from '../queue/start-queue';
-import { describeJob, type MeetingState, type MeetingStatus } from './meeting-status';
+import type { StartResult, MeetingState } from '../domain/start-progress';
+import { instanceFactsKey, queueClient } from '../queue/start-queue';
+import { parseInstanceFacts } from '../domain/instance-facts';
+import type { StartJobData, StartSource } from '../domain/start-job';
+import { describeJob, type MeetingStatus } from './meeting-status';
 import { hourly, type HourBucket, type Read } from './hourly';
 
 export const OVERVIEW_WINDOW_MS = 24 * 3_600_000;

@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq';
-import type { StartJobData } from '../queue/start-queue';
+import type { StartJobData } from '../domain/start-job';
+import type { MeetingState } from '../domain/start-progress';
 import { listMeetingPage } from './meeting-page';
-import type { MeetingState, MeetingStatus } from './meeting-status';
+import type { MeetingStatus } from './meeting-status';
 
 /** How many instances `status` lists at most (the newest). */
 export const STATUS_LIST_LIMIT = 1000;

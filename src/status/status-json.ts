@@ -1,4 +1,4 @@
-import type { AttemptRecord } from '../livestream/start-progress';
+import type { AttemptRecord } from '../domain/start-progress';
 import type { MeetingStatus } from './meeting-status';
 
 /** A Zoom answer as `status --json` prints it: its time as an ISO 8601 UTC string. */

@@ -1,5 +1,5 @@
-import type { AttemptRecord } from '../livestream/start-progress';
-import { printable } from '../cli/terminal-text';
+import type { AttemptRecord } from '../domain/start-progress';
+import { printable } from '../domain/plain-text';
 import { clipAtWord, displayWidth, padColumns } from './column-text';
 import type { MeetingStatus } from './meeting-status';
 

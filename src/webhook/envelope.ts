@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { meetingNumberSchema } from './meeting-number';
+import { meetingNumberSchema } from '../domain/meeting-number';
 
 /** The part of `payload.object` the worker needs from meeting.* and webinar.* events. */
 export const meetingObjectSchema = z.object({

@@ -1,24 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Logger } from '../logging/create-logger';
 import type { CutBy } from './read-body';
-
-/** What a webhook came to, for logs and metrics. */
-export type WebhookOutcome =
-  | 'accepted'
-  | 'duplicate'
-  | 'cancelled'
-  | 'confirmed'
-  | 'stopped'
-  | 'validated'
-  | 'ignored'
-  | 'bad_signature'
-  | 'stale'
-  | 'invalid'
-  | 'too_large'
-  | 'timeout'
-  | 'aborted'
-  | 'unsupported_media_type'
-  | 'unavailable';
+import type { WebhookOutcome } from '../domain/webhook-outcome';
 
 /** Fields of the one log line per webhook, filled in as the request is handled. */
 export type LogFields = Record<string, unknown>;

@@ -1,6 +1,8 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from '../logging/create-logger';
-import type { EnqueueResult, EventKind, InstanceFact, StartJobData } from '../queue/start-queue';
+import type { EnqueueResult } from '../queue/start-queue';
+import type { EventKind, StartJobData } from '../domain/start-job';
+import type { InstanceFact } from '../domain/instance-facts';
 import { withDeadline } from '../redis/connections';
 import { activeTracing } from '../telemetry/tracing';
 import {
@@ -12,16 +14,9 @@ import {
 } from './envelope';
 import { discardLimitBytes, readBody } from './read-body';
 import { encryptPlainToken, verifyZoomWebhook } from './signature';
-import {
-  createReplies,
-  header,
-  jsonError,
-  requestFields,
-  type WebhookOutcome,
-} from './webhook-reply';
-import { FACT_OUTCOME, ZOOM_EVENTS } from './zoom-events';
-
-export type { WebhookOutcome } from './webhook-reply';
+import { createReplies, header, jsonError, requestFields } from './webhook-reply';
+import type { WebhookOutcome } from '../domain/webhook-outcome';
+import { FACT_OUTCOME, ZOOM_EVENTS } from '../domain/zoom-events';
 
 /** The queue operations the receiver needs; Redis-backed in production. */
 export interface StartJobs {

@@ -63,6 +63,14 @@ const OVERLOADED_BACKOFF_MS = 1000;
 const MAX_MISSED_SLOTS = 3;
 
 /**
+ * The gap between two pacer slots for at most `maxPerSecond` calls a second: N slots 1.1 s / N
+ * apart, so any N + 1 calls span at least 1.1 s and no 1 s window holds more than N.
+ */
+export function slotSpacingMs(maxPerSecond: number): number {
+  return 1100 / maxPerSecond;
+}
+
+/**
  * Account-wide pacing of Zoom API calls, shared by every worker through Redis: never more than
  * `maxPerSecond` calls in any one-second window *as Zoom counts arrivals*. BullMQ's own limiter
  * counts jobs in fixed windows (up to twice the limit across a window edge) and cannot hold the
@@ -83,8 +91,7 @@ export function createPacer(options: PacerOptions): Pacer {
   const paused = `${options.keyPrefix}:zoom:paused`;
   const maxInline = options.maxInlineWaitMs ?? 2000;
   const grantTtl = options.grantTtlMs ?? 30;
-  // N slots 1.1 s / N apart: any N + 1 calls span at least 1.1 s, so no 1 s window holds more than N.
-  const spacingMs = 1100 / options.maxPerSecond;
+  const spacingMs = slotSpacingMs(options.maxPerSecond);
   const rtt = recentMinimum(16);
   // An account pause set by this process: slots reserved before it and still waiting in place
   // are given up when they come due (other processes see the pause at their next reservation).

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { LivestreamSettings } from '../config/load-config';
-import type { StreamTarget } from '../policy/rules';
-import type { EventKind } from '../queue/start-queue';
+import type { StreamTarget } from '../domain/stream-target';
+import type { EventKind } from '../domain/start-job';
 import { answerError, sendOnce, type RawAnswer } from './http';
 import { PacerBusyError, type Grant, type Pacer } from './pacer';
 import type { TokenProvider } from './token-provider';

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
-import { enqueueStart, startJobId } from '../../src/queue/start-queue';
+import { enqueueStart } from '../../src/queue/start-queue';
+import { startJobId } from '../../src/domain/start-job';
 import { cli } from '../support/cli';
 import { eventually, finishedJob, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../../src/config/load-config';
-import { hashTag } from '../../src/redis/hash-tag';
+import { hashTag } from '../../src/domain/hash-tag';
 import { cli } from '../support/cli';
 
 const BASE = { ROLE: 'receiver', ZOOM_WEBHOOK_SECRET_TOKEN: 'secret' };

@@ -4,7 +4,8 @@ import express from 'express';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createConsoleRouter, type ConsoleDeps } from '../../src/console/console-router';
-import { LIVESTREAM_QUEUE, type StartJobData } from '../../src/queue/start-queue';
+import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
+import type { StartJobData } from '../../src/domain/start-job';
 import { captureLog } from '../support/log-capture';
 import { redisUrl, uniquePrefix } from '../support/redis';
 

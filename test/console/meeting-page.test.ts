@@ -1,6 +1,6 @@
 import type { Job, JobState, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { StartJobData } from '../../src/queue/start-queue';
+import type { StartJobData } from '../../src/domain/start-job';
 import { listMeetingPage } from '../../src/status/meeting-page';
 import { redisUrl, uniquePrefix } from '../support/redis';
 

@@ -1,9 +1,10 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { LIVESTREAM_QUEUE, startJobId, type StartJobData } from '../../src/queue/start-queue';
+import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
+import { startJobId, type StartJobData } from '../../src/domain/start-job';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { OVERVIEW_WINDOW_MS, readOverview } from '../../src/status/overview';
-import { readProgress } from '../../src/livestream/start-progress';
+import { readProgress } from '../../src/domain/start-progress';
 import { consoleMeetings } from '../support/console-meetings';
 import { redisUrl } from '../support/redis';
 import { eventually, startTestService, type TestService } from '../support/service';

@@ -5,7 +5,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createConsoleRouter } from '../../src/console/console-router';
 import { createDashboardRouter } from '../../src/dashboard/dashboard-router';
-import { LIVESTREAM_QUEUE, type StartJobData } from '../../src/queue/start-queue';
+import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
+import type { StartJobData } from '../../src/domain/start-job';
 import { captureLog } from '../support/log-capture';
 import { redisUrl, uniquePrefix } from '../support/redis';
 

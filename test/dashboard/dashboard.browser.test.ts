@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
-import { startJobId } from '../../src/queue/start-queue';
+import { startJobId } from '../../src/domain/start-job';
 import { haveChromium, launchChromium } from '../support/chromium';
 import { eventually, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { LIVESTREAM_QUEUE, startJobId, type StartJobData } from '../../src/queue/start-queue';
+import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
+import { startJobId, type StartJobData } from '../../src/domain/start-job';
 import { SHUTDOWN_MARGIN_MS } from '../../src/service/shutdown';
 import { eventually } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';

@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
-import { LIVESTREAM_QUEUE, startJobId, type StartJobData } from '../../src/queue/start-queue';
+import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
+import { startJobId, type StartJobData } from '../../src/domain/start-job';
 import { startPrivateRedis } from '../support/redis';
 import { eventually } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';

@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { readProgress } from '../../src/livestream/start-progress';
-import { LIVESTREAM_QUEUE, startJobId, type StartJobData } from '../../src/queue/start-queue';
+import { readProgress } from '../../src/domain/start-progress';
+import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
+import { startJobId, type StartJobData } from '../../src/domain/start-job';
 import { startHttpSink } from '../support/http-sink';
 import { eventually } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';

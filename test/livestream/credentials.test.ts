@@ -1,8 +1,7 @@
 import { Queue } from 'bullmq';
 import { ALERT_QUEUE } from '../../src/alerts/alerts';
-import type { StartResult } from '../../src/livestream/start-processor';
-import { readProgress } from '../../src/livestream/start-progress';
-import { startJobId } from '../../src/queue/start-queue';
+import { type StartResult, readProgress } from '../../src/domain/start-progress';
+import { startJobId } from '../../src/domain/start-job';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
 import { uniquePrefix } from '../support/redis';

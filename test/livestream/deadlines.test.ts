@@ -1,4 +1,5 @@
-import { enqueueStart, startJobId } from '../../src/queue/start-queue';
+import { enqueueStart } from '../../src/queue/start-queue';
+import { startJobId } from '../../src/domain/start-job';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
 import { eventually, finishedJob, startTestService, type TestService } from '../support/service';

@@ -1,4 +1,5 @@
-import { decide, type CallOutcome, type Decision } from '../../src/livestream/decide';
+import { decide, type CallOutcome } from '../../src/livestream/decide';
+import type { Decision } from '../../src/domain/decision';
 import { ZoomApiError, ZoomCredentialsError, ZoomNetworkError } from '../../src/zoom/errors';
 
 const NOW = Date.parse('2026-11-22T09:00:00Z');

@@ -1,5 +1,5 @@
-import type { StartResult } from '../../src/livestream/start-processor';
-import { startJobId } from '../../src/queue/start-queue';
+import type { StartResult } from '../../src/domain/start-progress';
+import { startJobId } from '../../src/domain/start-job';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { eventually, finishedJob, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';

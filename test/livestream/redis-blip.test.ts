@@ -1,6 +1,6 @@
 import { startEmbeddedRedis } from '../../src/redis/embedded-redis';
-import { startJobId } from '../../src/queue/start-queue';
-import { readProgress } from '../../src/livestream/start-progress';
+import { startJobId } from '../../src/domain/start-job';
+import { readProgress } from '../../src/domain/start-progress';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { startPrivateRedis } from '../support/redis';
 import { eventually, startTestService, type TestService } from '../support/service';

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
-import { readProgress, HISTORY_LIMIT } from '../../src/livestream/start-progress';
-import { JOB_LOG_LINES, startJobId } from '../../src/queue/start-queue';
+import { readProgress, HISTORY_LIMIT } from '../../src/domain/start-progress';
+import { JOB_LOG_LINES } from '../../src/queue/start-queue';
+import { startJobId } from '../../src/domain/start-job';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { redisUrl } from '../support/redis';
 import { eventually, startTestService, type TestService } from '../support/service';

@@ -1,8 +1,9 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { createStartProcessor, type StartPolicy } from '../../src/livestream/start-processor';
-import { readProgress } from '../../src/livestream/start-progress';
+import { readProgress } from '../../src/domain/start-progress';
 import { DEFAULT_RULES } from '../../src/policy/rules';
-import type { InstanceFacts, StartJobData } from '../../src/queue/start-queue';
+import type { InstanceFacts } from '../../src/domain/instance-facts';
+import type { StartJobData } from '../../src/domain/start-job';
 import { ZoomApiError } from '../../src/zoom/errors';
 import { PacerBusyError, type Grant } from '../../src/zoom/pacer';
 import type { CallOptions, ZoomClient } from '../../src/zoom/zoom-client';

@@ -1,6 +1,7 @@
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
-import { enqueueStart, startJobId } from '../../src/queue/start-queue';
-import { readProgress } from '../../src/livestream/start-progress';
+import { enqueueStart } from '../../src/queue/start-queue';
+import { startJobId } from '../../src/domain/start-job';
+import { readProgress } from '../../src/domain/start-progress';
 import {
   eventually,
   finishedJob,

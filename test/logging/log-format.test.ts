@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
-import { startJobId } from '../../src/queue/start-queue';
+import { startJobId } from '../../src/domain/start-job';
 import { spawnService } from '../faults/processes';
 import { redisUrl, uniquePrefix } from '../support/redis';
 import { eventually, finishedJob, startTestService, type TestService } from '../support/service';

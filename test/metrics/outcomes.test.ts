@@ -1,5 +1,5 @@
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
-import { startJobId } from '../../src/queue/start-queue';
+import { startJobId } from '../../src/domain/start-job';
 import { eventually, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
 
@@ -53,6 +53,9 @@ it('tells a cancelled start from a started one, and an end of an unknown meeting
     'zlw_webhooks_total{event="meeting.ended",outcome="ended"} 2',
   ]);
   expect(text).not.toContain('outcome="cancelled"');
+  // The log line of each says the same word as the metric.
+  const ended = service.logs.lines.filter((l) => l.event === 'meeting.ended').map((l) => l.outcome);
+  expect(ended).toEqual(['ended', 'ended']);
   expect(series(text, 'zlw_jobs{')).not.toContainEqual(expect.stringContaining('completed'));
 });
 

@@ -1,4 +1,4 @@
-import { startJobId } from '../../src/queue/start-queue';
+import { startJobId } from '../../src/domain/start-job';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
 import { moreSweeps } from '../support/reconcile';

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Rule } from '../../src/policy/rules';
-import { startJobId, type StartJobData } from '../../src/queue/start-queue';
+import { startJobId, type StartJobData } from '../../src/domain/start-job';
 import type { ListClient, ListedMeeting } from '../../src/reconcile/list-client';
 import { createSweep } from '../../src/reconcile/sweep';
 import { ZoomApiError, ZoomNetworkError } from '../../src/zoom/errors';

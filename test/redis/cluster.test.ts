@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import { startJobId } from '../../src/queue/start-queue';
+import { startJobId } from '../../src/domain/start-job';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { cli } from '../support/cli';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
@@ -77,7 +77,7 @@ it('on a 3-master cluster: webhooks stored, 429 then started, dedupe and meeting
   expect(starts('1103').length).toBe(1);
   const outcomes = (s: TestService) => s.logs.lines.map((l) => l.outcome).filter(Boolean);
   expect(outcomes(receiverB)).toEqual(['duplicate', 'accepted']);
-  expect(outcomes(receiverA)).toEqual(['accepted', 'cancelled']);
+  expect(outcomes(receiverA)).toEqual(['accepted', 'ended']);
   for (const s of services) expect((await fetch(`${s.url}/readyz`)).status).toBe(200);
 
   // Every key of ours, on every master, is in the prefix's slot: queue, facts, token, pacer, readyz.

@@ -5,13 +5,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RedisConnection } from '../../src/redis/connect';
 import { ReplicationError, replicatedWrite } from '../../src/redis/replication';
-import {
-  enqueueStart,
-  LIVESTREAM_QUEUE,
-  recordInstanceFact,
-  startJobId,
-  type StartJobData,
-} from '../../src/queue/start-queue';
+import { enqueueStart, LIVESTREAM_QUEUE, recordInstanceFact } from '../../src/queue/start-queue';
+import { startJobId, type StartJobData } from '../../src/domain/start-job';
 import { createWebhookRouter } from '../../src/webhook/webhook-router';
 import { captureLog } from '../support/log-capture';
 import { redisUrl, uniquePrefix } from '../support/redis';

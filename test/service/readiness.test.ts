@@ -1,6 +1,6 @@
-import { readProgress } from '../../src/livestream/start-progress';
+import { readProgress } from '../../src/domain/start-progress';
 import { Redis } from 'ioredis';
-import { startJobId } from '../../src/queue/start-queue';
+import { startJobId } from '../../src/domain/start-job';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { startPrivateRedis } from '../support/redis';
 import { eventually, startTestService, type TestService } from '../support/service';

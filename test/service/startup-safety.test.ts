@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config/load-config';
 import { runService } from '../../src/service/run-service';
-import { EvictionPolicyError } from '../../src/service/redis-policy';
+import { EvictionPolicyError } from '../../src/redis/redis-policy';
 import { cli } from '../support/cli';
 import { captureLog } from '../support/log-capture';
 import { startPrivateRedis } from '../support/redis';

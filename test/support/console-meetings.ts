@@ -1,5 +1,5 @@
 import type { ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
-import { startJobId } from '../../src/queue/start-queue';
+import { startJobId } from '../../src/domain/start-job';
 import { eventually, finishedJob, type TestService } from './service';
 import { meetingEvent, post, signed } from './webhook';
 

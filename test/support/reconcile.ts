@@ -1,5 +1,4 @@
-import type { TestService } from './service';
-import { eventually } from './service';
+import { type TestService, eventually } from './service';
 
 /** The sweeps this service ran (its `reconcile sweep done` log lines). */
 export function sweeps(service: TestService): Record<string, unknown>[] {

@@ -1,8 +1,8 @@
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
-import { startJobId } from '../../src/queue/start-queue';
-import { readProgress } from '../../src/livestream/start-progress';
+import { startJobId } from '../../src/domain/start-job';
+import { readProgress } from '../../src/domain/start-progress';
 import { activeTracing, startTracing, type ActiveTracing } from '../../src/telemetry/tracing';
 import { eventually, finishedJob, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, SECRET, signed } from '../support/webhook';

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { readInstanceFacts, startJobId, type StartJobData } from '../../src/queue/start-queue';
+import { readInstanceFacts } from '../../src/queue/start-queue';
+import { startJobId, type StartJobData } from '../../src/domain/start-job';
 import { meetingEvent, post, SECRET, signed } from '../support/webhook';
 import { startTestService, type TestService } from '../support/service';
 import { encryptPlainToken } from '../../src/webhook/signature';

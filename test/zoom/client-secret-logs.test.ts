@@ -1,5 +1,5 @@
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
-import { startJobId } from '../../src/queue/start-queue';
+import { startJobId } from '../../src/domain/start-job';
 import { eventually, finishedJob, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
 

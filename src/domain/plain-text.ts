@@ -3,7 +3,6 @@ const ESCAPE_SEQUENCE =
   // eslint-disable-next-line no-control-regex
   /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -~]?/g;
 /** Line breaks and tabs inside one value would forge lines or columns: they become spaces. */
-
 const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
 /** C0, DEL, C1, and the bidirectional overrides that reorder what a terminal shows. */
 // eslint-disable-next-line no-control-regex
@@ -11,8 +10,9 @@ const CONTROL = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Untrusted text (a meeting topic, Zoom's messages, a rule's name) made safe to print on a
- * terminal: escape sequences and control characters are removed, so nothing it contains can
- * move the cursor, recolour, retitle or clear the operator's terminal.
+ * terminal or in a chat alert: escape sequences and control characters are removed and breaks
+ * become spaces, so nothing it contains can move the cursor, recolour, retitle or clear the
+ * operator's terminal, ring a bell, reverse the text around it, or add lines.
  */
 export function printable(text: string): string {
   return text.replace(ESCAPE_SEQUENCE, '').replace(BREAKS, ' ').replace(CONTROL, '');

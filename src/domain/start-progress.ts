@@ -1,19 +1,46 @@
-import type { AlertType } from '../alerts/alerts';
-import type { StreamTarget } from '../policy/rules';
-import type { RetryCounters } from './decide';
+import type { AlertType } from './alert-type';
+import type { RetryCounters } from './decision';
+import type { StreamTarget } from './stream-target';
+
+/**
+ * How an operator sees one meeting instance, in the order `status --state` and the console list
+ * them. A start job stored but not yet tried is `queued`, which an operator reads as `waiting`.
+ */
+export const MEETING_STATES = [
+  'waiting',
+  'starting',
+  'confirming',
+  'started',
+  'live',
+  'stopped',
+  'skipped',
+  'failed',
+  'cancelled',
+] as const;
+
+export type MeetingState = (typeof MEETING_STATES)[number];
 
 /** What an operator sees for a start job (stored as the BullMQ job's progress). */
-export type StartState =
-  | 'queued'
-  | 'starting'
-  | 'waiting'
-  | 'confirming'
-  | 'started'
-  | 'live'
-  | 'stopped'
-  | 'skipped'
-  | 'failed'
-  | 'cancelled';
+export type StartState = 'queued' | MeetingState;
+
+/** How a start job ended: the state of its result, or `failed`. */
+export const FINISHED_STATES = [
+  'started',
+  'live',
+  'stopped',
+  'skipped',
+  'cancelled',
+  'failed',
+] as const satisfies readonly MeetingState[];
+export type FinishedState = (typeof FINISHED_STATES)[number];
+
+/** What a start job returns to BullMQ when it finishes without failing. */
+export interface StartResult {
+  state: Exclude<FinishedState, 'failed'>;
+  attempts: number;
+  /** ms from receiving `meeting.started` to Zoom accepting the start. */
+  latencyMs?: number;
+}
 
 /** Whether Zoom told us the stream is really live (`…live_streaming_started`). */
 export type Confirmation = 'awaiting' | 'live' | 'stopped' | 'missing';

@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import type { RedisConnection } from '../redis/connect';
+import type { RedisConnection } from './connect';
 
 /** Thrown at start-up when Redis may evict keys: BullMQ would silently lose jobs. */
 export class EvictionPolicyError extends Error {

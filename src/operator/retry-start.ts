@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
-import { EMPTY_PROGRESS, readProgress, type StartProgress } from '../livestream/start-progress';
-import { readInstanceFacts, type StartJobData } from './start-queue';
+import { EMPTY_PROGRESS, readProgress, type StartProgress } from '../domain/start-progress';
+import { readInstanceFacts } from '../queue/start-queue';
+import type { StartJobData } from '../domain/start-job';
 
 export type RetryStartResult =
   { ok: true } | { ok: false; why: 'not_found' | 'not_failed' | 'ended'; message: string };

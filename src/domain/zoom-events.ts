@@ -1,8 +1,10 @@
-import type { EventKind, InstanceFact } from '../queue/start-queue';
+import type { InstanceFact } from './instance-facts';
+import type { EventKind } from './start-job';
 
-/** What a Zoom event asks of us. */
 /** The facts Zoom's events record (the others are an operator's). */
 export type ZoomFact = Extract<InstanceFact, 'ended' | 'live' | 'stopped'>;
+
+/** What a Zoom event asks of us. */
 export type EventAction =
   { type: 'start'; kind: EventKind } | { type: 'fact'; kind: EventKind; fact: ZoomFact };
 
@@ -23,5 +25,9 @@ export const ZOOM_EVENTS: Readonly<Record<string, EventAction>> = {
   'webinar.live_streaming_stopped': { type: 'fact', kind: 'webinar', fact: 'stopped' },
 };
 
-/** The webhook outcome for a fact (metrics and logs). */
-export const FACT_OUTCOME = { ended: 'cancelled', live: 'confirmed', stopped: 'stopped' } as const;
+/**
+ * The webhook outcome for a fact (metrics and logs). An `*.ended` webhook records that the instance
+ * ended, whether or not a start of it is known (it may arrive later): the outcome says `ended`.
+ * Whether a start was cancelled is counted when the worker finishes it.
+ */
+export const FACT_OUTCOME = { ended: 'ended', live: 'confirmed', stopped: 'stopped' } as const;

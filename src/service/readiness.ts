@@ -62,7 +62,9 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
   // Probes ask every few seconds: the answer is logged when it changes, not on every probe.
   let lastProblems = '';
   const logChange = (problems: readonly string[]): void => {
-    const shape = errorShape(problems.join('; '));
+    // What is wrong, not how the client put it this time ("Connection is closed", "Stream isn't
+    // writeable"): the words before the first colon.
+    const shape = errorShape(problems.map((p) => p.split(':')[0]).join('; '));
     if (shape === lastProblems) return;
     if (problems.length > 0) deps.log.warn({ problems }, 'not ready');
     else deps.log.info('ready again');

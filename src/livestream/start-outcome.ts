@@ -4,12 +4,9 @@ import type { InstanceFacts, StartJobData } from '../queue/start-queue';
 import type { CallKind } from './attempt-record';
 import type { CallOutcome, Decision } from './decide';
 import type { Step } from './instance-gate';
-import {
-  answerFields,
-  type createCredentialsAlert,
-  type JobRecorder,
-  type StartResult,
-} from './job-recorder';
+import { answerFields } from './answer-fields';
+import type { createCredentialsAlert } from './credentials-alert';
+import type { JobRecorder, StartResult } from './job-recorder';
 import type { AttemptRecord, StartProgress } from './start-progress';
 
 /** What carrying out a decision needs from the run that made it. */

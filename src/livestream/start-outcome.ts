@@ -1,13 +1,15 @@
 import type { Job } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
-import type { InstanceFacts } from '../domain/instance-facts';
-import type { StartJobData } from '../domain/start-job';
 import type { CallKind } from './attempt-record';
 import type { CallOutcome } from './decide';
-import type { Decision } from '../domain/decision';
 import type { Step } from './instance-gate';
-import { answerFields, type createCredentialsAlert, type JobRecorder } from './job-recorder';
-import type { AttemptRecord, StartProgress, StartResult } from '../domain/start-progress';
+import { answerFields } from './answer-fields';
+import type { createCredentialsAlert } from './credentials-alert';
+import type { JobRecorder } from './job-recorder';
+import type { InstanceFacts } from '../domain/instance-facts';
+import type { StartJobData } from '../domain/start-job';
+import type { Decision } from '../domain/decision';
+import type { StartResult, AttemptRecord, StartProgress } from '../domain/start-progress';
 
 /** What carrying out a decision needs from the run that made it. */
 export interface OutcomeContext {

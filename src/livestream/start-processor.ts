@@ -4,18 +4,20 @@ import type { LivestreamSettings } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import type { Rule } from '../policy/rules';
 import { activeTracing } from '../telemetry/tracing';
-import { deadlineBase, startSource, type StartJobData } from '../domain/start-job';
-import type { InstanceFacts } from '../domain/instance-facts';
-import { PacerBusyError, type Grant } from '../zoom/pacer';
+import type { Grant } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';
 import { advance, attemptRecord, describeAttempt } from './attempt-record';
-import { decide, type CallOutcome } from './decide';
-import type { Decision, RetryPolicy } from '../domain/decision';
-import { chooseStep, SettledBeforeCall, settleFromFacts, withRule } from './instance-gate';
-import { createCredentialsAlert, createJobRecorder } from './job-recorder';
+import { decide } from './decide';
+import { createCredentialsAlert } from './credentials-alert';
+import { createJobRecorder } from './job-recorder';
 import { accepted, deferred } from './start-outcome';
-import { readProgress, type StartProgress, type StartResult } from '../domain/start-progress';
-import { callZoom } from './zoom-step';
+import { callOnce, openRun, runLogger, type StartRun } from './start-run';
+import { deadlineBase, type StartJobData } from '../domain/start-job';
+import type { InstanceFacts } from '../domain/instance-facts';
+import type { Decision, RetryPolicy } from '../domain/decision';
+import type { StartResult, StartProgress } from '../domain/start-progress';
+
+export type { StartResult } from './job-recorder';
 
 export interface StartPolicy extends RetryPolicy {
   /** 0 trusts Zoom's 204; otherwise an unconfirmed start is issued again after this long. */
@@ -23,9 +25,6 @@ export interface StartPolicy extends RetryPolicy {
   /** Continued trouble (5xx, timeouts) raises one `zoom_unavailable` alert after this long; 0: never. */
   unavailableAlertAfterMs: number;
 }
-
-/** Facts older than this when the call leaves (it waited for its slot or a token) are read again. */
-const FACTS_RECHECK_AFTER_MS = 100;
 
 export interface StartProcessorDeps {
   zoom: ZoomClient;
@@ -60,14 +59,8 @@ export function createStartProcessor(deps: StartProcessorDeps) {
   const alertCredentials = createCredentialsAlert();
 
   return async function processStart(job: Job<StartJobData>, token?: string): Promise<StartResult> {
-    const data = job.data;
     const jobId = job.id ?? '';
-    const log = deps.log.child({
-      meetingId: data.meetingId,
-      jobId,
-      source: startSource(data),
-      ...(data.topic !== undefined && { topic: data.topic }),
-    });
+    const log = runLogger(deps.log, job.data, jobId);
     const rec = createJobRecorder({
       job,
       token,
@@ -75,68 +68,14 @@ export function createStartProcessor(deps: StartProcessorDeps) {
       now,
       ...(deps.alert && { alert: deps.alert }),
     });
-    let progress = readProgress(job.progress);
-
-    const pastDeadline = now() > deadlineBase(data) + deps.policy.giveUpAfterMs;
-    const step = chooseStep(deps.rules(), data, progress.targetSetFor);
-    // The pacing slot is reserved while the facts are read: one round trip for both. A slot left
-    // unused (the meeting ended meanwhile) errs on the side of fewer calls.
-    // Not for a run that most likely only records the confirmation it was woken for.
-    const callLikely = !pastDeadline && step.call && progress.acceptedAt === undefined;
-    const slot = callLikely ? deps.reserveSlot?.() : undefined;
-    slot?.catch(() => undefined); // awaited (and its error handled) by the call below
-
-    const settled = settleFromFacts(await deps.facts(jobId), progress);
-    const factsReadAt = performance.now();
-    if (settled)
-      return rec.finish(settled.state, settled.progress, settled.message, settled.reason);
-    if (progress.acceptedAt !== undefined) {
-      // Accepted, but no confirmation within LIVESTREAM_CONFIRM_TIMEOUT_MS: alert once, then start again.
-      const { acceptedAt: _, ...rest } = progress;
-      progress = await rec.raise(
-        'confirmation_missing',
-        `no confirmation within ${deps.policy.confirmTimeoutMs} ms of Zoom accepting the start; starting again`,
-        { ...rest, confirmation: 'missing' },
-      );
-    }
-    if (pastDeadline) {
-      const reason = 'gave up: the deadline passed before the next attempt';
-      return rec.fail({ type: 'fail', code: 'deadline', reason }, progress);
-    }
-    progress = withRule(progress, step.rule);
-    if (step.settle) {
-      const { state, message, reason } = step.settle;
-      return rec.finish(state, progress, message, reason);
-    }
-
-    // The slot may be a second or two away: once it has come, right before the call, read the
-    // facts again, so a meeting.ended acknowledged during the wait stops it. Facts read moments
-    // ago (no real wait) are not read again: that would cost every call a round trip to Redis
-    // for a window no wider than the PATCH's own time in flight.
-    const settledProgress = progress;
-    const beforeSend = async (): Promise<void> => {
-      if (performance.now() - factsReadAt < FACTS_RECHECK_AFTER_MS) return;
-      const late = settleFromFacts(await deps.facts(jobId), settledProgress);
-      if (late) throw new SettledBeforeCall(late);
-    };
-    let outcome: CallOutcome;
-    try {
-      outcome = await callZoom(deps.zoom, deps.settings, data, step, slot, beforeSend);
-    } catch (err) {
-      if (err instanceof SettledBeforeCall) {
-        const { state, progress: p, message, reason } = err.settled;
-        return rec.finish(state, p, message, reason);
-      }
-      if (!(err instanceof PacerBusyError)) throw err; // not a Zoom answer: BullMQ's attempts
-      // Spread out, so jobs sent back together do not all return at the same moment.
-      const at = now() + Math.round(err.waitMs * (1 + random() / 5));
-      return rec.later(
-        at,
-        { ...progress, state: 'waiting', nextAttemptAt: at, reason: 'paced' },
-        'livestream start paced',
-        { reason: 'paced' },
-      );
-    }
+    const run: StartRun = { job, data: job.data, jobId, log, rec };
+    const opened = await openRun({ ...deps, now }, run);
+    if ('result' in opened) return opened.result;
+    const called = await callOnce({ ...deps, now, random }, run, opened.open);
+    if ('result' in called) return called.result;
+    const { progress, step } = opened.open;
+    const { outcome } = called;
+    const data = job.data;
     const decision = decide({
       outcome,
       counters: progress,

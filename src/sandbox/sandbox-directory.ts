@@ -1,35 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { createQueryValidator, type ListPath } from './query-validator';
+import { listMeetings } from './meeting-list';
+import { pageOf } from './sandbox-paging';
+import type { Answer, DeclaredMeeting, SandboxMeeting, SandboxUser } from './directory-types';
 
-export interface SandboxUser {
-  id: string;
-  email: string;
-}
-
-/** A meeting the sandbox knows, declared without any webhook. */
-export interface SandboxMeeting {
-  id: number;
-  /** This instance's uuid (what `meeting.started` would carry). */
-  uuid: string;
-  hostId: string;
-  topic: string;
-  type: number;
-  status: 'live' | 'upcoming' | 'ended';
-  startTime: string;
-  /** The meeting's own live-stream settings in Zoom (what `GET …/livestream` answers). */
-  livestream?: { stream_url: string; stream_key: string; page_url: string; resolution?: string };
-}
-
-export type DeclaredMeeting = Partial<SandboxMeeting> & { id: number };
-
-export interface Answer {
-  status: number;
-  body?: unknown;
-}
+export type { Answer, DeclaredMeeting, SandboxMeeting, SandboxUser } from './directory-types';
 
 export const DEFAULT_USER: SandboxUser = { id: 'sandbox-host', email: 'host@sandbox.example' };
 
-type Route = { path: ListPath; userId?: string; meetingId?: string };
+export type Route = { path: ListPath; userId?: string; meetingId?: string };
+
+/** The list endpoint a GET path names, or undefined. */
+export function listRoute(pathname: string): Route | undefined {
+  if (pathname === '/v2/users') return { path: '/users' };
+  const m = /^\/v2\/users\/([^/]+)\/meetings$/.exec(pathname);
+  if (m) return { path: '/users/{userId}/meetings', userId: decodeURIComponent(m[1]!) };
+  const l = /^\/v2\/meetings\/(\d+)\/livestream$/.exec(pathname);
+  if (l) return { path: '/meetings/{meetingId}/livestream', meetingId: l[1]! };
+  return undefined;
+}
 
 /**
  * The account's users and meetings in the sandbox: `GET /users`, `GET /users/{userId}/meetings`
@@ -41,73 +30,10 @@ export function createSandboxDirectory(streamTargets: Map<string, unknown>, now:
   const meetings = new Map<number, SandboxMeeting>();
   const validate = createQueryValidator();
 
-  function route(pathname: string): Route | undefined {
-    if (pathname === '/v2/users') return { path: '/users' };
-    const m = /^\/v2\/users\/([^/]+)\/meetings$/.exec(pathname);
-    if (m) return { path: '/users/{userId}/meetings', userId: decodeURIComponent(m[1]!) };
-    const l = /^\/v2\/meetings\/(\d+)\/livestream$/.exec(pathname);
-    if (l) return { path: '/meetings/{meetingId}/livestream', meetingId: l[1]! };
-    return undefined;
-  }
-
-  function page<T>(list: readonly T[], key: string, query: URLSearchParams): Answer {
-    const size = Number(query.get('page_size') ?? 30);
-    const token = query.get('next_page_token') ?? '';
-    let offset = 0;
-    if (token) {
-      const [k, o] = Buffer.from(token, 'base64url').toString().split(':');
-      if (k !== key || !/^\d+$/.test(o ?? ''))
-        return { status: 400, body: { code: 300, message: 'Invalid next_page_token.' } };
-      offset = Number(o);
-    }
-    const items = list.slice(offset, offset + size);
-    const more = offset + size < list.length;
-    return {
-      status: 200,
-      body: {
-        page_count: Math.max(1, Math.ceil(list.length / size)),
-        page_number: Math.floor(offset / size) + 1,
-        page_size: size,
-        total_records: list.length,
-        next_page_token: more ? Buffer.from(`${key}:${offset + size}`).toString('base64url') : '',
-        [key.split('@')[0]!]: items,
-      },
-    };
-  }
-
-  function listMeetings(userId: string, query: URLSearchParams): Answer {
-    const user = users.find(
-      (u) => u.id === userId || u.email.toLowerCase() === userId.toLowerCase(),
-    );
-    if (!user)
-      return { status: 404, body: { code: 1001, message: `User does not exist: ${userId}.` } };
-    const type = query.get('type') ?? 'scheduled';
-    const wanted = (m: SandboxMeeting) =>
-      type === 'live'
-        ? m.status === 'live'
-        : type === 'previous_meetings'
-          ? m.status === 'ended'
-          : m.status !== 'ended';
-    const list = [...meetings.values()]
-      .filter((m) => m.hostId === user.id && wanted(m))
-      .map((m) => ({
-        uuid: m.uuid,
-        id: m.id,
-        host_id: m.hostId,
-        topic: m.topic,
-        type: m.type,
-        start_time: m.startTime,
-        duration: 60,
-        timezone: 'UTC',
-        join_url: `https://zoom.example/j/${m.id}`,
-      }));
-    return page(list, `meetings@${user.id}/${type}`, query);
-  }
-
   return {
     users,
     meetings,
-    route,
+    route: listRoute,
     /** Answers a GET the sandbox serves (authorization already checked). */
     get(r: Route, query: URLSearchParams): Answer {
       const problems = validate(r.path, query);
@@ -116,10 +42,10 @@ export function createSandboxDirectory(streamTargets: Map<string, unknown>, now:
           status: 400,
           body: { code: 300, message: `Validation Failed: ${problems.join('; ')}` },
         };
-      if (r.userId !== undefined) return listMeetings(r.userId, query);
+      if (r.userId !== undefined) return listMeetings(users, meetings, r.userId, query);
       if (r.meetingId === undefined) {
         const list = users.map((u) => ({ id: u.id, email: u.email, type: 1, status: 'active' }));
-        return page(list, 'users', query);
+        return pageOf(list, 'users', query);
       }
       const meeting = meetings.get(Number(r.meetingId));
       if (!meeting)

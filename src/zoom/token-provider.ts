@@ -1,11 +1,15 @@
-import { createHash, randomUUID } from 'node:crypto';
 import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
+import {
+  createCredentialsState,
+  type CredentialsState,
+  type CredentialsTracker,
+} from './credentials-state';
 import { ZoomCredentialsError, ZoomNetworkError } from './errors';
 import type { FetchedToken } from './oauth';
+import { createSharedToken, type CachedToken, type SharedToken } from './shared-token';
 
-/** What Zoom last said of our client credentials: nothing yet, accepted, or rejected. */
-export type CredentialsState = 'unknown' | 'accepted' | 'rejected';
+export type { CredentialsState } from './credentials-state';
 
 export interface TokenProvider {
   /** A valid access token, from this process, from Redis, or fetched by exactly one caller. */
@@ -42,19 +46,6 @@ export interface TokenProviderDeps {
   onFetch?: (outcome: 'ok' | 'rejected' | 'error') => void;
 }
 
-interface Cached {
-  token: string;
-  expiresAt: number;
-}
-
-// Deletes the shared token only if it is still the one Zoom rejected.
-const DELETE_IF_SAME = `local v = redis.call('GET', KEYS[1])
-if v and cjson.decode(v).token == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
-// Releases the refresh lock only if we still hold it.
-const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
-
 /**
  * One token for all worker processes, kept in Redis and refreshed a minute before expiry by one
  * caller at a time: callers in this process share one promise, processes share a Redis lock
@@ -62,83 +53,31 @@ return 0`;
  */
 export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
   const now = deps.now ?? Date.now;
-  const margin = deps.refreshMarginMs ?? 60_000;
   const lockTtlMs = deps.lockTtlMs ?? 15_000;
-  const backoffMs = deps.credentialsBackoffMs ?? 30_000;
-  const id = createHash('sha256').update(deps.appId).digest('hex').slice(0, 24);
-  const tokenKey = `${deps.keyPrefix}:zoom:token:${id}`;
-  const lockKey = `${tokenKey}:lock`;
-  let cached: Cached | undefined;
+  const shared = createSharedToken({
+    ...deps,
+    now,
+    marginMs: deps.refreshMarginMs ?? 60_000,
+    lockTtlMs,
+  });
+  const credentials = createCredentialsState(
+    shared.id,
+    deps.log,
+    now,
+    deps.credentialsBackoffMs ?? 30_000,
+  );
+  const fetchAndShare = () => fetchAndShareToken(deps, now, shared, credentials);
+  let cached: CachedToken | undefined;
   let inflight: Promise<string> | undefined;
-  let rejected: { error: ZoomCredentialsError; until: number } | undefined;
-  let state: CredentialsState = 'unknown';
-
-  const fresh = (c: Cached | undefined): c is Cached =>
-    c !== undefined && c.expiresAt - margin > now();
-
-  async function readShared(): Promise<Cached | undefined> {
-    const raw = await deps.redis.get(tokenKey);
-    if (raw === null) return undefined;
-    const value = JSON.parse(raw) as Cached;
-    return fresh(value) ? value : undefined;
-  }
-
-  async function fetchAndShare(): Promise<Cached> {
-    let fetched: FetchedToken;
-    try {
-      fetched = await deps.fetchToken();
-    } catch (err) {
-      deps.onFetch?.(err instanceof ZoomCredentialsError ? 'rejected' : 'error');
-      if (!(err instanceof ZoomCredentialsError)) throw err;
-      if (!rejected) deps.log.error({ status: err.status, reason: err.reason }, err.message);
-      const named = new ZoomCredentialsError(err.status, err.reason, id);
-      rejected = { error: named, until: now() + backoffMs };
-      state = 'rejected';
-      throw named;
-    }
-    deps.onFetch?.('ok');
-    if (state === 'rejected') deps.log.info('zoom credentials accepted again');
-    rejected = undefined;
-    state = 'accepted';
-    const value: Cached = {
-      token: fetched.accessToken,
-      expiresAt: now() + fetched.expiresInSec * 1000,
-    };
-    const ttl = Math.max(1000, value.expiresAt - margin - now());
-    await deps.redis.set(tokenKey, JSON.stringify(value), 'PX', ttl);
-    deps.log.info({ expiresInSec: fetched.expiresInSec }, 'zoom access token fetched');
-    return value;
-  }
-
-  async function obtain(): Promise<string> {
-    const giveUpAt = now() + lockTtlMs * 2;
-    for (;;) {
-      const shared = await readShared();
-      if (shared) {
-        // A token stored under this hash proves Zoom accepted exactly these credentials.
-        state = 'accepted';
-        return (cached = shared).token;
-      }
-      const nonce = randomUUID();
-      if ((await deps.redis.set(lockKey, nonce, 'PX', lockTtlMs, 'NX')) === 'OK') {
-        try {
-          return (cached = await fetchAndShare()).token;
-        } finally {
-          await deps.redis.eval(RELEASE_LOCK, 1, lockKey, nonce);
-        }
-      }
-      if (now() > giveUpAt)
-        // Transient like any OAuth trouble: the start is retried, never failed for this.
-        throw new ZoomNetworkError('oauth', 'TOKEN_WAIT_TIMEOUT');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 
   return {
     async get() {
-      if (fresh(cached)) return cached.token;
-      if (rejected && rejected.until > now()) throw rejected.error;
-      inflight ??= obtain().finally(() => (inflight = undefined));
+      if (shared.fresh(cached)) return cached.token;
+      const rejected = credentials.backingOff();
+      if (rejected) throw rejected;
+      inflight ??= obtain(shared, credentials, fetchAndShare, now, lockTtlMs)
+        .then((token) => (cached = token).token)
+        .finally(() => (inflight = undefined));
       return inflight;
     },
     async verify() {
@@ -151,12 +90,71 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
             'could not check the zoom credentials at start-up; they are checked again at the first call',
           );
       }
-      return state;
+      return credentials.state();
     },
-    credentials: () => state,
+    credentials: () => credentials.state(),
     async invalidate(token) {
       if (cached?.token === token) cached = undefined;
-      await deps.redis.eval(DELETE_IF_SAME, 1, tokenKey, token);
+      await shared.forget(token);
     },
   };
+}
+
+/**
+ * The shared token, or a new one fetched and shared by whoever takes the refresh lock; the others
+ * read it again every 50 ms until it is there or `lockTtlMs * 2` have passed.
+ */
+async function obtain(
+  shared: SharedToken,
+  credentials: CredentialsTracker,
+  fetchAndShare: () => Promise<CachedToken>,
+  now: () => number,
+  lockTtlMs: number,
+): Promise<CachedToken> {
+  const giveUpAt = now() + lockTtlMs * 2;
+  for (;;) {
+    const found = await shared.read();
+    if (found) {
+      credentials.foundShared();
+      return found;
+    }
+    const nonce = await shared.lock();
+    if (nonce !== undefined) {
+      try {
+        return await fetchAndShare();
+      } finally {
+        await shared.unlock(nonce);
+      }
+    }
+    if (now() > giveUpAt)
+      // Transient like any OAuth trouble: the start is retried, never failed for this.
+      throw new ZoomNetworkError('oauth', 'TOKEN_WAIT_TIMEOUT');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** One OAuth call: the token shared in Redis, or Zoom's rejection recorded and thrown. */
+async function fetchAndShareToken(
+  deps: TokenProviderDeps,
+  now: () => number,
+  shared: SharedToken,
+  credentials: CredentialsTracker,
+): Promise<CachedToken> {
+  let fetched: FetchedToken;
+  try {
+    fetched = await deps.fetchToken();
+  } catch (err) {
+    deps.onFetch?.(err instanceof ZoomCredentialsError ? 'rejected' : 'error');
+    if (!(err instanceof ZoomCredentialsError)) throw err;
+    throw credentials.rejected(err);
+  }
+  deps.onFetch?.('ok');
+  credentials.accepted();
+  const value: CachedToken = {
+    token: fetched.accessToken,
+    expiresAt: now() + fetched.expiresInSec * 1000,
+  };
+  await shared.write(value);
+  deps.log.info({ expiresInSec: fetched.expiresInSec }, 'zoom access token fetched');
+  return value;
 }

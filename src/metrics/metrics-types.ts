@@ -1,0 +1,24 @@
+import type { Queue, Worker } from 'bullmq';
+import type { Registry } from 'prom-client';
+import type { Decision } from '../domain/decision';
+import type { StartSource } from '../domain/start-job';
+import type { SweepReport } from '../reconcile/sweep-types';
+import type { WebhookOutcome } from '../domain/webhook-outcome';
+
+export interface Metrics {
+  registry: Registry;
+  webhook: (event: string, outcome: WebhookOutcome) => void;
+  zoomAnswer: (endpoint: string, status: number | 'error') => void;
+  tokenFetch: (outcome: 'ok' | 'rejected' | 'error') => void;
+  decision: (decision: Decision, receivedAt: number, now: number) => void;
+  /** Reports job counts of `queue` on every scrape. */
+  watchQueue: (queue: Queue) => void;
+  /** Counts the start jobs `worker` finishes, by how they ended. */
+  watchWorker: (worker: Worker) => void;
+  /** A start job was added (not a duplicate), by what queued it. */
+  startQueued: (source: StartSource) => void;
+  /** One reconcile sweep: how long it took and what it found. */
+  sweep: (report: SweepReport, durationMs: number) => void;
+  /** Reports readiness (`/readyz`'s verdict, and Redis' part of it) on every scrape. */
+  watchReadiness: (check: () => Promise<{ ready: boolean; redis: boolean }>) => void;
+}

@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { createSandboxApi } from './sandbox-api';
+import type { SandboxOAuth } from './sandbox-oauth';
+import {
+  playScripted,
+  type RecordedRequest,
+  type ScriptedAnswer,
+  type SendReply,
+} from './sandbox-reply';
+
+/** Answers queued for the next calls, by kind: API calls other than GETs, OAuth calls, GETs. */
+export interface Scripts {
+  api: ScriptedAnswer[];
+  oauth: ScriptedAnswer[];
+  gets: ScriptedAnswer[];
+}
+
+export interface Handling {
+  now: () => number;
+  requests: RecordedRequest[];
+  scripts: Scripts;
+  oauth: SandboxOAuth;
+  api: ReturnType<typeof createSandboxApi>;
+  send: SendReply;
+}
+
+/** Records a request, then answers it: the next scripted answer if any, else as Zoom would. */
+function receive(h: Handling, req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const record: RecordedRequest = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      at: h.now(),
+    };
+    h.requests.push(record);
+    const url = new URL(record.path, 'http://sandbox');
+    const isOAuth = url.pathname === '/oauth/token';
+    const script = isOAuth
+      ? h.scripts.oauth
+      : record.method === 'GET'
+        ? h.scripts.gets
+        : h.scripts.api;
+    const scripted = script.shift();
+    if (scripted) return playScripted(h.send, res, record, scripted);
+    const answer = isOAuth
+      ? h.oauth.issue(record.method, req.headers.authorization, url)
+      : h.api(record, url);
+    h.send(res, record, answer);
+  });
+}
+
+/**
+ * Serves the sandbox on `host:port` (0: any free port); `close` drops open sockets so it never
+ * waits for a client's keep-alive.
+ */
+export async function serveSandbox(
+  handling: Handling,
+  host: string,
+  port: number,
+): Promise<{ origin: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => receive(handling, req, res));
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((done) => server.listen(port, host, done));
+  const address = server.address() as AddressInfo;
+  return {
+    origin: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => done());
+      }),
+  };
+}

@@ -4,12 +4,13 @@ import type { ReconcileConfig } from './reconcile-config';
 import type { Role } from './schemas';
 import type { TracingConfig } from './tracing-config';
 
-/** The whole configuration as the service uses it: checked, typed and frozen by `loadConfig`. */
+/** `settings` of the livestream start call (display name, active speaker name). */
 export interface LivestreamSettings {
   display_name?: string;
   active_speaker_name?: boolean;
 }
 
+/** The whole configuration as the service uses it: checked, typed and frozen by `loadConfig`. */
 export interface Config {
   role: Role;
   /** Where to listen, and the server's limits (see `HttpLimits`). */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { startJobId } from '../../src/queue/start-queue';
-import { displayWidth } from '../../src/status/column-text';
+import { displayWidth } from '../../src/cli/column-text';
 import { cli } from '../support/cli';
 import { redisUrl } from '../support/redis';
 import { eventually, startTestService, type TestService } from '../support/service';

@@ -1,7 +1,7 @@
 import type { AttemptRecord } from '../livestream/start-progress';
-import { printable } from '../cli/terminal-text';
+import { printable } from './terminal-text';
 import { clipAtWord, displayWidth, padColumns } from './column-text';
-import type { MeetingStatus } from './meeting-status';
+import type { MeetingStatus } from '../status/meeting-status';
 
 /** Words for the retry reasons a decision records (`retry:<reason>`), short enough for a column. */
 const SHORT_REASONS: Record<string, string> = {

@@ -1,5 +1,5 @@
 import type { AttemptRecord } from '../livestream/start-progress';
-import type { MeetingStatus } from './meeting-status';
+import type { MeetingStatus } from '../status/meeting-status';
 
 /** A Zoom answer as `status --json` prints it: its time as an ISO 8601 UTC string. */
 export type AttemptJson = Omit<AttemptRecord, 'at'> & { at: string };

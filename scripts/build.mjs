@@ -3,7 +3,15 @@
 // source file or the compiler settings changed since the last build, so an installed checkout starts
 // at once and an edited one never runs stale JavaScript.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -32,6 +40,11 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
   stdio: 'inherit',
 });
+// Files the compiled code reads beside itself: the console's templates (src/console/views/*.eta).
+// --if-stale sees their edits too, as they live under src/.
+const views = join(root, 'dist', 'console', 'views');
+rmSync(views, { recursive: true, force: true });
+cpSync(join(root, 'src', 'console', 'views'), views, { recursive: true });
 // The package's bin: executable, as `npx zoom-livestream-worker` runs it directly (shebang).
 chmodSync(join(root, 'dist', 'cli.js'), 0o755);
 writeFileSync(stamp, `${began.toISOString()}\n`);

@@ -1,4 +1,4 @@
-import { formatChecklist } from '../doctor/checklist';
+import { formatChecklist } from './checklist-text';
 import { runDoctor } from '../doctor/run-doctor';
 import { EXIT, type CliIo } from './io';
 import { printableLines } from '../domain/plain-text';

@@ -1,28 +1,11 @@
-import { Eta } from 'eta';
 import type { MeetingStatus } from '../status/meeting-status';
 import { OVERVIEW_CAP, type Overview } from '../status/overview';
 import { renderCharts } from './chart';
-import { DETAIL } from './detail-template';
-import { LIST, OVERVIEW, ROWS } from './list-templates';
-import { ACTION, ACTIONS, FLASH, LAYOUT, ROW, TABLE_HEAD, TIME } from './templates';
+import { loadViews } from './view-files';
 import { MEETING_STATES } from '../domain/start-progress';
 import { answerView, rowView, SOURCES, timeView, type PageView } from './view-model';
 
-const eta = new Eta({ autoEscape: true, cache: true, useWith: false });
-const templates = {
-  '@layout': LAYOUT,
-  '@time': TIME,
-  '@action': ACTION,
-  '@actions': ACTIONS,
-  '@row': ROW,
-  '@head': TABLE_HEAD,
-  '@list': LIST,
-  '@rows': ROWS,
-  '@overview': OVERVIEW,
-  '@detail': DETAIL,
-  '@flash': FLASH,
-};
-for (const [name, template] of Object.entries(templates)) eta.loadTemplate(name, template);
+const eta = loadViews();
 
 export interface PageContext {
   base: string;
@@ -106,7 +89,7 @@ function detailData(ctx: PageContext, s: MeetingStatus, now: number, canStop: bo
 
 export function renderDetail(ctx: PageContext, s: MeetingStatus, now: number, canStop: boolean) {
   const block = eta.render('@detail', detailData(ctx, s, now, canStop));
-  const body = `<p><a href="${ctx.base}">← All meetings</a></p>\n<div id="detail">${block}</div>`;
+  const body = eta.render('@detail-page', { base: ctx.base, block });
   return eta.render('@layout', { ...ctx, title: s.topic ?? s.meetingId, body });
 }
 

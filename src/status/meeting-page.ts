@@ -1,8 +1,7 @@
 import type { Job, JobState, Queue } from 'bullmq';
-import { instanceFactsKey, queueClient } from '../queue/start-queue';
-import { parseInstanceFacts, type InstanceFacts } from '../domain/instance-facts';
-import { startSource, type StartJobData, type StartSource } from '../domain/start-job';
 import { describeJob, type MeetingStatus } from './meeting-status';
+import { readFactsOf, readJobIds, readJobs, type IdRange } from './read-jobs';
+import { startSource, type StartJobData, type StartSource } from '../domain/start-job';
 import type { MeetingState } from '../domain/start-progress';
 
 export interface MeetingPageQuery {
@@ -23,31 +22,38 @@ export interface MeetingPage {
   limit: number;
 }
 
-const TRACKED: JobState[] = ['active', 'waiting', 'delayed', 'prioritized', 'failed', 'completed'];
 /** How many jobs of each BullMQ state are looked at (the newest ones). */
 const SCAN_LIMIT = 20_000;
+const LAST = String(SCAN_LIMIT - 1);
+/** The states read, newest jobs first; a job read in two states is in the later one now. */
+const TRACKED: IdRange[] = [
+  { state: 'active', command: 'lrange', key: 'active', args: ['0', LAST] },
+  { state: 'waiting', command: 'lrange', key: 'wait', args: ['0', LAST] },
+  ...(['delayed', 'prioritized', 'failed', 'completed'] as const).map((state) => ({
+    state,
+    command: 'zrevrange' as const,
+    key: state,
+    args: ['0', LAST],
+  })),
+];
 
 /**
- * One page of meeting instances, newest first. Jobs are filtered by text and sorted from their
- * data; the instance facts (which an operator's cancel or stop changes the state with) are read in
- * one pipelined round trip, only for the page shown unless a state filter needs them all.
+ * One page of meeting instances, newest first, in three round trips whatever the queue holds: the
+ * ids of every state, the jobs' hashes (filtered by text and source, sorted from their data), then
+ * the instance facts (which an operator's cancel or stop changes the state with), only for the
+ * page shown unless a state filter needs them all.
  */
 export async function listMeetingPage(
   queue: Queue<StartJobData>,
   query: MeetingPageQuery,
 ): Promise<MeetingPage> {
   const text = query.text?.trim().toLowerCase();
-  // A job that moves on between two state reads (active, then delayed) is read twice: the later
-  // read, in TRACKED's order, is its newer state.
-  const byId = new Map<string, { job: Job<StartJobData>; state: JobState }>();
-  for (const state of TRACKED) {
-    for (const job of await queue.getJobs([state], 0, SCAN_LIMIT - 1, false)) {
-      if (!job?.data || (text && !matches(job.data, text))) continue;
-      if (query.source && startSource(job.data) !== query.source) continue;
-      byId.set(job.id ?? '', { job, state });
-    }
-  }
-  const found = [...byId.values()];
+  const { found: ids } = await readJobIds(queue, TRACKED, SCAN_LIMIT);
+  const found = (await readJobs(queue, ids, false)).filter(
+    ({ job }) =>
+      (!text || matches(job.data, text)) &&
+      (!query.source || startSource(job.data) === query.source),
+  );
   found.sort((a, b) => b.job.data.receivedAt - a.job.data.receivedAt);
   if (query.state === undefined) {
     const slice = found.slice(query.offset, query.offset + query.limit);
@@ -78,16 +84,4 @@ async function describe(
     found.map((f) => f.job.id ?? ''),
   );
   return found.map((f, i) => describeJob(f.job, f.state, facts[i]));
-}
-
-/** The facts of many instances in one pipelined round trip. */
-async function readFactsOf(queue: Queue, jobIds: readonly string[]): Promise<InstanceFacts[]> {
-  if (jobIds.length === 0) return [];
-  const pipeline = (await queueClient(queue)).pipeline();
-  for (const id of jobIds) pipeline.hgetall(instanceFactsKey(queue, id));
-  const results = (await pipeline.exec()) ?? [];
-  return results.map(([err, raw]) => {
-    if (err) throw err;
-    return parseInstanceFacts((raw ?? {}) as Record<string, string>);
-  });
 }

@@ -1,10 +1,9 @@
-import { Job, type JobJson, type JobState, type Queue } from 'bullmq';
-import type { StartResult, MeetingState } from '../domain/start-progress';
-import { instanceFactsKey, queueClient } from '../queue/start-queue';
-import { parseInstanceFacts } from '../domain/instance-facts';
-import type { StartJobData, StartSource } from '../domain/start-job';
+import type { JobState, Queue } from 'bullmq';
 import { describeJob, type MeetingStatus } from './meeting-status';
 import { hourly, type HourBucket, type Read } from './hourly';
+import { readJobIds, readJobs, type IdRange } from './read-jobs';
+import type { StartResult, MeetingState } from '../domain/start-progress';
+import type { StartJobData, StartSource } from '../domain/start-job';
 
 export const OVERVIEW_WINDOW_MS = 24 * 3_600_000;
 /** Jobs read per BullMQ state: the newest of each (finished ones only from the last 24 h). */
@@ -30,11 +29,11 @@ export interface Overview {
   kept: number;
 }
 
-const IN_PLAY: [JobState, string, 'list' | 'zset'][] = [
-  ['active', 'active', 'list'],
-  ['waiting', 'wait', 'list'],
-  ['prioritized', 'prioritized', 'zset'],
-  ['delayed', 'delayed', 'zset'],
+const IN_PLAY: [JobState, string, IdRange['command']][] = [
+  ['active', 'active', 'lrange'],
+  ['waiting', 'wait', 'lrange'],
+  ['prioritized', 'prioritized', 'zrange'],
+  ['delayed', 'delayed', 'zrange'],
 ];
 const FINISHED: JobState[] = ['completed', 'failed'];
 
@@ -50,87 +49,23 @@ export async function readOverview(
 ): Promise<Overview> {
   const counts = await queue.getJobCounts(...IN_PLAY.map(([s]) => s), ...FINISHED);
   const kept = Object.values(counts).reduce((a, b) => a + b, 0);
-  const client = await queueClient(queue);
-  const ids = client.pipeline();
-  for (const [, key, type] of IN_PLAY)
-    if (type === 'list') ids.lrange(queue.toKey(key), 0, OVERVIEW_CAP - 1);
-    else ids.zrange(queue.toKey(key), 0, OVERVIEW_CAP - 1);
-  for (const state of FINISHED)
-    ids.runCommand('zrevrangebyscore', [
-      queue.toKey(state),
-      '+inf',
-      String(now - OVERVIEW_WINDOW_MS),
-      'LIMIT',
-      '0',
-      String(OVERVIEW_CAP),
-    ]);
-  const states = [...IN_PLAY.map(([s]) => s), ...FINISHED];
-  // An id read in two states moved between them: the later one in this order is its newer state.
-  const found = new Map<string, JobState>();
-  let capped = false;
-  for (const [i, [err, list]] of ((await ids.exec()) ?? []).entries()) {
-    if (err) throw err;
-    const got = list as string[];
-    capped ||= got.length >= OVERVIEW_CAP;
-    for (const id of got) found.set(id, states[i]!);
-  }
-  const statuses = await readStatuses(
-    queue,
-    [...found].map(([id, state]) => ({ id, state })),
-  );
-  return summarise(statuses, now, attentionAfterMs, { capped, kept });
-}
-
-/** Each job's hash and its instance facts, in one pipelined round trip. */
-async function readStatuses(
-  queue: Queue<StartJobData>,
-  found: readonly { id: string; state: JobState }[],
-): Promise<Read[]> {
-  if (found.length === 0) return [];
-  const pipeline = (await queueClient(queue)).pipeline();
-  for (const { id } of found) {
-    pipeline.hgetall(queue.toKey(id));
-    pipeline.hgetall(instanceFactsKey(queue, id));
-  }
-  const results = ((await pipeline.exec()) ?? []).map(([err, value]) => {
-    if (err) throw err;
-    return (value ?? {}) as Record<string, string>;
-  });
-  const read: Read[] = [];
-  found.forEach(({ id, state }, i) => {
-    const hash = results[2 * i]!;
-    const facts = results[2 * i + 1]!;
-    if (hash.data === undefined) return; // removed between the two reads
-    const job = Job.fromJSON<StartJobData>(queue, decode(hash, id), id);
-    read.push({
-      status: describeJob(job, state, parseInstanceFacts(facts)),
-      finishedOn: job.finishedOn,
-      result: (job.returnvalue ?? undefined) as StartResult | undefined,
-    });
-  });
-  return read;
-}
-
-/** The fields of a raw job hash that a status needs, as BullMQ's `Job.fromJSON` takes them. */
-function decode(raw: Record<string, string>, id: string): JobJson {
-  const int = (v: string | undefined) => (v === undefined ? undefined : Number.parseInt(v, 10));
-  return {
-    id,
-    name: raw.name ?? '',
-    data: raw.data ?? '{}',
-    opts: {},
-    progress: JSON.parse(raw.progress ?? '0') as JobJson['progress'],
-    delay: int(raw.delay) ?? 0,
-    timestamp: int(raw.timestamp) ?? 0,
-    attemptsMade: int(raw.atm ?? raw.attemptsMade) ?? 0,
-    attemptsStarted: int(raw.ats) ?? 0,
-    stalledCounter: int(raw.stc) ?? 0,
-    ...(raw.finishedOn !== undefined && { finishedOn: int(raw.finishedOn)! }),
-    ...(raw.processedOn !== undefined && { processedOn: int(raw.processedOn)! }),
-    failedReason: raw.failedReason ?? '',
-    stacktrace: raw.stacktrace ?? '[]',
-    returnvalue: raw.returnvalue ?? 'null',
-  };
+  const last = String(OVERVIEW_CAP - 1);
+  const ranges: IdRange[] = [
+    ...IN_PLAY.map(([state, key, command]) => ({ state, key, command, args: ['0', last] })),
+    ...FINISHED.map((state) => ({
+      state,
+      key: state,
+      command: 'zrevrangebyscore' as const,
+      args: ['+inf', String(now - OVERVIEW_WINDOW_MS), 'LIMIT', '0', String(OVERVIEW_CAP)],
+    })),
+  ];
+  const { found, capped } = await readJobIds(queue, ranges, OVERVIEW_CAP);
+  const read: Read[] = (await readJobs(queue, found, true)).map(({ job, state, facts }) => ({
+    status: describeJob(job, state, facts),
+    finishedOn: job.finishedOn,
+    result: (job.returnvalue ?? undefined) as StartResult | undefined,
+  }));
+  return summarise(read, now, attentionAfterMs, { capped, kept });
 }
 
 function summarise(

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
-import { startJobId } from '../../src/domain/start-job';
-import { displayWidth } from '../../src/status/column-text';
+import { displayWidth } from '../../src/cli/column-text';
 import { cli } from '../support/cli';
 import { redisUrl } from '../support/redis';
 import { eventually, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
+import { startJobId } from '../../src/domain/start-job';
 
 const LONG_TOPIC =
   'Easter Sunday morning celebration with the full parish choir, the youth band and a visiting preacher';

@@ -1,14 +1,11 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
-import { startJobId, type StartJobData } from '../../src/domain/start-job';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { OVERVIEW_WINDOW_MS, readOverview } from '../../src/status/overview';
 import { readProgress } from '../../src/domain/start-progress';
 import { consoleMeetings } from '../support/console-meetings';
-import { redisUrl } from '../support/redis';
+import { roundTrips } from '../support/round-trips';
 import { eventually, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
+import { startJobId } from '../../src/domain/start-job';
 
 let zoom: ZoomSandbox;
 let service: TestService;
@@ -17,7 +14,8 @@ const TEN_MINUTES = 600_000;
 
 beforeAll(async () => {
   zoom = await startZoomSandbox({ rateLimitedStarts: 5 });
-  // A start refused for its credentials waits on the backoff: 10 min, so no retry runs mid-test.
+  // Every wait outlasts the test (a 429's, and the backoff after rejected credentials), so no start
+  // is active again while the overview is read.
   service = await startTestService(
     {
       LIVESTREAM_RETRY_DELAY_MS: '600000',
@@ -44,33 +42,13 @@ beforeAll(async () => {
   // The start waits for credentials that work (until its deadline) instead of failing.
   await eventually(async () => {
     const job = await service.queue.getJob(startJobId('meeting', 'ov-oauth'));
-    return readProgress(job?.progress).reason === 'oauth_rejected';
+    return readProgress(job?.progress).reason === 'oauth_rejected' && (await job?.isDelayed());
   });
 });
 afterAll(async () => {
   await service.stop();
   await zoom.close();
 });
-
-/** Round trips to Redis made by `read` on a connection of its own: commands sent alone, and pipelines. */
-async function roundTrips(read: (queue: Queue<StartJobData>) => Promise<unknown>): Promise<number> {
-  const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-  const queue = new Queue<StartJobData>(LIVESTREAM_QUEUE, { connection, prefix: service.prefix });
-  await queue.waitUntilReady();
-  await read(queue); // BullMQ writes the queue's meta once, on first use
-  const alone = jest.spyOn(connection, 'sendCommand');
-  const pipelines = jest.spyOn(connection, 'pipeline');
-  const multis = jest.spyOn(connection, 'multi');
-  await read(queue);
-  // A pipelined command carries its place in the pipeline; the pipeline is one round trip.
-  const sentAlone = alone.mock.calls.filter(
-    ([c]) => (c as { pipelineIndex?: number }).pipelineIndex === undefined,
-  );
-  const trips = sentAlone.length + pipelines.mock.calls.length + multis.mock.calls.length;
-  await queue.close();
-  connection.disconnect();
-  return trips;
-}
 
 describe('the console overview', () => {
   it('counts meetings by state and by source, and charts the hour they started in', async () => {
@@ -108,6 +86,8 @@ describe('the console overview', () => {
     expect(tomorrow.byState).toEqual({ waiting: 2 });
     expect(tomorrow.kept).toBe(5);
     // BullMQ's counts, one pipeline of ids, one pipeline of every job: no round trip per job.
-    expect(await roundTrips((q) => readOverview(q, Date.now(), TEN_MINUTES))).toBe(3);
+    expect(await roundTrips(service.prefix, (q) => readOverview(q, Date.now(), TEN_MINUTES))).toBe(
+      3,
+    );
   });
 });

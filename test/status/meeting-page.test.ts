@@ -1,5 +1,7 @@
 import { enqueueStart, recordInstanceFact } from '../../src/queue/start-queue';
 import { listMeetingPage } from '../../src/status/meeting-page';
+import { listMeetingStatuses } from '../../src/status/read-statuses';
+import { roundTrips } from '../support/round-trips';
 import { startTestService, type TestService } from '../support/service';
 
 let service: TestService;
@@ -48,4 +50,15 @@ it('filters by text and by state (an operator cancel counts)', async () => {
   ]);
   const waiting = await listMeetingPage(service.queue, { state: 'waiting', offset: 0, limit: 10 });
   expect(waiting.total).toBe(COUNT - 1);
+});
+
+it('reads a page, and the CLI its list, in three round trips however many jobs there are', async () => {
+  // The ids of every state, every job's hash, then the instance facts: no round trip per job.
+  const page = (q: Parameters<typeof listMeetingPage>[0]) =>
+    listMeetingPage(q, { offset: 0, limit: 50 });
+  expect(await roundTrips(service.prefix, page)).toBe(3);
+  const filtered = (q: Parameters<typeof listMeetingPage>[0]) =>
+    listMeetingPage(q, { state: 'waiting', offset: 0, limit: 50 });
+  expect(await roundTrips(service.prefix, filtered)).toBe(3);
+  expect(await roundTrips(service.prefix, (q) => listMeetingStatuses(q))).toBe(3);
 });

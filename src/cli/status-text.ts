@@ -1,7 +1,7 @@
+import { clipAtWord, displayWidth, padColumns } from './column-text';
+import type { MeetingStatus } from '../status/meeting-status';
 import type { AttemptRecord } from '../domain/start-progress';
 import { printable } from '../domain/plain-text';
-import { clipAtWord, displayWidth, padColumns } from './column-text';
-import type { MeetingStatus } from './meeting-status';
 
 /** Words for the retry reasons a decision records (`retry:<reason>`), short enough for a column. */
 const SHORT_REASONS: Record<string, string> = {

@@ -1,5 +1,5 @@
+import type { MeetingStatus } from '../status/meeting-status';
 import type { AttemptRecord } from '../domain/start-progress';
-import type { MeetingStatus } from './meeting-status';
 
 /** A Zoom answer as `status --json` prints it: its time as an ISO 8601 UTC string. */
 export type AttemptJson = Omit<AttemptRecord, 'at'> & { at: string };

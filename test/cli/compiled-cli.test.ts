@@ -1,0 +1,75 @@
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { redisUrl, uniquePrefix } from '../support/redis';
+import { eventually } from '../support/service';
+import { SECRET } from '../support/webhook';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  version: string;
+};
+
+// The compiled package, as an operator runs it. Both tests share one build (tests of a file run in
+// order, and the second `--if-stale` finds nothing changed), so no two builds write dist/ at once.
+beforeAll(async () => {
+  // What `npm start` does first: compile only if src/ changed since the last build.
+  await run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--if-stale'], { cwd: root });
+}, 120_000);
+
+// npx resolves the package's bin (dist/cli.js).
+it('`npx zoom-livestream-worker --version` prints the package version', async () => {
+  const { stdout } = await run('npx', ['--offline', 'zoom-livestream-worker', '--version'], {
+    cwd: root,
+  });
+  expect(stdout.trim()).toBe(version);
+  expect(version).toMatch(/^\d+\.\d+\.\d+/);
+}, 60_000);
+
+// The console's views are template files beside the compiled code: the build must bring them.
+it('the compiled service serves the console page from its template files', async () => {
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'start'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      ROLE: 'receiver',
+      REDIS_URL: redisUrl(),
+      QUEUE_PREFIX: uniquePrefix(),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ZOOM_WEBHOOK_SECRET_TOKEN: SECRET,
+      ADMIN_USERNAME: 'admin',
+      ADMIN_PASSWORD: 'a-long-password-1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    const url = await eventually(
+      () =>
+        child.exitCode === null
+          ? /"url":"(http:[^"]+)"[^}]*"msg":"service started"/.exec(output)?.[1]
+          : Promise.reject(new Error(`the service exited:\n${output}`)),
+      30_000,
+    );
+    const answer = await fetch(`${url}/console`, {
+      headers: {
+        authorization: `Basic ${Buffer.from('admin:a-long-password-1').toString('base64')}`,
+      },
+    });
+    const page = await answer.text();
+    expect(answer.status).toBe(200);
+    expect(page).toContain('<title>Meetings · Livestream console</title>'); // layout.eta
+    expect(page).toContain('Nothing needs a person now.'); // overview.eta
+    expect(page).toContain('No meetings match.'); // rows.eta
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}, 60_000);

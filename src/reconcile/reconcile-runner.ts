@@ -60,6 +60,8 @@ export async function startReconcileRunner(
   const running = `${prefix}:${RECONCILE_QUEUE}:running`;
   const backoff = `${prefix}:${RECONCILE_QUEUE}:backoff`;
   let stopping = false;
+  /** Renews the running sweep's lock; cleared when the sweep ends or is cut off. */
+  let renew: NodeJS.Timeout | undefined;
   const worker = new Worker(
     RECONCILE_QUEUE,
     async (job) => {
@@ -69,7 +71,7 @@ export async function startReconcileRunner(
       // next sweeps for one lock time at most.
       if ((await connection.set(running, job.id ?? '1', 'PX', SWEEP_LOCK_MS, 'NX')) !== 'OK')
         return { skipped: 'previous sweep still running' };
-      const renew = setInterval(
+      renew = setInterval(
         () => void connection.pexpire(running, SWEEP_LOCK_MS).catch(() => undefined),
         SWEEP_LOCK_MS / 3,
       );
@@ -106,6 +108,9 @@ export async function startReconcileRunner(
       });
     },
     /** Closes the sweep's worker with `force` and cuts the queue's connection off. */
-    abort: () => Promise.allSettled([closer.abort(), queue.disconnect()]),
+    abort: () => {
+      clearInterval(renew);
+      return Promise.allSettled([closer.abort(), queue.disconnect()]);
+    },
   };
 }

@@ -13,13 +13,20 @@ export function workerCloser(worker: Worker): {
 } {
   let inFlight = 0;
   let drained: (() => void) | undefined;
-  worker.on('active', () => inFlight++);
-  const settle = () => {
-    inFlight = Math.max(0, inFlight - 1);
-    if (inFlight === 0) drained?.();
-  };
-  worker.on('completed', settle);
-  worker.on('failed', settle);
+  // Counted around the processor itself: a job that ends by moving itself to delayed (a 429's
+  // wait) emits neither `completed` nor `failed`.
+  const held = worker as unknown as { processFn?: (...args: unknown[]) => Promise<unknown> };
+  const processFn = held.processFn;
+  if (processFn)
+    held.processFn = async (...args) => {
+      inFlight++;
+      try {
+        return await processFn.apply(worker, args);
+      } finally {
+        inFlight--;
+        if (inFlight === 0) drained?.();
+      }
+    };
   const forced = () => worker.close(true).catch(() => undefined);
   return {
     close: async () => {

@@ -3,6 +3,7 @@ import type { RedisConnection } from '../redis/connect';
 import { DeadlineError, withDeadline } from '../redis/connections';
 import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
+import { workerCloser } from '../queue/worker-closer';
 import type { SweepReport } from './sweep-types';
 
 export const RECONCILE_QUEUE = 'reconcile';
@@ -35,7 +36,7 @@ export interface ReconcileRunnerOptions {
  */
 export async function startReconcileRunner(
   options: ReconcileRunnerOptions,
-): Promise<{ close: () => Promise<void>; abort: () => void }> {
+): Promise<{ close: () => Promise<void>; abort: () => Promise<unknown> }> {
   const { connection, prefix, log } = options;
   const queue = new Queue(RECONCILE_QUEUE, { connection, prefix });
   // A Redis outage repeats the same errors many times a second: each once per interval, counted.
@@ -49,7 +50,7 @@ export async function startReconcileRunner(
     await queue.removeJobScheduler(SWEEP_SCHEDULER);
     await queue.close();
     log.info('reconciliation off (RECONCILE_INTERVAL_MS=0)');
-    return { close: () => Promise.resolve(), abort: () => undefined };
+    return { close: () => Promise.resolve(), abort: () => Promise.resolve() };
   }
   await queue.upsertJobScheduler(
     SWEEP_SCHEDULER,
@@ -59,6 +60,8 @@ export async function startReconcileRunner(
   const running = `${prefix}:${RECONCILE_QUEUE}:running`;
   const backoff = `${prefix}:${RECONCILE_QUEUE}:backoff`;
   let stopping = false;
+  /** Renews the running sweep's lock; cleared when the sweep ends or is cut off. */
+  let renew: NodeJS.Timeout | undefined;
   const worker = new Worker(
     RECONCILE_QUEUE,
     async (job) => {
@@ -68,7 +71,7 @@ export async function startReconcileRunner(
       // next sweeps for one lock time at most.
       if ((await connection.set(running, job.id ?? '1', 'PX', SWEEP_LOCK_MS, 'NX')) !== 'OK')
         return { skipped: 'previous sweep still running' };
-      const renew = setInterval(
+      renew = setInterval(
         () => void connection.pexpire(running, SWEEP_LOCK_MS).catch(() => undefined),
         SWEEP_LOCK_MS / 3,
       );
@@ -93,19 +96,21 @@ export async function startReconcileRunner(
     ...clock,
   });
   worker.on('error', (err) => logWorkerError('reconcile worker error', err));
+  const closer = workerCloser(worker);
   log.info({ intervalMs: options.intervalMs }, 'reconciliation on');
   return {
     // A sweep under way is waited for, the queue's close too, both within shutdownTimeoutMs.
     close: async () => {
       stopping = true;
-      const closing = Promise.all([worker.close(), queue.close()]);
+      const closing = Promise.all([closer.close(), queue.close()]);
       await withDeadline(closing, options.shutdownTimeoutMs).catch((err: unknown) => {
         if (!(err instanceof DeadlineError)) throw err;
       });
     },
-    /** Cuts the sweep's connections off (disconnect instead of quit), without waiting. */
+    /** Closes the sweep's worker with `force` and cuts the queue's connection off. */
     abort: () => {
-      for (const part of [worker, queue]) void part.disconnect().catch(() => undefined);
+      clearInterval(renew);
+      return Promise.allSettled([closer.abort(), queue.disconnect()]);
     },
   };
 }

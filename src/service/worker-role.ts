@@ -8,6 +8,7 @@ import type { createMetrics } from '../metrics/metrics';
 import { startReconciliation } from '../reconcile/start-reconciliation';
 import type { RulesStore } from '../policy/rules-store';
 import { createStartQueue, readInstanceFacts } from '../queue/start-queue';
+import { workerCloser } from '../queue/worker-closer';
 import type { ConnectMode } from '../redis/connect';
 import { createWorkerConnection, quit } from '../redis/connections';
 import type { CredentialsState } from '../zoom/token-provider';
@@ -80,11 +81,7 @@ export async function startWorkerRole(
       log: log.child({ component: 'alerts' }),
       logRepeatIntervalMs: config.logRepeatIntervalMs,
     });
-    closers.push({
-      name: 'alert worker',
-      close: () => alertWorker.close(),
-      abort: disconnectNow(alertWorker),
-    });
+    closers.push({ name: 'alert worker', ...workerCloser(alertWorker) });
     alert = (a) => enqueueAlert(alertQueue, a);
   }
   const w = createStartWorker({
@@ -125,9 +122,8 @@ export async function startWorkerRole(
   // Registered last, so closed first: starts in flight come before a sweep.
   closers.push({
     name: 'start worker (jobs in flight are taken up again by another worker)',
-    close: () => w.close(),
-    // The Zoom calls are cut off next; the job's lock lapses and stall recovery hands it on.
-    abort: disconnectNow(w),
+    // Cut off, the Zoom calls are cut next; the job's lock lapses and stall recovery hands it on.
+    ...workerCloser(w),
   });
   return { worker: w, credentials: () => tokens.credentials() };
 }

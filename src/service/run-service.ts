@@ -2,10 +2,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runsReceiver, runsWorker, type Config } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
-import { createStartQueue, enqueueStart, recordInstanceFact } from '../queue/start-queue';
+import { createStartQueue } from '../queue/start-queue';
+import { createReplicatedJobs } from '../queue/replicated-enqueue';
 import { describeMode, type ConnectMode } from '../redis/connect';
 import { createProducerConnection, quit, waitForRedis } from '../redis/connections';
-import { replicatedWrite } from '../redis/replication';
 import type { SupervisedRedis } from '../redis/redis-supervisor';
 import { createWebhookRouter } from '../webhook/webhook-router';
 import { createRulesStore, type RulesStore } from '../policy/rules-store';
@@ -82,13 +82,6 @@ export async function runService(
     closers.push({ name: 'queue', close: () => queue.close(), abort: disconnectNow(queue) });
     await queue.waitUntilReady();
 
-    const replicated = <T>(write: () => Promise<T>): Promise<T> =>
-      replicatedWrite(write, {
-        connection: producer,
-        key: queue.toKey(''),
-        replicas: config.redis.minReplicasAck,
-        budgetMs: config.webhook.redisBudgetMs,
-      });
     const metrics = createMetrics();
     metrics.watchQueue(queue);
     const routers = [createMetricsRouter(metrics)];
@@ -113,11 +106,11 @@ export async function runService(
           toleranceSeconds: config.webhook.toleranceSeconds,
           bodyLimitBytes: config.webhook.bodyLimitBytes,
           storeTimeoutMs: config.webhook.redisBudgetMs,
-          jobs: {
-            enqueueStart: (data) => replicated(() => enqueueStart(queue, data)),
-            recordFact: (kind, uuid, fact, at) =>
-              replicated(() => recordInstanceFact(queue, kind, uuid, fact, at)),
-          },
+          jobs: createReplicatedJobs(queue, {
+            connection: producer,
+            replicas: config.redis.minReplicasAck,
+            budgetMs: config.webhook.redisBudgetMs,
+          }),
           log: log.child({ component: 'webhook' }),
           onOutcome: metrics.webhook,
         }),

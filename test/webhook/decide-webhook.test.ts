@@ -72,8 +72,8 @@ const error = (code: string, message: string | RegExp) => ({
   error: code,
   message: typeof message === 'string' ? message : expect.stringMatching(message),
 });
-const stored = (work: Work, event: string) =>
-  expect.objectContaining({ type: 'store', work, event });
+const stored = (work: Work, event: string): object =>
+  expect.objectContaining({ type: 'store', work, event }) as object;
 const started = event('meeting.started');
 const ended = event('meeting.ended');
 

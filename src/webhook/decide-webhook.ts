@@ -8,10 +8,11 @@ import {
   meetingPayloadSchema,
   urlValidationPayloadSchema,
   type Envelope,
+  type MeetingObject,
 } from './envelope';
 import type { BodyRead } from './read-body';
 import { encryptPlainToken, verifyZoomWebhook } from './signature';
-import { FACT_OUTCOME, ZOOM_EVENTS, type ZoomFact } from './zoom-events';
+import { FACT_OUTCOME, ZOOM_EVENTS, type EventAction, type ZoomFact } from './zoom-events';
 
 /** What a believed event asks to be stored before Zoom is answered. */
 export type Work =
@@ -104,29 +105,26 @@ function decideEvent(envelope: Envelope, secret: string, now: number, fields: Lo
     meetingId: object.id,
     ...(object.topic !== undefined && { topic: object.topic }),
   };
-  const work: Work =
-    action.type === 'start'
-      ? {
-          type: 'enqueue',
-          data: {
-            kind: action.kind,
-            meetingId: object.id,
-            uuid: object.uuid,
-            receivedAt: now,
-            source: 'webhook',
-            ...(object.topic !== undefined && { topic: object.topic }),
-            ...(object.host_id !== undefined && { hostId: object.host_id }),
-            ...(object.type !== undefined && { meetingType: object.type }),
-          },
-        }
-      : {
-          type: 'record',
-          kind: action.kind,
-          uuid: object.uuid,
-          fact: action.fact,
-          at: envelope.event_ts ?? now,
-        };
+  const work = workFor(action, object, envelope.event_ts ?? now, now);
   return { type: 'store', work, event, fields: about };
+}
+
+/** A start to enqueue, received `now`; or a fact about the instance, at Zoom's event time. */
+function workFor(action: EventAction, object: MeetingObject, eventAt: number, now: number): Work {
+  if (action.type === 'fact') {
+    return { type: 'record', kind: action.kind, uuid: object.uuid, fact: action.fact, at: eventAt };
+  }
+  const data: StartJobData = {
+    kind: action.kind,
+    meetingId: object.id,
+    uuid: object.uuid,
+    receivedAt: now,
+    source: 'webhook',
+    ...(object.topic !== undefined && { topic: object.topic }),
+    ...(object.host_id !== undefined && { hostId: object.host_id }),
+    ...(object.type !== undefined && { meetingType: object.type }),
+  };
+  return { type: 'enqueue', data };
 }
 
 /** What storing the work came to: the enqueue's or the record's answer, or why it failed. */

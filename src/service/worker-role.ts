@@ -1,6 +1,5 @@
 import type { Worker } from 'bullmq';
 import type { Config } from '../config/load-config';
-import { createAlertQueue, createAlertWorker, enqueueAlert, type Alert } from '../alerts/alerts';
 import { createStartProcessor } from '../livestream/start-processor';
 import { createStartWorker } from '../livestream/start-worker';
 import type { Logger } from '../logging/create-logger';
@@ -12,6 +11,7 @@ import type { ConnectMode } from '../redis/connect';
 import { createWorkerConnection, quit } from '../redis/connections';
 import type { CredentialsState } from '../zoom/token-provider';
 import { createZoomStack } from '../zoom/zoom-stack';
+import { startAlerts } from './alert-role';
 import { disconnectNow, type Closer } from './shutdown';
 
 export interface WorkerRoleDeps {
@@ -32,23 +32,7 @@ export async function startWorkerRole(
   deps: WorkerRoleDeps,
 ): Promise<{ worker: Worker; credentials: () => CredentialsState }> {
   const { config, log, mode, rules, metrics, closers } = deps;
-  const workerConnection = createWorkerConnection(mode, log);
-  closers.push({
-    name: 'worker redis connection',
-    close: () => quit(workerConnection),
-    abort: () => workerConnection.disconnect(),
-  });
-  const workerQueue = createStartQueue(
-    workerConnection,
-    config.redis.queuePrefix,
-    log,
-    config.logRepeatIntervalMs,
-  );
-  closers.push({
-    name: 'worker queue',
-    close: () => workerQueue.close(),
-    abort: disconnectNow(workerQueue),
-  });
+  const { workerConnection, workerQueue } = openWorkerRedis(config, mode, log, closers);
   const { dispatcher, tokens, pacer, zoom } = createZoomStack(config, workerConnection, log, {
     onFetch: metrics.tokenFetch,
     onAnswer: metrics.zoomAnswer,
@@ -58,35 +42,7 @@ export async function startWorkerRole(
   const cutZoomCalls = () => dispatcher.destroy();
   closers.push({ name: 'Zoom calls', close: cutZoomCalls, abort: cutZoomCalls });
   if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
-  let alert: ((a: Alert) => Promise<unknown>) | undefined;
-  if (config.alertWebhookUrl) {
-    const alertQueue = createAlertQueue(
-      workerConnection,
-      config.redis.queuePrefix,
-      log,
-      config.logRepeatIntervalMs,
-    );
-    closers.push({
-      name: 'alert queue',
-      close: () => alertQueue.close(),
-      abort: disconnectNow(alertQueue),
-    });
-    const alertWorker = createAlertWorker({
-      connection: workerConnection,
-      prefix: config.redis.queuePrefix,
-      url: config.alertWebhookUrl,
-      dispatcher,
-      timeoutMs: config.zoom.httpTimeoutMs,
-      log: log.child({ component: 'alerts' }),
-      logRepeatIntervalMs: config.logRepeatIntervalMs,
-    });
-    closers.push({
-      name: 'alert worker',
-      close: () => alertWorker.close(),
-      abort: disconnectNow(alertWorker),
-    });
-    alert = (a) => enqueueAlert(alertQueue, a);
-  }
+  const alert = startAlerts(config, workerConnection, dispatcher, log, closers);
   const w = createStartWorker({
     connection: workerConnection,
     prefix: config.redis.queuePrefix,
@@ -130,4 +86,26 @@ export async function startWorkerRole(
     abort: disconnectNow(w),
   });
   return { worker: w, credentials: () => tokens.credentials() };
+}
+
+/** The worker's own patient connection (it waits out a Redis outage) and its view of the queue. */
+function openWorkerRedis(config: Config, mode: ConnectMode, log: Logger, closers: Closer[]) {
+  const workerConnection = createWorkerConnection(mode, log);
+  closers.push({
+    name: 'worker redis connection',
+    close: () => quit(workerConnection),
+    abort: () => workerConnection.disconnect(),
+  });
+  const workerQueue = createStartQueue(
+    workerConnection,
+    config.redis.queuePrefix,
+    log,
+    config.logRepeatIntervalMs,
+  );
+  closers.push({
+    name: 'worker queue',
+    close: () => workerQueue.close(),
+    abort: disconnectNow(workerQueue),
+  });
+  return { workerConnection, workerQueue };
 }

@@ -10,7 +10,6 @@ import { discardLimitBytes, readBody } from './read-body';
 import { createReplies } from './webhook-reply';
 
 export type { WebhookOutcome } from './answer';
-export type { StartJobs } from '../queue/replicated-enqueue';
 
 export interface WebhookRouterDeps extends ReceiverSettings {
   jobs: StartJobs;

@@ -1,6 +1,5 @@
 import type { Worker } from 'bullmq';
 import type { Config } from '../config/load-config';
-import { createAlertQueue, createAlertWorker, enqueueAlert, type Alert } from '../alerts/alerts';
 import { createStartProcessor } from '../livestream/start-processor';
 import { createStartWorker } from '../livestream/start-worker';
 import type { Logger } from '../logging/create-logger';
@@ -8,11 +7,12 @@ import type { createMetrics } from '../metrics/metrics';
 import { startReconciliation } from '../reconcile/start-reconciliation';
 import type { RulesStore } from '../policy/rules-store';
 import { createStartQueue, readInstanceFacts } from '../queue/start-queue';
-import { workerCloser } from '../queue/worker-closer';
 import type { ConnectMode } from '../redis/connect';
 import { createWorkerConnection, quit } from '../redis/connections';
 import type { CredentialsState } from '../zoom/token-provider';
 import { createZoomStack } from '../zoom/zoom-stack';
+import { startAlerts } from './alert-role';
+import { workerCloser } from '../queue/worker-closer';
 import { disconnectNow, type Closer } from './shutdown';
 
 export interface WorkerRoleDeps {
@@ -33,23 +33,7 @@ export async function startWorkerRole(
   deps: WorkerRoleDeps,
 ): Promise<{ worker: Worker; credentials: () => CredentialsState }> {
   const { config, log, mode, rules, metrics, closers } = deps;
-  const workerConnection = createWorkerConnection(mode, log);
-  closers.push({
-    name: 'worker redis connection',
-    close: () => quit(workerConnection),
-    abort: () => workerConnection.disconnect(),
-  });
-  const workerQueue = createStartQueue(
-    workerConnection,
-    config.redis.queuePrefix,
-    log,
-    config.logRepeatIntervalMs,
-  );
-  closers.push({
-    name: 'worker queue',
-    close: () => workerQueue.close(),
-    abort: disconnectNow(workerQueue),
-  });
+  const { workerConnection, workerQueue } = openWorkerRedis(config, mode, log, closers);
   const { dispatcher, tokens, pacer, zoom } = createZoomStack(config, workerConnection, log, {
     onFetch: metrics.tokenFetch,
     onAnswer: metrics.zoomAnswer,
@@ -59,31 +43,7 @@ export async function startWorkerRole(
   const cutZoomCalls = () => dispatcher.destroy();
   closers.push({ name: 'Zoom calls', close: cutZoomCalls, abort: cutZoomCalls });
   if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
-  let alert: ((a: Alert) => Promise<unknown>) | undefined;
-  if (config.alertWebhookUrl) {
-    const alertQueue = createAlertQueue(
-      workerConnection,
-      config.redis.queuePrefix,
-      log,
-      config.logRepeatIntervalMs,
-    );
-    closers.push({
-      name: 'alert queue',
-      close: () => alertQueue.close(),
-      abort: disconnectNow(alertQueue),
-    });
-    const alertWorker = createAlertWorker({
-      connection: workerConnection,
-      prefix: config.redis.queuePrefix,
-      url: config.alertWebhookUrl,
-      dispatcher,
-      timeoutMs: config.zoom.httpTimeoutMs,
-      log: log.child({ component: 'alerts' }),
-      logRepeatIntervalMs: config.logRepeatIntervalMs,
-    });
-    closers.push({ name: 'alert worker', ...workerCloser(alertWorker) });
-    alert = (a) => enqueueAlert(alertQueue, a);
-  }
+  const alert = startAlerts(config, workerConnection, dispatcher, log, closers);
   const w = createStartWorker({
     connection: workerConnection,
     prefix: config.redis.queuePrefix,
@@ -126,4 +86,26 @@ export async function startWorkerRole(
     ...workerCloser(w),
   });
   return { worker: w, credentials: () => tokens.credentials() };
+}
+
+/** The worker's own patient connection (it waits out a Redis outage) and its view of the queue. */
+function openWorkerRedis(config: Config, mode: ConnectMode, log: Logger, closers: Closer[]) {
+  const workerConnection = createWorkerConnection(mode, log);
+  closers.push({
+    name: 'worker redis connection',
+    close: () => quit(workerConnection),
+    abort: () => workerConnection.disconnect(),
+  });
+  const workerQueue = createStartQueue(
+    workerConnection,
+    config.redis.queuePrefix,
+    log,
+    config.logRepeatIntervalMs,
+  );
+  closers.push({
+    name: 'worker queue',
+    close: () => workerQueue.close(),
+    abort: disconnectNow(workerQueue),
+  });
+  return { workerConnection, workerQueue };
 }

@@ -1,38 +1,17 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from '../logging/create-logger';
-import type { EnqueueResult } from '../queue/start-queue';
-import type { EventKind, StartJobData } from '../domain/start-job';
-import type { InstanceFact } from '../domain/instance-facts';
+import type { StartJobs } from '../queue/replicated-enqueue';
 import { withDeadline } from '../redis/connections';
 import { activeTracing } from '../telemetry/tracing';
-import {
-  describeIssue,
-  envelopeSchema,
-  meetingPayloadSchema,
-  urlValidationPayloadSchema,
-  type Envelope,
-} from './envelope';
+import { admit, requestFields, type ReceiverSettings } from './admit';
+import { decideWebhook, settle, type Decision, type Stored, type Work } from './decide-webhook';
 import { discardLimitBytes, readBody } from './read-body';
-import { encryptPlainToken, verifyZoomWebhook } from './signature';
-import { createReplies, header, jsonError, requestFields } from './webhook-reply';
+import { createReplies } from './webhook-reply';
 import type { WebhookOutcome } from '../domain/webhook-outcome';
-import { FACT_OUTCOME, ZOOM_EVENTS } from '../domain/zoom-events';
 
-/** The queue operations the receiver needs; Redis-backed in production. */
-export interface StartJobs {
-  enqueueStart: (data: StartJobData) => Promise<EnqueueResult>;
-  recordFact: (
-    kind: EventKind,
-    uuid: string,
-    fact: InstanceFact,
-    at: number,
-  ) => Promise<{ jobId: string; found: boolean }>;
-}
+export type { WebhookOutcome } from './answer';
 
-export interface WebhookRouterDeps {
-  secrets: readonly string[];
-  toleranceSeconds: number;
-  bodyLimitBytes: number;
+export interface WebhookRouterDeps extends ReceiverSettings {
   jobs: StartJobs;
   log: Logger;
   now?: () => number;
@@ -42,152 +21,53 @@ export interface WebhookRouterDeps {
 }
 
 /**
- * `POST /webhooks/zoom`. Checks run cheapest first and nothing is believed before the signature:
- * 413 → 415 → 401 → 400, then the event. A 2xx is sent only after Redis acknowledged the work.
- * @see https://developers.zoom.us/docs/api/webhooks/
+ * `POST /webhooks/zoom`: reads the body, lets {@link decideWebhook} decide, stores what it asks
+ * for, then answers. A 2xx is sent only after Redis acknowledged the work.
  */
 export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const now = deps.now ?? Date.now;
-  const storeTimeoutMs = deps.storeTimeoutMs ?? 500;
+  const store = storeWith(deps.jobs, deps.storeTimeoutMs ?? 500);
   const discardBytes = discardLimitBytes(deps.bodyLimitBytes);
-  const router = Router();
+  const { send, cut } = createReplies(deps);
 
-  const { reply, tooLarge, cut } = createReplies(deps);
-
-  const checkEnvelope = (req: Request, res: Response, next: NextFunction): void => {
-    const fields = requestFields(req);
-    const length = Number(req.headers['content-length'] ?? 0);
-    // Declared beyond what would be read to deliver the 413: answered at once, not read.
-    if (length > discardBytes) return tooLarge(res, { ...fields, declaredBytes: length });
-    if (length > deps.bodyLimitBytes) return next(); // read and thrown away, then 413
-    if (!req.is('application/json')) {
-      return reply(
-        res,
-        fields,
-        'unknown',
-        'unsupported_media_type',
-        415,
-        jsonError('unsupported_media_type', 'content-type must be application/json'),
-      );
-    }
-    const encoding = header(req, 'content-encoding')?.trim().toLowerCase();
-    if (encoding && encoding !== 'identity') {
-      return reply(
-        res,
-        fields,
-        'unknown',
-        'unsupported_media_type',
-        415,
-        jsonError('unsupported_media_type', 'unsupported content encoding'),
-      );
-    }
+  const checkHead = (req: Request, res: Response, next: NextFunction): void => {
+    const admission = admit(req.headers, deps);
+    if (admission.type === 'answer') return send(res, admission.answer);
     next();
   };
 
   const handle = async (req: Request, res: Response): Promise<void> => {
-    const fields = requestFields(req);
-    const read = await readBody(req, { maxBytes: deps.bodyLimitBytes, discardBytes });
-    if (read.kind === 'too_large') {
-      Object.assign(fields, { receivedBytes: read.receivedBytes, drained: read.drained });
-      return tooLarge(res, fields);
-    }
-    if (read.kind === 'cut') return cut(fields, read.by, read.receivedBytes);
-    const rawBody = read.body;
-    const verified = verifyZoomWebhook({
-      secrets: deps.secrets,
-      timestamp: header(req, 'x-zm-request-timestamp'),
-      signature: header(req, 'x-zm-signature'),
-      rawBody,
-      nowMs: now(),
-      toleranceSeconds: deps.toleranceSeconds,
-    });
-    if (!verified.ok) {
-      const outcome = verified.reason === 'stale' ? 'stale' : 'bad_signature';
-      fields.reason = verified.reason;
-      return reply(
-        res,
-        fields,
-        'unknown',
-        outcome,
-        401,
-        jsonError(verified.reason, 'signature not accepted'),
-      );
-    }
-
-    const envelope = parseEnvelope(rawBody);
-    if (typeof envelope === 'string') {
-      return reply(res, fields, 'unknown', 'invalid', 400, jsonError('invalid_body', envelope));
-    }
-    const event = envelope.event;
-
-    const invalidPayload = (issue: string) =>
-      reply(res, fields, event, 'invalid', 400, jsonError('invalid_body', `payload.${issue}`));
-
-    if (event === 'endpoint.url_validation') {
-      const payload = urlValidationPayloadSchema.safeParse(envelope.payload);
-      if (!payload.success) return invalidPayload(describeIssue(payload.error));
-      const { plainToken } = payload.data;
-      return reply(res, fields, event, 'validated', 200, {
-        plainToken,
-        encryptedToken: encryptPlainToken(verified.secret, plainToken),
-      });
-    }
-
-    const action = ZOOM_EVENTS[event];
-    if (!action) return reply(res, fields, event, 'ignored', 204);
-    const payload = meetingPayloadSchema.safeParse(envelope.payload);
-    if (!payload.success) return invalidPayload(describeIssue(payload.error));
-    const object = payload.data.object;
-    fields.meetingId = object.id;
-    activeTracing()?.annotate({ 'zoom.meeting.id': String(object.id), 'zoom.event': event });
-    if (object.topic !== undefined) fields.topic = object.topic;
-    try {
-      if (action.type === 'start') {
-        const data: StartJobData = {
-          kind: action.kind,
-          meetingId: object.id,
-          uuid: object.uuid,
-          receivedAt: now(),
-          source: 'webhook',
-          ...(object.topic !== undefined && { topic: object.topic }),
-          ...(object.host_id !== undefined && { hostId: object.host_id }),
-          ...(object.type !== undefined && { meetingType: object.type }),
-        };
-        const added = await withDeadline(deps.jobs.enqueueStart(data), storeTimeoutMs);
-        fields.jobId = added.jobId;
-        return reply(res, fields, event, added.duplicate ? 'duplicate' : 'accepted', 204);
-      }
-      const recorded = await withDeadline(
-        deps.jobs.recordFact(action.kind, object.uuid, action.fact, envelope.event_ts ?? now()),
-        storeTimeoutMs,
-      );
-      Object.assign(fields, { jobId: recorded.jobId, found: recorded.found });
-      return reply(res, fields, event, FACT_OUTCOME[action.fact], 204);
-    } catch (err) {
-      fields.err = { message: (err as Error).message };
-      return reply(
-        res,
-        fields,
-        event,
-        'unavailable',
-        503,
-        jsonError('unavailable', 'queue unavailable, retry later'),
-      );
-    }
+    const body = await readBody(req, { maxBytes: deps.bodyLimitBytes, discardBytes });
+    if (body.kind === 'cut') return cut(requestFields(req.headers), body.by, body.receivedBytes);
+    const decision = decideWebhook({ headers: req.headers, body }, now(), deps);
+    if (decision.type === 'answer') return send(res, decision.answer);
+    annotate(decision);
+    send(res, settle(decision, await store(decision.work)));
   };
 
+  const router = Router();
   const traced = activeTracing()?.webhookSpan('/webhooks/zoom');
-  router.post('/webhooks/zoom', ...(traced ? [traced] : []), checkEnvelope, handle);
+  router.post('/webhooks/zoom', ...(traced ? [traced] : []), checkHead, handle);
   return router;
 }
 
-function parseEnvelope(rawBody: Buffer): Envelope | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return 'body is not valid JSON';
-  }
-  const parsed = envelopeSchema.safeParse(json);
-  return parsed.success ? parsed.data : `not a Zoom event: ${describeIssue(parsed.error)}`;
+/** Carries out the decision's work within the Redis budget; a failure is data, not a throw. */
+function storeWith(jobs: StartJobs, timeoutMs: number): (work: Work) => Promise<Stored> {
+  return async (work) => {
+    try {
+      if (work.type === 'enqueue') {
+        const added = await withDeadline(jobs.enqueueStart(work.data), timeoutMs);
+        return { ok: true, ...added };
+      }
+      const recorded = jobs.recordFact(work.kind, work.uuid, work.fact, work.at);
+      return { ok: true, ...(await withDeadline(recorded, timeoutMs)) };
+    } catch (err) {
+      return { ok: false, error: err as Error };
+    }
+  };
+}
+
+function annotate(decision: Extract<Decision, { type: 'store' }>): void {
+  const meetingId = decision.fields.meetingId as string;
+  activeTracing()?.annotate({ 'zoom.meeting.id': meetingId, 'zoom.event': decision.event });
 }

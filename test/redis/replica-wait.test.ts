@@ -5,12 +5,13 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RedisConnection } from '../../src/redis/connect';
 import { ReplicationError, replicatedWrite } from '../../src/redis/replication';
-import { enqueueStart, LIVESTREAM_QUEUE, recordInstanceFact } from '../../src/queue/start-queue';
-import { startJobId, type StartJobData } from '../../src/domain/start-job';
+import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
+import { createReplicatedJobs } from '../../src/queue/replicated-enqueue';
 import { createWebhookRouter } from '../../src/webhook/webhook-router';
 import { captureLog } from '../support/log-capture';
 import { redisUrl, uniquePrefix } from '../support/redis';
 import { meetingEvent, post, SECRET, signed } from '../support/webhook';
+import { startJobId, type StartJobData } from '../../src/domain/start-job';
 
 /** A connection whose `WAIT` answers that `acknowledged` replicas hold the writes, at once. */
 function replicasAnswering(acknowledged: number) {
@@ -77,8 +78,6 @@ describe('the webhook with REDIS_MIN_REPLICAS_ACK', () => {
   async function receiver(acknowledged: number) {
     const logs = captureLog();
     const { connection: waitOn } = replicasAnswering(acknowledged);
-    const replicated = <T>(write: () => Promise<T>) =>
-      replicatedWrite(write, { connection: waitOn, key: 'k', replicas: 1, budgetMs: 500 });
     const app = express();
     app.use(
       createWebhookRouter({
@@ -86,11 +85,7 @@ describe('the webhook with REDIS_MIN_REPLICAS_ACK', () => {
         toleranceSeconds: 300,
         bodyLimitBytes: 65_536,
         storeTimeoutMs: 500,
-        jobs: {
-          enqueueStart: (data) => replicated(() => enqueueStart(queue, data)),
-          recordFact: (kind, uuid, fact, at) =>
-            replicated(() => recordInstanceFact(queue, kind, uuid, fact, at)),
-        },
+        jobs: createReplicatedJobs(queue, { connection: waitOn, replicas: 1, budgetMs: 500 }),
         log: logs.log,
       }),
     );

@@ -1,0 +1,59 @@
+import type { Router } from 'express';
+import { runsReceiver, type Config } from '../config/load-config';
+import { createConsoleRouter } from '../console/console-router';
+import { openZoom } from '../console/open-zoom';
+import { createDashboardRouter } from '../dashboard/dashboard-router';
+import type { Logger } from '../logging/create-logger';
+import type { Metrics } from '../metrics/metrics';
+import { createMetricsRouter } from '../metrics/metrics-router';
+import { createReplicatedJobs } from '../queue/replicated-enqueue';
+import { createWebhookRouter } from '../webhook/webhook-router';
+import type { ServiceRedis } from './service-redis';
+
+/**
+ * The routers of the roles the service runs: metrics always; the dashboard and the console when
+ * an admin is configured; the webhook receiver, storing through the replicated enqueue.
+ */
+export function serviceRouters(deps: {
+  config: Config;
+  log: Logger;
+  redis: ServiceRedis;
+  metrics: Metrics;
+  /** Stopping a stream needs the Zoom credentials, which only a role that runs the worker has. */
+  runsWorker: boolean;
+}): Router[] {
+  const { config, log, metrics } = deps;
+  const { queue, producer } = deps.redis;
+  const routers = [createMetricsRouter(metrics)];
+  if (config.admin) {
+    routers.push(createDashboardRouter(queue, config.admin.username, config.admin.password));
+    routers.push(
+      createConsoleRouter({
+        queue,
+        ...config.admin,
+        csrfSecret: config.console.csrfSecret,
+        attentionAfterMs: config.console.attentionAfterMs,
+        log,
+        ...(deps.runsWorker && { openZoom: () => openZoom(config, producer, log) }),
+      }),
+    );
+  }
+  if (runsReceiver(config.role)) {
+    routers.push(
+      createWebhookRouter({
+        secrets: config.webhook.secrets,
+        toleranceSeconds: config.webhook.toleranceSeconds,
+        bodyLimitBytes: config.webhook.bodyLimitBytes,
+        storeTimeoutMs: config.webhook.redisBudgetMs,
+        jobs: createReplicatedJobs(queue, {
+          connection: producer,
+          replicas: config.redis.minReplicasAck,
+          budgetMs: config.webhook.redisBudgetMs,
+        }),
+        log: log.child({ component: 'webhook' }),
+        onOutcome: metrics.webhook,
+      }),
+    );
+  }
+  return routers;
+}

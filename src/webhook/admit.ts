@@ -1,0 +1,70 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { discardLimitBytes } from './read-body';
+import { jsonError, type Answer, type LogFields } from './answer';
+
+/** What the receiver is configured with; the secrets never leave the decision. */
+export interface ReceiverSettings {
+  secrets: readonly string[];
+  toleranceSeconds: number;
+  bodyLimitBytes: number;
+}
+
+/** Before the body is read: answer at once, or read it. */
+export type Admission = { type: 'answer'; answer: Answer } | { type: 'read' };
+
+export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The fields every log line of a request starts with (Zoom's tracking id, cut short). */
+export function requestFields(headers: IncomingHttpHeaders): LogFields {
+  const trackingId = header(headers, 'x-zm-trackingid');
+  return trackingId ? { trackingId: trackingId.slice(0, 100) } : {};
+}
+
+export function tooLargeAnswer(limitBytes: number, fields: LogFields): Answer {
+  const body = jsonError('too_large', `body over ${limitBytes} bytes`);
+  return { event: 'unknown', outcome: 'too_large', status: 413, body, fields };
+}
+
+/**
+ * The checks on the request head, cheapest first: a body declared beyond what would be read to
+ * deliver the 413 is answered at once; one declared over the limit is read and thrown away (the
+ * 413 follows the read); then the media type and the encoding (never inflated).
+ */
+export function admit(headers: IncomingHttpHeaders, settings: ReceiverSettings): Admission {
+  const fields = requestFields(headers);
+  const length = Number(headers['content-length'] ?? 0);
+  if (length > discardLimitBytes(settings.bodyLimitBytes)) {
+    const answer = tooLargeAnswer(settings.bodyLimitBytes, { ...fields, declaredBytes: length });
+    return { type: 'answer', answer };
+  }
+  if (length > settings.bodyLimitBytes) return { type: 'read' };
+  if (!isJson(headers)) return unsupported(fields, 'content-type must be application/json');
+  const encoding = header(headers, 'content-encoding')?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity')
+    return unsupported(fields, 'unsupported content encoding');
+  return { type: 'read' };
+}
+
+function unsupported(fields: LogFields, message: string): Admission {
+  const body = jsonError('unsupported_media_type', message);
+  const answer: Answer = {
+    event: 'unknown',
+    outcome: 'unsupported_media_type',
+    status: 415,
+    body,
+    fields,
+  };
+  return { type: 'answer', answer };
+}
+
+/** As Express's `req.is('application/json')`: a request with a body whose media type is JSON. */
+function isJson(headers: IncomingHttpHeaders): boolean {
+  const hasBody =
+    headers['transfer-encoding'] !== undefined || !Number.isNaN(Number(headers['content-length']));
+  if (!hasBody) return false;
+  const mediaType = header(headers, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  return mediaType === 'application/json';
+}

@@ -5,6 +5,7 @@ import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
 import type { EventKind } from '../queue/start-queue';
 import { sendOnce } from '../zoom/http';
+import type { Tracing } from '../telemetry/tracing';
 import { alertText } from './alert-text';
 
 export const ALERT_QUEUE = 'alerts';
@@ -128,6 +129,8 @@ export interface AlertWorkerOptions {
   log: Logger;
   /** A repeating worker error is logged once per this long, with a count. */
   logRepeatIntervalMs?: number;
+  /** Each delivery is a client span of this; default: none. */
+  tracing?: Tracing;
 }
 
 /**
@@ -143,6 +146,7 @@ export function createAlertWorker(options: AlertWorkerOptions): Worker<Alert> {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(alertBody(job.data)),
         timeoutMs: options.timeoutMs,
+        ...(options.tracing && { tracing: options.tracing }),
       });
       if (answer.status >= 300) throw new Error(`alert endpoint answered ${answer.status}`);
       options.log.info(

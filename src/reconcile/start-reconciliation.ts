@@ -6,6 +6,7 @@ import type { Config } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
 import type { Rule } from '../policy/rules';
+import type { Tracing } from '../telemetry/tracing';
 import type { StartJobData } from '../queue/start-queue';
 import { createPacer } from '../zoom/pacer';
 import type { TokenProvider } from '../zoom/token-provider';
@@ -25,6 +26,8 @@ export interface ReconciliationDeps {
   alert: ((alert: Alert) => Promise<unknown>) | undefined;
   metrics: Pick<Metrics, 'zoomAnswer' | 'startQueued' | 'sweep'>;
   log: Logger;
+  /** Zoom's list calls are client spans of this; default: none. */
+  tracing?: Tracing;
 }
 
 /** The worker's reconciliation: the sweep (live meetings, then preflight) on its scheduler. */
@@ -44,6 +47,7 @@ export async function startReconciliation(deps: ReconciliationDeps) {
     dispatcher: deps.dispatcher,
     tokens: deps.tokens,
     timeoutMs: config.zoom.httpTimeoutMs,
+    ...(deps.tracing && { tracing: deps.tracing }),
     slot: createSweepSlots({
       pacer: createPacer({
         redis: deps.connection,

@@ -9,6 +9,7 @@ import { replicatedWrite } from '../redis/replication';
 import type { SupervisedRedis } from '../redis/redis-supervisor';
 import { createWebhookRouter } from '../webhook/webhook-router';
 import { createRulesStore, type RulesStore } from '../policy/rules-store';
+import { bullmqTelemetry, noTracing, type Tracing } from '../telemetry/tracing';
 import { createDashboardRouter } from '../dashboard/dashboard-router';
 import { createConsoleRouter } from '../console/console-router';
 import { openZoom } from '../console/open-zoom';
@@ -41,12 +42,14 @@ export interface RunningService {
 /**
  * Starts the roles `config.role` asks for: the webhook receiver, the start worker, or both, plus
  * `/healthz` and `/readyz` on every role. Starts the embedded Redis when `REDIS_URL` is unset.
+ * `tracing` (default: none) traces the webhook, the enqueue, each attempt and each Zoom call.
  */
 export async function runService(
   config: Config,
   log: Logger,
   /** For `${VAR}` references in the rules file. */
   env: Record<string, string | undefined> = {},
+  tracing: Tracing = noTracing,
 ): Promise<RunningService> {
   const closers: Closer[] = [];
   const closeAll = () => closeWithin(closers, config.worker.shutdownTimeoutMs, log);
@@ -78,6 +81,7 @@ export async function runService(
       config.redis.queuePrefix,
       log,
       config.logRepeatIntervalMs,
+      bullmqTelemetry(tracing).telemetry,
     );
     closers.push({ name: 'queue', close: () => queue.close(), abort: disconnectNow(queue) });
     await queue.waitUntilReady();
@@ -120,12 +124,13 @@ export async function runService(
           },
           log: log.child({ component: 'webhook' }),
           onOutcome: metrics.webhook,
+          tracing,
         }),
       );
     }
 
     const workerRole = rules
-      ? await startWorkerRole({ config, log, mode, rules, metrics, closers })
+      ? await startWorkerRole({ config, log, mode, rules, metrics, closers, tracing })
       : undefined;
     const worker = workerRole?.worker;
     const credentials = workerRole?.credentials;

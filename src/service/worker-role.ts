@@ -7,6 +7,7 @@ import type { Logger } from '../logging/create-logger';
 import type { createMetrics } from '../metrics/metrics';
 import { startReconciliation } from '../reconcile/start-reconciliation';
 import type { RulesStore } from '../policy/rules-store';
+import { bullmqTelemetry, type Tracing } from '../telemetry/tracing';
 import { createStartQueue, readInstanceFacts } from '../queue/start-queue';
 import type { ConnectMode } from '../redis/connect';
 import { createWorkerConnection, quit } from '../redis/connections';
@@ -22,6 +23,7 @@ export interface WorkerRoleDeps {
   metrics: ReturnType<typeof createMetrics>;
   /** Where each started part registers its close (run in reverse order). */
   closers: Closer[];
+  tracing: Tracing;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface WorkerRoleDeps {
 export async function startWorkerRole(
   deps: WorkerRoleDeps,
 ): Promise<{ worker: Worker; credentials: () => CredentialsState }> {
-  const { config, log, mode, rules, metrics, closers } = deps;
+  const { config, log, mode, rules, metrics, closers, tracing } = deps;
   const workerConnection = createWorkerConnection(mode, log);
   closers.push({
     name: 'worker redis connection',
@@ -43,16 +45,20 @@ export async function startWorkerRole(
     config.redis.queuePrefix,
     log,
     config.logRepeatIntervalMs,
+    bullmqTelemetry(tracing).telemetry,
   );
   closers.push({
     name: 'worker queue',
     close: () => workerQueue.close(),
     abort: disconnectNow(workerQueue),
   });
-  const { dispatcher, tokens, pacer, zoom } = createZoomStack(config, workerConnection, log, {
-    onFetch: metrics.tokenFetch,
-    onAnswer: metrics.zoomAnswer,
-  });
+  const { dispatcher, tokens, pacer, zoom } = createZoomStack(
+    config,
+    workerConnection,
+    log,
+    { onFetch: metrics.tokenFetch, onAnswer: metrics.zoomAnswer },
+    tracing,
+  );
   // Closed after the worker (closers run in reverse): a call still in flight then belongs to a
   // job that SHUTDOWN_TIMEOUT_MS abandoned, so it is cut off instead of awaited.
   const cutZoomCalls = () => dispatcher.destroy();
@@ -79,6 +85,7 @@ export async function startWorkerRole(
       timeoutMs: config.zoom.httpTimeoutMs,
       log: log.child({ component: 'alerts' }),
       logRepeatIntervalMs: config.logRepeatIntervalMs,
+      tracing,
     });
     closers.push({
       name: 'alert worker',
@@ -94,6 +101,7 @@ export async function startWorkerRole(
     lockDurationMs: config.worker.lockDurationMs,
     log: log.child({ component: 'worker' }),
     logRepeatIntervalMs: config.logRepeatIntervalMs,
+    ...bullmqTelemetry(tracing),
     processor: createStartProcessor({
       zoom,
       // Over the worker's own connection, which waits out a Redis outage: a blip must never
@@ -107,6 +115,7 @@ export async function startWorkerRole(
       settings: config.livestream.settings,
       log: log.child({ component: 'worker' }),
       onDecision: (decision, data) => metrics.decision(decision, data.receivedAt, Date.now()),
+      tracing,
     }),
   });
   metrics.watchWorker(w);
@@ -120,6 +129,7 @@ export async function startWorkerRole(
     rules: rules.current,
     metrics,
     log: log.child({ component: 'reconcile' }),
+    tracing,
   });
   closers.push({ name: 'reconcile sweep', close: reconcile.close, abort: reconcile.abort });
   // Registered last, so closed first: starts in flight come before a sweep.

@@ -2,7 +2,7 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Logger } from '../logging/create-logger';
 import type { EnqueueResult, EventKind, InstanceFact, StartJobData } from '../queue/start-queue';
 import { withDeadline } from '../redis/connections';
-import { activeTracing } from '../telemetry/tracing';
+import { noTracing, type Tracing } from '../telemetry/tracing';
 import {
   describeIssue,
   envelopeSchema,
@@ -44,6 +44,8 @@ export interface WebhookRouterDeps {
   /** Redis must acknowledge within this budget (default 500 ms), else 503 (Zoom redelivers). */
   storeTimeoutMs?: number;
   onOutcome?: (event: string, outcome: WebhookOutcome) => void;
+  /** Each request is a server span; default: none. */
+  tracing?: Tracing;
 }
 
 /**
@@ -53,6 +55,7 @@ export interface WebhookRouterDeps {
  */
 export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const now = deps.now ?? Date.now;
+  const tracing = deps.tracing ?? noTracing;
   const storeTimeoutMs = deps.storeTimeoutMs ?? 500;
   const discardBytes = discardLimitBytes(deps.bodyLimitBytes);
   const router = Router();
@@ -144,7 +147,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     if (!payload.success) return invalidPayload(describeIssue(payload.error));
     const object = payload.data.object;
     fields.meetingId = object.id;
-    activeTracing()?.annotate({ 'zoom.meeting.id': String(object.id), 'zoom.event': event });
+    tracing.annotate({ 'zoom.meeting.id': String(object.id), 'zoom.event': event });
     if (object.topic !== undefined) fields.topic = object.topic;
     try {
       if (action.type === 'start') {
@@ -181,8 +184,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     }
   };
 
-  const traced = activeTracing()?.webhookSpan('/webhooks/zoom');
-  router.post('/webhooks/zoom', ...(traced ? [traced] : []), checkEnvelope, handle);
+  router.post('/webhooks/zoom', tracing.webhookSpan('/webhooks/zoom'), checkEnvelope, handle);
   return router;
 }
 

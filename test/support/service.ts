@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/load-config';
 import { LIVESTREAM_QUEUE, type StartJobData } from '../../src/queue/start-queue';
 import { runService, type RunningService } from '../../src/service/run-service';
 import type { ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
+import type { Tracing } from '../../src/telemetry/tracing';
 import { captureLog, type CapturedLog } from './log-capture';
 import { redisUrl, uniquePrefix } from './redis';
 import { SECRET } from './webhook';
@@ -20,6 +21,8 @@ export interface TestService extends RunningService {
 export async function startTestService(
   env: Record<string, string> = {},
   sandbox?: ZoomSandbox,
+  /** Given to the service and its logger, as `start` does; default: none. */
+  tracing?: Tracing,
 ): Promise<TestService> {
   const prefix = env.QUEUE_PREFIX ?? uniquePrefix();
   const zoomEnv: Record<string, string> = sandbox
@@ -46,8 +49,8 @@ export async function startTestService(
     QUEUE_PREFIX: prefix,
   };
   const config = loadConfig(fullEnv);
-  const logs = captureLog(fullEnv.LOG_LEVEL || 'debug');
-  const service = await runService(config, logs.log, fullEnv);
+  const logs = captureLog(fullEnv.LOG_LEVEL || 'debug', tracing?.logFields);
+  const service = await runService(config, logs.log, fullEnv, tracing);
   const mode = config.redis.mode;
   const connection =
     mode.kind === 'standalone'

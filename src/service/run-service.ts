@@ -9,7 +9,7 @@ import { replicatedWrite } from '../redis/replication';
 import type { SupervisedRedis } from '../redis/redis-supervisor';
 import { createWebhookRouter } from '../webhook/webhook-router';
 import { createRulesStore, type RulesStore } from '../policy/rules-store';
-import { bullmqTelemetry, noTracing, type Tracing } from '../telemetry/tracing';
+import { noTracing, type Tracing } from '../telemetry/tracing';
 import { createDashboardRouter } from '../dashboard/dashboard-router';
 import { createConsoleRouter } from '../console/console-router';
 import { openZoom } from '../console/open-zoom';
@@ -81,7 +81,7 @@ export async function runService(
       config.redis.queuePrefix,
       log,
       config.logRepeatIntervalMs,
-      bullmqTelemetry(tracing).telemetry,
+      tracing.bullmq,
     );
     closers.push({ name: 'queue', close: () => queue.close(), abort: disconnectNow(queue) });
     await queue.waitUntilReady();
@@ -106,7 +106,7 @@ export async function runService(
           attentionAfterMs: config.console.attentionAfterMs,
           log,
           // Stopping a stream needs the Zoom credentials, which only a role that runs the worker has.
-          ...(rules && { openZoom: () => openZoom(config, producer, log) }),
+          ...(rules && { openZoom: () => openZoom(config, producer, log, tracing) }),
         }),
       );
     }

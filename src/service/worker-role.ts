@@ -45,7 +45,7 @@ export async function startWorkerRole(
     config.redis.queuePrefix,
     log,
     config.logRepeatIntervalMs,
-    bullmqTelemetry(tracing).telemetry,
+    tracing.bullmq,
   );
   closers.push({
     name: 'worker queue',

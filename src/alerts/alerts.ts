@@ -7,6 +7,7 @@ import type { EventKind } from '../domain/start-job';
 import { sendOnce } from '../zoom/http';
 import { printable } from '../domain/plain-text';
 import type { AlertType } from '../domain/alert-type';
+import type { Tracing } from '../telemetry/tracing';
 
 export const ALERT_QUEUE = 'alerts';
 
@@ -120,6 +121,8 @@ export interface AlertWorkerOptions {
   log: Logger;
   /** A repeating worker error is logged once per this long, with a count. */
   logRepeatIntervalMs?: number;
+  /** Each delivery is a client span of this; default: none. */
+  tracing?: Tracing;
 }
 
 /**
@@ -135,6 +138,7 @@ export function createAlertWorker(options: AlertWorkerOptions): Worker<Alert> {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(alertBody(job.data)),
         timeoutMs: options.timeoutMs,
+        ...(options.tracing && { tracing: options.tracing }),
       });
       if (answer.status >= 300) throw new Error(`alert endpoint answered ${answer.status}`);
       options.log.info(

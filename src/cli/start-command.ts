@@ -6,7 +6,7 @@ import { withDeadline } from '../redis/connections';
 import { EvictionPolicyError } from '../redis/redis-policy';
 import { runService } from '../service/run-service';
 import { SHUTDOWN_MARGIN_MS } from '../service/shutdown';
-import { startTracing } from '../telemetry/tracing';
+import { noTracing, startTracing } from '../telemetry/tracing';
 import { CliError, EXIT, type CliIo } from './io';
 
 /**
@@ -17,14 +17,15 @@ import { CliError, EXIT, type CliIo } from './io';
 export async function startCommand(io: CliIo, options: { role?: string }): Promise<number> {
   const config = loadConfig(io.env, options.role);
   const tty = process.stdout.isTTY === true;
+  // Off, nothing of the SDK loads; on, the logger and the service are handed it.
+  const tracing = await startTracing(config.tracing);
   const log = createLogger(config.logLevel, undefined, {
     format: resolveLogFormat(config.logFormat, tty),
     colorize: tty,
+    ...(tracing && { traceFields: tracing.logFields }),
   });
-  // Before the service, so its queue, worker and routes see it; off, nothing of the SDK loads.
-  const tracing = await startTracing(config.tracing);
   try {
-    const service = await runService(config, log, io.env);
+    const service = await runService(config, log, io.env, tracing ?? noTracing);
     io.onReload(() => service.reloadRules());
     const why = await Promise.race([
       io.stopSignal().then((signal) => ({ signal })),

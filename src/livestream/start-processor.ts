@@ -3,7 +3,7 @@ import type { Alert } from '../alerts/alerts';
 import type { LivestreamSettings } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import type { Rule } from '../policy/rules';
-import { activeTracing } from '../telemetry/tracing';
+import { noTracing, type Tracing } from '../telemetry/tracing';
 import type { Grant } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';
 import { advance, attemptRecord, describeAttempt } from './attempt-record';
@@ -44,6 +44,8 @@ export interface StartProcessorDeps {
   now?: () => number;
   random?: () => number;
   onDecision?: (decision: Decision, data: StartJobData, progress: StartProgress) => void;
+  /** The attempt's span gets the meeting, attempt number and decision. Default: none. */
+  tracing?: Tracing;
 }
 
 /**
@@ -87,7 +89,7 @@ export function createStartProcessor(deps: StartProcessorDeps) {
     const record = attemptRecord(outcome, decision, now(), step.call);
     const next = advance(progress, outcome, decision, record);
     deps.onDecision?.(decision, data, next);
-    activeTracing()?.annotate({
+    (deps.tracing ?? noTracing).annotate({
       'zoom.meeting.id': String(data.meetingId),
       'livestream.attempt': next.attempts,
       'livestream.decision': decision.type,

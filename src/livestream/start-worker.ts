@@ -1,8 +1,7 @@
-import { Worker } from 'bullmq';
+import { Worker, type Telemetry } from 'bullmq';
 import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
-import { bullmqTelemetry } from '../telemetry/tracing';
 import { LIVESTREAM_QUEUE } from '../queue/start-queue';
 import type { StartJobData } from '../domain/start-job';
 import type { StartResult } from '../domain/start-progress';
@@ -15,6 +14,8 @@ export interface StartWorkerOptions {
   log: Logger;
   /** A repeating worker error is logged once per this long, with a count. */
   logRepeatIntervalMs?: number;
+  /** BullMQ's tracing integration, when tracing is on. */
+  telemetry?: Telemetry;
   processor: (job: import('bullmq').Job<StartJobData>, token?: string) => Promise<StartResult>;
 }
 
@@ -30,7 +31,7 @@ export function createStartWorker(options: StartWorkerOptions): Worker<StartJobD
     lockDuration: options.lockDurationMs,
     stalledInterval: options.lockDurationMs,
     maxStalledCount: 3,
-    ...bullmqTelemetry(),
+    ...(options.telemetry && { telemetry: options.telemetry }),
   });
   const logError = createLogThrottle(options.log, options.logRepeatIntervalMs);
   worker.on('error', (err) => logError('worker error', err));

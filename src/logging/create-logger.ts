@@ -1,6 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
-import { activeTracing } from '../telemetry/tracing';
 
 export type { Logger } from 'pino';
 
@@ -34,6 +33,8 @@ export interface LoggerOptions {
   format?: LogFormat;
   /** Colours in pretty output (a terminal). */
   colorize?: boolean;
+  /** Fields added to every line, e.g. the active span's `trace_id` and `span_id`. */
+  traceFields?: () => Record<string, string>;
 }
 
 /**
@@ -57,8 +58,7 @@ export function createLogger(
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
-      // trace_id and span_id of the active span while tracing is on; nothing otherwise.
-      mixin: () => activeTracing()?.logFields() ?? {},
+      ...(options.traceFields && { mixin: options.traceFields }),
     },
     target,
   );

@@ -5,8 +5,8 @@ import {
   TelemetryAttributes,
   type JobsOptions,
   type RedisClient,
+  type Telemetry,
 } from 'bullmq';
-import { bullmqTelemetry } from '../telemetry/tracing';
 import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
@@ -50,12 +50,14 @@ export function createStartQueue(
   prefix: string,
   log: Logger,
   logRepeatIntervalMs?: number,
+  /** BullMQ's tracing integration, when tracing is on. */
+  telemetry?: Telemetry,
 ): Queue<StartJobData> {
   const queue = new Queue<StartJobData>(LIVESTREAM_QUEUE, {
     connection,
     prefix,
     defaultJobOptions: START_JOB_OPTIONS,
-    ...bullmqTelemetry(),
+    ...(telemetry && { telemetry }),
   });
   const logError = createLogThrottle(log, logRepeatIntervalMs, { level: 'debug' });
   queue.on('error', (err) => logError('queue error', err));

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { answerError, sendOnce } from '../zoom/http';
+import type { Tracing } from '../telemetry/tracing';
 import type { TokenProvider } from '../zoom/token-provider';
 
 /** One meeting as `GET /users/{userId}/meetings` lists it (the fields we read). */
@@ -40,6 +41,8 @@ export interface ListClientDeps {
   onAnswer?: (endpoint: string, status: number | 'error') => void;
   /** Zoom's largest page (300) unless a test wants more pages. */
   pageSize?: number;
+  /** Each call is a client span of this; default: none. */
+  tracing?: Tracing;
 }
 
 /** A sweep that keeps getting next_page_token stops here rather than loop for ever. */
@@ -65,6 +68,7 @@ export function createListClient(deps: ListClientDeps): ListClient {
         method: 'GET',
         headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
         timeoutMs: deps.timeoutMs,
+        ...(deps.tracing && { tracing: deps.tracing }),
       });
       deps.onAnswer?.(endpoint, answer.status);
     } catch (err) {

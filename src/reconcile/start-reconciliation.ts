@@ -6,6 +6,7 @@ import type { Config } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import type { Rule } from '../policy/rules';
 import type { StartJobData } from '../domain/start-job';
+import type { Tracing } from '../telemetry/tracing';
 import { createPacer } from '../zoom/pacer';
 import type { TokenProvider } from '../zoom/token-provider';
 import { createListClient } from './list-client';
@@ -32,6 +33,8 @@ export interface ReconciliationDeps {
   alert: ((alert: Alert) => Promise<unknown>) | undefined;
   metrics: ReconcileMetrics;
   log: Logger;
+  /** Zoom's list calls are client spans of this; default: none. */
+  tracing?: Tracing;
 }
 
 /** The worker's reconciliation: the sweep (live meetings, then preflight) on its scheduler. */
@@ -51,6 +54,7 @@ export async function startReconciliation(deps: ReconciliationDeps) {
     dispatcher: deps.dispatcher,
     tokens: deps.tokens,
     timeoutMs: config.zoom.httpTimeoutMs,
+    ...(deps.tracing && { tracing: deps.tracing }),
     slot: createSweepSlots({
       pacer: createPacer({
         redis: deps.connection,

@@ -1,3 +1,4 @@
+import type { Tracing } from '../telemetry/tracing';
 import type { RedisConnection } from '../redis/connect';
 import type { Dispatcher } from 'undici';
 import { createAlertQueue, createAlertWorker, enqueueAlert, type Alert } from '../alerts/alerts';
@@ -16,6 +17,7 @@ export function startAlerts(
   dispatcher: Dispatcher,
   log: Logger,
   closers: Closer[],
+  tracing: Tracing,
 ): ((a: Alert) => Promise<unknown>) | undefined {
   if (!config.alertWebhookUrl) return undefined;
   const { queuePrefix } = config.redis;
@@ -33,6 +35,7 @@ export function startAlerts(
     timeoutMs: config.zoom.httpTimeoutMs,
     log: log.child({ component: 'alerts' }),
     logRepeatIntervalMs: config.logRepeatIntervalMs,
+    tracing,
   });
   closers.push({ name: 'alert worker', ...workerCloser(alertWorker) });
   return (a) => enqueueAlert(alertQueue, a);

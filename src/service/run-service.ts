@@ -3,6 +3,7 @@ import type { Logger } from '../logging/create-logger';
 import { createMetrics, type Metrics } from '../metrics/metrics';
 import { createRulesStore, type RulesStore } from '../policy/rules-store';
 import type { CredentialsState } from '../zoom/token-provider';
+import { noTracing, type Tracing } from '../telemetry/tracing';
 import { createApp } from './create-app';
 import { createReadiness, type Readiness } from './readiness';
 import { serveHttp } from './serve-http';
@@ -30,12 +31,14 @@ export interface RunningService {
 /**
  * Starts the roles `config.role` asks for: the webhook receiver, the start worker, or both, plus
  * `/healthz` and `/readyz` on every role. Starts the embedded Redis when `REDIS_URL` is unset.
+ * `tracing` (default: none) traces the webhook, the enqueue, each attempt and each Zoom call.
  */
 export async function runService(
   config: Config,
   log: Logger,
   /** For `${VAR}` references in the rules file. */
   env: Record<string, string | undefined> = {},
+  tracing: Tracing = noTracing,
 ): Promise<RunningService> {
   const closers: Closer[] = [];
   const closeAll = () => closeWithin(closers, config.worker.shutdownTimeoutMs, log);
@@ -44,7 +47,7 @@ export async function runService(
     const rules: RulesStore | undefined = runsWorker(config.role)
       ? createRulesStore(config.livestream.rulesFile, env, log.child({ component: 'rules' }))
       : undefined;
-    const redis = await connectServiceRedis(config, env, log, closers);
+    const redis = await connectServiceRedis(config, env, log, closers, tracing);
     const metrics = createMetrics();
     metrics.watchQueue(redis.queue);
     const routers = serviceRouters({
@@ -53,9 +56,10 @@ export async function runService(
       redis,
       metrics,
       runsWorker: rules !== undefined,
+      tracing,
     });
     const workerRole = rules
-      ? await startWorkerRole({ config, log, mode: redis.mode, rules, metrics, closers })
+      ? await startWorkerRole({ config, log, mode: redis.mode, rules, metrics, closers, tracing })
       : undefined;
     const readiness = startReadiness(config, log, redis, metrics, closers, workerRole?.credentials);
     const app = createApp({

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Config } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import { createStartQueue } from '../queue/start-queue';
+import type { Tracing } from '../telemetry/tracing';
 import { describeMode, type ConnectMode, type RedisConnection } from '../redis/connect';
 import { createProducerConnection, quit, waitForRedis } from '../redis/connections';
 import type { SupervisedRedis } from '../redis/redis-supervisor';
@@ -31,6 +32,7 @@ export async function connectServiceRedis(
   env: Record<string, string | undefined>,
   log: Logger,
   closers: Closer[],
+  tracing: Tracing,
 ): Promise<ServiceRedis> {
   let embedded: SupervisedRedis | undefined;
   const configured = config.redis.mode;
@@ -54,6 +56,7 @@ export async function connectServiceRedis(
     config.redis.queuePrefix,
     log,
     config.logRepeatIntervalMs,
+    tracing.bullmq,
   );
   closers.push({ name: 'queue', close: () => queue.close(), abort: disconnectNow(queue) });
   await queue.waitUntilReady();

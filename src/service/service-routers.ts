@@ -7,6 +7,7 @@ import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
 import { createMetricsRouter } from '../metrics/metrics-router';
 import { createReplicatedJobs } from '../queue/replicated-enqueue';
+import type { Tracing } from '../telemetry/tracing';
 import { createWebhookRouter } from '../webhook/webhook-router';
 import type { ServiceRedis } from './service-redis';
 
@@ -21,8 +22,9 @@ export function serviceRouters(deps: {
   metrics: Metrics;
   /** Stopping a stream needs the Zoom credentials, which only a role that runs the worker has. */
   runsWorker: boolean;
+  tracing: Tracing;
 }): Router[] {
-  const { config, log, metrics } = deps;
+  const { config, log, metrics, tracing } = deps;
   const { queue, producer } = deps.redis;
   const routers = [createMetricsRouter(metrics)];
   if (config.admin) {
@@ -34,7 +36,7 @@ export function serviceRouters(deps: {
         csrfSecret: config.console.csrfSecret,
         attentionAfterMs: config.console.attentionAfterMs,
         log,
-        ...(deps.runsWorker && { openZoom: () => openZoom(config, producer, log) }),
+        ...(deps.runsWorker && { openZoom: () => openZoom(config, producer, log, tracing) }),
       }),
     );
   }
@@ -52,6 +54,7 @@ export function serviceRouters(deps: {
         }),
         log: log.child({ component: 'webhook' }),
         onOutcome: metrics.webhook,
+        tracing,
       }),
     );
   }

@@ -6,6 +6,7 @@ import type { Logger } from '../logging/create-logger';
 import type { createMetrics } from '../metrics/metrics';
 import { startReconciliation } from '../reconcile/start-reconciliation';
 import type { RulesStore } from '../policy/rules-store';
+import { bullmqTelemetry, type Tracing } from '../telemetry/tracing';
 import { createStartQueue, readInstanceFacts } from '../queue/start-queue';
 import type { ConnectMode } from '../redis/connect';
 import { createWorkerConnection, quit } from '../redis/connections';
@@ -23,6 +24,7 @@ export interface WorkerRoleDeps {
   metrics: ReturnType<typeof createMetrics>;
   /** Where each started part registers its close (run in reverse order). */
   closers: Closer[];
+  tracing: Tracing;
 }
 
 /**
@@ -32,18 +34,21 @@ export interface WorkerRoleDeps {
 export async function startWorkerRole(
   deps: WorkerRoleDeps,
 ): Promise<{ worker: Worker; credentials: () => CredentialsState }> {
-  const { config, log, mode, rules, metrics, closers } = deps;
-  const { workerConnection, workerQueue } = openWorkerRedis(config, mode, log, closers);
-  const { dispatcher, tokens, pacer, zoom } = createZoomStack(config, workerConnection, log, {
-    onFetch: metrics.tokenFetch,
-    onAnswer: metrics.zoomAnswer,
-  });
+  const { config, log, mode, rules, metrics, closers, tracing } = deps;
+  const { workerConnection, workerQueue } = openWorkerRedis(config, mode, log, closers, tracing);
+  const { dispatcher, tokens, pacer, zoom } = createZoomStack(
+    config,
+    workerConnection,
+    log,
+    { onFetch: metrics.tokenFetch, onAnswer: metrics.zoomAnswer },
+    tracing,
+  );
   // Closed after the worker (closers run in reverse): a call still in flight then belongs to a
   // job that SHUTDOWN_TIMEOUT_MS abandoned, so it is cut off instead of awaited.
   const cutZoomCalls = () => dispatcher.destroy();
   closers.push({ name: 'Zoom calls', close: cutZoomCalls, abort: cutZoomCalls });
   if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
-  const alert = startAlerts(config, workerConnection, dispatcher, log, closers);
+  const alert = startAlerts(config, workerConnection, dispatcher, log, closers, tracing);
   const w = createStartWorker({
     connection: workerConnection,
     prefix: config.redis.queuePrefix,
@@ -51,6 +56,7 @@ export async function startWorkerRole(
     lockDurationMs: config.worker.lockDurationMs,
     log: log.child({ component: 'worker' }),
     logRepeatIntervalMs: config.logRepeatIntervalMs,
+    ...bullmqTelemetry(tracing),
     processor: createStartProcessor({
       zoom,
       // Over the worker's own connection, which waits out a Redis outage: a blip must never
@@ -64,6 +70,7 @@ export async function startWorkerRole(
       settings: config.livestream.settings,
       log: log.child({ component: 'worker' }),
       onDecision: (decision, data) => metrics.decision(decision, data.receivedAt, Date.now()),
+      tracing,
     }),
   });
   metrics.watchWorker(w);
@@ -77,6 +84,7 @@ export async function startWorkerRole(
     rules: rules.current,
     metrics,
     log: log.child({ component: 'reconcile' }),
+    tracing,
   });
   closers.push({ name: 'reconcile sweep', close: reconcile.close, abort: reconcile.abort });
   // Registered last, so closed first: starts in flight come before a sweep.
@@ -89,7 +97,13 @@ export async function startWorkerRole(
 }
 
 /** The worker's own patient connection (it waits out a Redis outage) and its view of the queue. */
-function openWorkerRedis(config: Config, mode: ConnectMode, log: Logger, closers: Closer[]) {
+function openWorkerRedis(
+  config: Config,
+  mode: ConnectMode,
+  log: Logger,
+  closers: Closer[],
+  tracing: Tracing,
+) {
   const workerConnection = createWorkerConnection(mode, log);
   closers.push({
     name: 'worker redis connection',
@@ -101,6 +115,7 @@ function openWorkerRedis(config: Config, mode: ConnectMode, log: Logger, closers
     config.redis.queuePrefix,
     log,
     config.logRepeatIntervalMs,
+    tracing.bullmq,
   );
   closers.push({
     name: 'worker queue',

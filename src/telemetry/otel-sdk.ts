@@ -6,6 +6,7 @@ import {
   SpanStatusCode,
   trace,
   type Span,
+  type Tracer,
 } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -17,13 +18,17 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { BullMQOtel } from 'bullmq-otel';
+import type { RequestHandler } from 'express';
 import type { TracingConfig } from '../config/tracing-config';
-import { parseZoomError, type RawAnswer } from '../zoom/http';
-import type { ActiveTracing } from './tracing';
+import type { ActiveTracing, ClientSpan } from './tracing';
 
 const TRACER = 'zoom-livestream-worker';
 
-/** The SDK set up and registered globally (context manager, W3C propagator, tracer provider). */
+/**
+ * The SDK set up and registered as OpenTelemetry's global (context manager, W3C propagator,
+ * tracer provider: BullMQ's integration and the active-span lookup need them). Throws when
+ * another tracing is registered already.
+ */
 export function startOtel(config: TracingConfig, testExporter?: SpanExporter): ActiveTracing {
   const processor = testExporter
     ? new SimpleSpanProcessor(testExporter)
@@ -34,8 +39,12 @@ export function startOtel(config: TracingConfig, testExporter?: SpanExporter): A
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     spanProcessors: [processor],
   });
+  if (!trace.setGlobalTracerProvider(provider)) {
+    void provider.shutdown();
+    throw new Error('tracing is already started');
+  }
   provider.register();
-  const tracer = trace.getTracer(TRACER);
+  const tracer = provider.getTracer(TRACER);
 
   return {
     bullmq: new BullMQOtel({ tracerName: TRACER }),
@@ -45,50 +54,19 @@ export function startOtel(config: TracingConfig, testExporter?: SpanExporter): A
         ? { trace_id: span.traceId, span_id: span.spanId }
         : {};
     },
-    webhookSpan: (route) => (req, res, next) => {
-      const span = tracer.startSpan(`${req.method} ${route}`, {
-        kind: SpanKind.SERVER,
-        attributes: {
-          'http.request.method': req.method,
-          'http.route': route,
-          'url.path': req.path,
-        },
-      });
-      res.once('close', () => {
-        span.setAttribute('http.response.status_code', res.statusCode);
-        if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-        span.end();
-      });
-      context.with(trace.setSpan(context.active(), span), next);
-    },
-    zoomCall: (endpoint, method, url, run) => {
-      const target = new URL(url);
-      const attributes = {
-        'http.request.method': method,
-        // Without the query string: nothing in it is needed to read a trace.
-        'url.full': `${target.origin}${target.pathname}`,
-        'server.address': target.hostname,
-        'zoom.endpoint': endpoint,
-      };
-      return tracer.startActiveSpan(
-        method,
-        { kind: SpanKind.CLIENT, attributes },
-        async (span): Promise<RawAnswer> => {
-          try {
-            const answer = await run();
-            recordAnswer(span, answer);
-            return answer;
-          } catch (err) {
-            const code = (err as { code?: unknown }).code;
-            span.setAttribute('error.type', typeof code === 'string' ? code : 'network');
-            span.setStatus({ code: SpanStatusCode.ERROR });
-            throw err;
-          } finally {
-            span.end();
-          }
-        },
-      );
-    },
+    webhookSpan: (route) => serverSpan(tracer, route),
+    clientSpan: (name, attributes, run) =>
+      tracer.startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+        const handle = clientHandle(span);
+        try {
+          return await run(handle);
+        } catch (err) {
+          if (!handle.failed) handle.fail(errorType(err));
+          throw err;
+        } finally {
+          span.end();
+        }
+      }),
     annotate: (attributes) => trace.getActiveSpan()?.setAttributes(attributes),
     shutdown: async () => {
       await provider.shutdown();
@@ -99,14 +77,42 @@ export function startOtel(config: TracingConfig, testExporter?: SpanExporter): A
   };
 }
 
-function recordAnswer(span: Span, answer: RawAnswer): void {
-  span.setAttribute('http.response.status_code', answer.status);
-  const trackingId = answer.headers['x-zm-trackingid'];
-  if (trackingId) span.setAttribute('zoom.tracking_id', trackingId);
-  if (answer.status >= 400) {
-    const { zoomCode } = parseZoomError(answer.text);
-    if (zoomCode !== undefined) span.setAttribute('zoom.code', zoomCode);
-    span.setAttribute('error.type', String(answer.status));
-    span.setStatus({ code: SpanStatusCode.ERROR });
-  }
+function serverSpan(tracer: Tracer, route: string): RequestHandler {
+  return (req, res, next) => {
+    const span = tracer.startSpan(`${req.method} ${route}`, {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': req.method,
+        'http.route': route,
+        'url.path': req.path,
+      },
+    });
+    res.once('close', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    context.with(trace.setSpan(context.active(), span), next);
+  };
+}
+
+function clientHandle(span: Span): ClientSpan & { failed: boolean } {
+  const handle = {
+    failed: false,
+    setAttributes: (attributes: Parameters<Span['setAttributes']>[0]) => {
+      span.setAttributes(attributes);
+    },
+    fail: (type: string) => {
+      handle.failed = true;
+      span.setAttribute('error.type', type);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    },
+  };
+  return handle;
+}
+
+/** A thrown error's `code` when it has one (a network error's), else `network`. */
+function errorType(err: unknown): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'network';
 }

@@ -2,57 +2,72 @@ import type { RequestHandler } from 'express';
 import type { Telemetry } from 'bullmq';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { TracingConfig } from '../config/tracing-config';
-import type { RawAnswer } from '../zoom/http';
 
-/** What the rest of the service uses while tracing is on; nothing of OpenTelemetry otherwise. */
-export interface ActiveTracing {
-  /** BullMQ's telemetry integration, for the start queue and its worker. */
-  bullmq: Telemetry;
-  /** `trace_id` and `span_id` of the active span, for every log line. */
-  logFields(): Record<string, string>;
-  /** A server span around the webhook request, made the active context for the handlers. */
+export type SpanAttributes = Record<string, string | number | boolean>;
+
+/** The span of one outgoing call while it runs. */
+export interface ClientSpan {
+  setAttributes(attributes: SpanAttributes): void;
+  /** Marks the span failed, with `error.type` (e.g. the HTTP status or a network code). */
+  fail(errorType: string): void;
+}
+
+/**
+ * What the service traces, passed in like the logger and the clock. `noTracing` does nothing;
+ * `startTracing` gives the OpenTelemetry one. Nothing in it knows Zoom: callers hand it plain
+ * attributes.
+ */
+export interface Tracing {
+  /** BullMQ's telemetry integration for the start queue and its worker; undefined when off. */
+  readonly bullmq?: Telemetry;
+  /** `trace_id` and `span_id` of the active span, for every log line; `{}` when off. */
+  readonly logFields: () => Record<string, string>;
+  /** A server span around a request to `route`, made the active context for the next handlers. */
   webhookSpan(route: string): RequestHandler;
-  /** A client span around one Zoom HTTP call, with its status, Zoom code and tracking id. */
-  zoomCall(
-    endpoint: string,
-    method: string,
-    url: string,
-    run: () => Promise<RawAnswer>,
-  ): Promise<RawAnswer>;
+  /**
+   * A client span named `name` around `run` (one outgoing call). A throw from `run` marks the
+   * span failed unless `run` already said why.
+   */
+  clientSpan<T>(
+    name: string,
+    attributes: SpanAttributes,
+    run: (span: ClientSpan) => Promise<T>,
+  ): Promise<T>;
   /** Attributes on the active span (never secrets). */
-  annotate(attributes: Record<string, string | number | boolean>): void;
-  /** Flushes the exporter and leaves OpenTelemetry's global state as it was before. */
+  annotate(attributes: SpanAttributes): void;
+}
+
+/** Tracing while it is on: flushes the exporter and restores OpenTelemetry's globals on shutdown. */
+export interface ActiveTracing extends Tracing {
   shutdown(): Promise<void>;
 }
 
-let active: ActiveTracing | undefined;
+const idleSpan: ClientSpan = { setAttributes: () => undefined, fail: () => undefined };
 
-/** The running tracing, or undefined when tracing is off. */
-export const activeTracing = (): ActiveTracing | undefined => active;
+/** The default: no spans, no ids, nothing of OpenTelemetry loaded. */
+export const noTracing: Tracing = {
+  logFields: () => ({}),
+  webhookSpan: () => (_req, _res, next) => next(),
+  clientSpan: (_name, _attributes, run) => run(idleSpan),
+  annotate: () => undefined,
+};
 
 /**
- * Starts tracing when the configuration (or a test's `exporter`) asks for it. The OpenTelemetry
- * SDK is only loaded here, on demand: with tracing off none of it is ever required.
+ * Starts tracing when the configuration (or a test's `exporter`) asks for it; undefined when off.
+ * The OpenTelemetry SDK is only loaded here, on demand: with tracing off none of it is required.
+ * Each call gives its own tracing; the SDK registers OpenTelemetry's globals (context, propagator)
+ * until `shutdown`, so only one may run at a time.
  */
 export async function startTracing(
   config: TracingConfig,
   options: { exporter?: SpanExporter } = {},
 ): Promise<ActiveTracing | undefined> {
-  if (active) throw new Error('tracing is already started');
   if (!config.exporter && !options.exporter) return undefined;
   const { startOtel } = await import('./otel-sdk');
-  const started = startOtel(config, options.exporter);
-  active = {
-    ...started,
-    shutdown: async () => {
-      active = undefined;
-      await started.shutdown();
-    },
-  };
-  return active;
+  return startOtel(config, options.exporter);
 }
 
-/** `{ telemetry }` for a BullMQ Queue or Worker while tracing is on; `{}` otherwise. */
-export function bullmqTelemetry(): { telemetry?: Telemetry } {
-  return active ? { telemetry: active.bullmq } : {};
+/** `{ telemetry }` for a BullMQ Queue or Worker while `tracing` is on; `{}` otherwise. */
+export function bullmqTelemetry(tracing: Tracing): { telemetry?: Telemetry } {
+  return tracing.bullmq ? { telemetry: tracing.bullmq } : {};
 }

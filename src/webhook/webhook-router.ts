@@ -2,7 +2,7 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Logger } from '../logging/create-logger';
 import type { StartJobs } from '../queue/replicated-enqueue';
 import { withDeadline } from '../redis/connections';
-import { activeTracing } from '../telemetry/tracing';
+import { noTracing, type Tracing } from '../telemetry/tracing';
 import { admit, requestFields, type ReceiverSettings } from './admit';
 import { decideWebhook, settle, type Decision, type Stored, type Work } from './decide-webhook';
 import { discardLimitBytes, readBody } from './read-body';
@@ -18,6 +18,8 @@ export interface WebhookRouterDeps extends ReceiverSettings {
   /** Redis must acknowledge within this budget (default 500 ms), else 503 (Zoom redelivers). */
   storeTimeoutMs?: number;
   onOutcome?: (event: string, outcome: WebhookOutcome) => void;
+  /** Each request is a server span; default: none. */
+  tracing?: Tracing;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface WebhookRouterDeps extends ReceiverSettings {
  */
 export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const now = deps.now ?? Date.now;
+  const tracing = deps.tracing ?? noTracing;
   const store = storeWith(deps.jobs, deps.storeTimeoutMs ?? 500);
   const discardBytes = discardLimitBytes(deps.bodyLimitBytes);
   const { send, cut } = createReplies(deps);
@@ -41,13 +44,12 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     if (body.kind === 'cut') return cut(requestFields(req.headers), body.by, body.receivedBytes);
     const decision = decideWebhook({ headers: req.headers, body }, now(), deps);
     if (decision.type === 'answer') return send(res, decision.answer);
-    annotate(decision);
+    annotate(tracing, decision);
     send(res, settle(decision, await store(decision.work)));
   };
 
   const router = Router();
-  const traced = activeTracing()?.webhookSpan('/webhooks/zoom');
-  router.post('/webhooks/zoom', ...(traced ? [traced] : []), checkHead, handle);
+  router.post('/webhooks/zoom', tracing.webhookSpan('/webhooks/zoom'), checkHead, handle);
   return router;
 }
 
@@ -67,7 +69,7 @@ function storeWith(jobs: StartJobs, timeoutMs: number): (work: Work) => Promise<
   };
 }
 
-function annotate(decision: Extract<Decision, { type: 'store' }>): void {
+function annotate(tracing: Tracing, decision: Extract<Decision, { type: 'store' }>): void {
   const meetingId = decision.fields.meetingId as string;
-  activeTracing()?.annotate({ 'zoom.meeting.id': meetingId, 'zoom.event': decision.event });
+  tracing.annotate({ 'zoom.meeting.id': meetingId, 'zoom.event': decision.event });
 }

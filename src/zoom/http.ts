@@ -1,7 +1,7 @@
 import { Agent, errors, request, type Dispatcher } from 'undici';
 import { ZoomApiError, ZoomNetworkError } from './errors';
 import { parseRetryAfter } from './retry-after';
-import { activeTracing } from '../telemetry/tracing';
+import { noTracing, type ClientSpan, type Tracing } from '../telemetry/tracing';
 
 /** One keep-alive connection pool per origin (undici's Agent), shared by every Zoom call. */
 export function createZoomDispatcher(timeoutMs: number): Agent {
@@ -23,7 +23,7 @@ export interface RawAnswer {
 /**
  * Exactly one HTTP attempt, bounded by `timeoutMs` in all; the body is always read to the end so
  * the connection returns to the pool. Retrying is the job queue's business, never this function's.
- * While tracing is on, the call is one client span (status, Zoom code, tracking id; no headers).
+ * The call is one client span of `tracing` (status, Zoom code, tracking id; no headers, no query).
  */
 export async function sendOnce(
   dispatcher: Dispatcher,
@@ -34,13 +34,35 @@ export async function sendOnce(
     headers: Record<string, string>;
     body?: string;
     timeoutMs: number;
+    /** Default: none. */
+    tracing?: Tracing;
   },
 ): Promise<RawAnswer> {
-  const tracing = activeTracing();
-  if (!tracing) return sendUntraced(dispatcher, endpoint, url, options);
-  return tracing.zoomCall(endpoint, options.method, url, () =>
-    sendUntraced(dispatcher, endpoint, url, options),
-  );
+  const target = URL.parse(url); // an unusable URL still fails as a network error, below
+  const attributes = {
+    'http.request.method': options.method,
+    // Without the query string: nothing in it is needed to read a trace.
+    ...(target && { 'url.full': `${target.origin}${target.pathname}` }),
+    ...(target && { 'server.address': target.hostname }),
+    'zoom.endpoint': endpoint,
+  };
+  return (options.tracing ?? noTracing).clientSpan(options.method, attributes, async (span) => {
+    const answer = await sendUntraced(dispatcher, endpoint, url, options);
+    recordAnswer(span, answer);
+    return answer;
+  });
+}
+
+/** What a trace shows of an answer: status, tracking id, and for an error Zoom's code. */
+function recordAnswer(span: ClientSpan, answer: RawAnswer): void {
+  span.setAttributes({ 'http.response.status_code': answer.status });
+  const trackingId = answer.headers['x-zm-trackingid'];
+  if (trackingId) span.setAttributes({ 'zoom.tracking_id': trackingId });
+  if (answer.status >= 400) {
+    const { zoomCode } = parseZoomError(answer.text);
+    if (zoomCode !== undefined) span.setAttributes({ 'zoom.code': zoomCode });
+    span.fail(String(answer.status));
+  }
 }
 
 async function sendUntraced(

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ZoomCredentialsError, ZoomNetworkError } from './errors';
 import { answerError, parseZoomError, sendOnce } from './http';
+import type { Tracing } from '../telemetry/tracing';
 
 export interface OAuthSettings {
   tokenUrl: string;
@@ -9,6 +10,8 @@ export interface OAuthSettings {
   clientId: string;
   clientSecret: string;
   timeoutMs: number;
+  /** The call is a client span of this; default: none. */
+  tracing?: Tracing;
 }
 
 export interface FetchedToken {
@@ -43,6 +46,7 @@ export async function fetchAccessToken(
     method: 'POST',
     headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
     timeoutMs: settings.timeoutMs,
+    ...(settings.tracing && { tracing: settings.tracing }),
   });
   if (answer.status === 200) {
     let body: unknown;

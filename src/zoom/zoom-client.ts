@@ -3,6 +3,7 @@ import type { LivestreamSettings } from '../config/load-config';
 import type { StreamTarget } from '../domain/stream-target';
 import type { EventKind } from '../domain/start-job';
 import { answerError, sendOnce, type RawAnswer } from './http';
+import type { Tracing } from '../telemetry/tracing';
 import { PacerBusyError, type Grant, type Pacer } from './pacer';
 import type { TokenProvider } from './token-provider';
 
@@ -55,6 +56,8 @@ export interface ZoomClientDeps {
   now?: () => number;
   /** Called once per HTTP answer (metrics). */
   onAnswer?: (endpoint: string, status: number | 'error') => void;
+  /** Each call is a client span of this; default: none. */
+  tracing?: Tracing;
 }
 
 const PATHS: Record<EventKind, string> = { meeting: 'meetings', webinar: 'webinars' };
@@ -89,6 +92,7 @@ export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
           },
           body: JSON.stringify(body),
           timeoutMs: deps.timeoutMs,
+          ...(deps.tracing && { tracing: deps.tracing }),
         });
         deps.onAnswer?.(endpoint, answer.status);
         return answer;

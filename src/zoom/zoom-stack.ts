@@ -2,6 +2,7 @@ import type { RedisConnection } from '../redis/connect';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
+import type { Tracing } from '../telemetry/tracing';
 import { createZoomDispatcher } from './http';
 import { fetchAccessToken, type FetchedToken } from './oauth';
 import { createPacer, type Pacer } from './pacer';
@@ -18,7 +19,11 @@ export interface ZoomStack {
 }
 
 /** One OAuth request with the configured credentials (what the token provider calls). */
-export function tokenFetcher(config: Config, dispatcher: Dispatcher): () => Promise<FetchedToken> {
+export function tokenFetcher(
+  config: Config,
+  dispatcher: Dispatcher,
+  tracing?: Tracing,
+): () => Promise<FetchedToken> {
   return () =>
     fetchAccessToken(dispatcher, {
       tokenUrl: config.zoom.oauthTokenUrl,
@@ -26,6 +31,7 @@ export function tokenFetcher(config: Config, dispatcher: Dispatcher): () => Prom
       clientId: config.zoom.clientId,
       clientSecret: config.zoom.clientSecret,
       timeoutMs: config.zoom.httpTimeoutMs,
+      ...(tracing && { tracing }),
     });
 }
 
@@ -41,9 +47,11 @@ export function createZoomStack(
     onFetch?: (outcome: 'ok' | 'rejected' | 'error') => void;
     onAnswer?: (endpoint: string, status: number | 'error') => void;
   } = {},
+  /** Every Zoom call (OAuth and API) is a client span of this; default: none. */
+  tracing?: Tracing,
 ): ZoomStack {
   const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
-  const fetchToken = tokenFetcher(config, dispatcher);
+  const fetchToken = tokenFetcher(config, dispatcher, tracing);
   const tokens = createTokenProvider({
     redis,
     keyPrefix: config.redis.queuePrefix,
@@ -67,6 +75,7 @@ export function createZoomStack(
     tokens,
     timeoutMs: config.zoom.httpTimeoutMs,
     ...(hooks.onAnswer && { onAnswer: hooks.onAnswer }),
+    ...(tracing && { tracing }),
   });
   return { dispatcher, fetchToken, tokens, pacer, zoom };
 }

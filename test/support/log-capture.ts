@@ -7,8 +7,11 @@ export interface CapturedLog {
   text(): string;
 }
 
-/** A real pino logger whose lines the test can read. */
-export function captureLog(level = 'debug'): CapturedLog {
+/** A real pino logger whose lines the test can read; `traceFields` as the service is given it. */
+export function captureLog(
+  level = 'debug',
+  traceFields?: () => Record<string, string>,
+): CapturedLog {
   const lines: Record<string, unknown>[] = [];
   const raw: string[] = [];
   const stream = new Writable({
@@ -20,5 +23,9 @@ export function captureLog(level = 'debug'): CapturedLog {
       done();
     },
   });
-  return { log: createLogger(level, stream), lines, text: () => raw.join('\n') };
+  return {
+    log: createLogger(level, stream, traceFields && { traceFields }),
+    lines,
+    text: () => raw.join('\n'),
+  };
 }

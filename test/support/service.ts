@@ -6,6 +6,7 @@ import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
 import type { StartJobData } from '../../src/domain/start-job';
 import { runService, type RunningService } from '../../src/service/run-service';
 import type { ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
+import type { Tracing } from '../../src/telemetry/tracing';
 import { captureLog, type CapturedLog } from './log-capture';
 import { redisUrl, uniquePrefix } from './redis';
 import { SECRET } from './webhook';
@@ -21,6 +22,8 @@ export interface TestService extends RunningService {
 export async function startTestService(
   env: Record<string, string> = {},
   sandbox?: ZoomSandbox,
+  /** Given to the service and its logger, as `start` does; default: none. */
+  tracing?: Tracing,
 ): Promise<TestService> {
   const prefix = env.QUEUE_PREFIX ?? uniquePrefix();
   const zoomEnv: Record<string, string> = sandbox
@@ -47,8 +50,8 @@ export async function startTestService(
     QUEUE_PREFIX: prefix,
   };
   const config = loadConfig(fullEnv);
-  const logs = captureLog(fullEnv.LOG_LEVEL || 'debug');
-  const service = await runService(config, logs.log, fullEnv);
+  const logs = captureLog(fullEnv.LOG_LEVEL || 'debug', tracing?.logFields);
+  const service = await runService(config, logs.log, fullEnv, tracing);
   const mode = config.redis.mode;
   const connection =
     mode.kind === 'standalone'

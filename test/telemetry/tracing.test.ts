@@ -3,7 +3,12 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { startJobId } from '../../src/domain/start-job';
 import { readProgress } from '../../src/domain/start-progress';
-import { activeTracing, startTracing, type ActiveTracing } from '../../src/telemetry/tracing';
+import {
+  noTracing,
+  startTracing,
+  type ActiveTracing,
+  type Tracing,
+} from '../../src/telemetry/tracing';
 import { eventually, finishedJob, startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, SECRET, signed } from '../support/webhook';
 
@@ -22,9 +27,9 @@ afterEach(async () => {
 const OFF = { exporter: undefined, serviceName: 'zoom-livestream-worker' };
 
 /** A webhook for a meeting whose first start gets a 429 and whose second gets the 204. */
-async function rateLimitedOnce(): Promise<{ s: TestService; jobId: string }> {
+async function rateLimitedOnce(given: Tracing): Promise<{ s: TestService; jobId: string }> {
   zoom = await startZoomSandbox({ rateLimitedStarts: 1 });
-  service = await startTestService({ LIVESTREAM_RETRY_DELAY_MS: '200' }, zoom);
+  service = await startTestService({ LIVESTREAM_RETRY_DELAY_MS: '200' }, zoom, given);
   const res = await post(service.url, signed(meetingEvent('meeting.started')));
   expect(res.status).toBe(204);
   const jobId = startJobId('meeting', 'uuid-1==');
@@ -38,7 +43,7 @@ const named = (spans: ReadableSpan[], name: string) => spans.filter((s) => s.nam
 it('traces a meeting instance: webhook, enqueue, both attempts and both Zoom calls in one trace', async () => {
   const exporter = new InMemorySpanExporter();
   tracing = await startTracing(OFF, { exporter });
-  const { s, jobId } = await rateLimitedOnce();
+  const { s, jobId } = await rateLimitedOnce(tracing!);
   // The second attempt's span ends once BullMQ has recorded the job as completed.
   const spans = await eventually(() => {
     const all = exporter.getFinishedSpans();
@@ -90,7 +95,7 @@ it('traces a meeting instance: webhook, enqueue, both attempts and both Zoom cal
 it('puts no secret in any span: webhook secret, client secret, tokens, stream keys', async () => {
   const exporter = new InMemorySpanExporter();
   tracing = await startTracing(OFF, { exporter });
-  await rateLimitedOnce();
+  await rateLimitedOnce(tracing!);
   const spans = await eventually(() => {
     const all = exporter.getFinishedSpans();
     return named(all, 'PATCH').length === 2 ? all : undefined;
@@ -103,11 +108,11 @@ it('puts no secret in any span: webhook secret, client secret, tokens, stream ke
   expect(text).not.toMatch(/stream_key|access_token|grant_type/);
 });
 
-it('with tracing off: no tracing, no BullMQ telemetry and no trace ids in the logs', async () => {
+it('with tracing off: the no-op tracer, no BullMQ telemetry and no trace ids in the logs', async () => {
   tracing = await startTracing(OFF);
   expect(tracing).toBeUndefined();
-  expect(activeTracing()).toBeUndefined();
-  const { s } = await rateLimitedOnce();
+  // The no-op tracer runs the whole path: webhook, the 429, the wait and the start.
+  const { s } = await rateLimitedOnce(noTracing);
   expect(s.logs.lines.some((l) => l.msg === 'livestream start deferred')).toBe(true);
   expect(s.logs.text()).not.toMatch(/trace_id|span_id/);
 });
@@ -116,7 +121,6 @@ it('leaves no global tracer behind after shutdown', async () => {
   const exporter = new InMemorySpanExporter();
   const started = await startTracing(OFF, { exporter });
   await started!.shutdown();
-  expect(activeTracing()).toBeUndefined();
   const span = trace.getTracer('after').startSpan('after');
   expect(span.isRecording()).toBe(false);
   span.end();

@@ -20,7 +20,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { BullMQOtel } from 'bullmq-otel';
 import type { RequestHandler } from 'express';
 import type { TracingConfig } from '../config/tracing-config';
-import type { ActiveTracing, ClientSpan } from './tracing';
+import type { ActiveTracing, ClientSpan } from './tracer';
 
 const TRACER = 'zoom-livestream-worker';
 

@@ -42,68 +42,90 @@ export interface SuperviseDeps {
  * restarted whole by its supervisor.
  */
 export function superviseEmbeddedRedis(first: EmbeddedRedis, deps: SuperviseDeps): SupervisedRedis {
-  const { policy, log } = deps;
-  const restarts = restartCount(policy.windowMs, deps.now ?? Date.now);
-  let current = first;
-  let state: EmbeddedRedisState = { status: 'running', pid: first.pid };
-  let stopping = false;
-  let timer: NodeJS.Timeout | undefined;
-  let attempt: Promise<void> | undefined;
   let giveUp!: (reason: string) => void;
   const gaveUp = new Promise<string>((r) => (giveUp = r));
-
-  const down = (what: string) => {
-    const recent = restarts.recent();
-    if (recent >= policy.maxRestarts) {
-      const reason = `${what}, ${recent} restarts within ${policy.windowMs} ms did not keep it up`;
-      state = { status: 'failed', words: `${reason}; giving up` };
-      log.error({ restarts: recent, windowMs: policy.windowMs }, `${reason}: giving up`);
-      return giveUp(reason);
-    }
-    const delayMs = policy.delayMs * 2 ** recent;
-    const next = `attempt ${recent + 1} of ${policy.maxRestarts}`;
-    state = { status: 'restarting', words: `${what}; restarting (${next})` };
-    timer = setTimeout(() => void (attempt = restart()), delayMs);
+  const s: Supervision = {
+    deps,
+    restarts: restartCount(deps.policy.windowMs, deps.now ?? Date.now),
+    current: first,
+    state: { status: 'running', pid: first.pid },
+    stopping: false,
+    timer: undefined,
+    attempt: undefined,
+    giveUp,
   };
-  const watch = (redis: EmbeddedRedis) =>
-    void redis.whenExited().then((exit: RedisExit) => {
-      if (stopping || redis !== current) return;
-      log.error(
-        { redisPid: redis.pid, code: exit.code, signal: exit.signal },
-        'embedded redis exited',
-      );
-      down(`embedded Redis exited (${describeExit(exit)})`);
-    });
-  const restart = async () => {
-    restarts.add();
-    try {
-      const next = await deps.restart();
-      if (stopping) return void (await next.stop());
-      current = next;
-      state = { status: 'running', pid: next.pid };
-      log.info({ redisPid: next.pid, port: next.port }, 'embedded redis restarted');
-      watch(next);
-    } catch (err) {
-      if (stopping) return;
-      const message = (err as Error).message;
-      log.error({ err: { message } }, 'embedded redis did not restart');
-      down(`embedded Redis did not restart: ${message}`);
-    }
-  };
-  watch(first);
+  watch(s, first);
 
   return {
     url: first.url,
     port: first.port,
-    state: () => state,
+    state: () => s.state,
     gaveUp,
     stop: async (graceMs) => {
-      stopping = true;
-      clearTimeout(timer);
-      await attempt;
-      await current.stop(graceMs);
+      s.stopping = true;
+      clearTimeout(s.timer);
+      await s.attempt;
+      await s.current.stop(graceMs);
     },
   };
+}
+
+/** The supervisor's running state, shared by its watch, restart and give-up steps. */
+interface Supervision {
+  deps: SuperviseDeps;
+  restarts: ReturnType<typeof restartCount>;
+  current: EmbeddedRedis;
+  state: EmbeddedRedisState;
+  stopping: boolean;
+  timer: NodeJS.Timeout | undefined;
+  attempt: Promise<void> | undefined;
+  giveUp: (reason: string) => void;
+}
+
+/** Redis is down: schedules the next restart with backoff, or gives up past the policy. */
+function down(s: Supervision, what: string): void {
+  const { policy, log } = s.deps;
+  const recent = s.restarts.recent();
+  if (recent >= policy.maxRestarts) {
+    const reason = `${what}, ${recent} restarts within ${policy.windowMs} ms did not keep it up`;
+    s.state = { status: 'failed', words: `${reason}; giving up` };
+    log.error({ restarts: recent, windowMs: policy.windowMs }, `${reason}: giving up`);
+    return s.giveUp(reason);
+  }
+  const delayMs = policy.delayMs * 2 ** recent;
+  const next = `attempt ${recent + 1} of ${policy.maxRestarts}`;
+  s.state = { status: 'restarting', words: `${what}; restarting (${next})` };
+  s.timer = setTimeout(() => void (s.attempt = restart(s)), delayMs);
+}
+
+/** Logs the current server's exit at once and treats it as down (not while stopping). */
+function watch(s: Supervision, redis: EmbeddedRedis): void {
+  void redis.whenExited().then((exit: RedisExit) => {
+    if (s.stopping || redis !== s.current) return;
+    s.deps.log.error(
+      { redisPid: redis.pid, code: exit.code, signal: exit.signal },
+      'embedded redis exited',
+    );
+    down(s, `embedded Redis exited (${describeExit(exit)})`);
+  });
+}
+
+async function restart(s: Supervision): Promise<void> {
+  const { log } = s.deps;
+  s.restarts.add();
+  try {
+    const next = await s.deps.restart();
+    if (s.stopping) return void (await next.stop());
+    s.current = next;
+    s.state = { status: 'running', pid: next.pid };
+    log.info({ redisPid: next.pid, port: next.port }, 'embedded redis restarted');
+    watch(s, next);
+  } catch (err) {
+    if (s.stopping) return;
+    const message = (err as Error).message;
+    log.error({ err: { message } }, 'embedded redis did not restart');
+    down(s, `embedded Redis did not restart: ${message}`);
+  }
 }
 
 /** How many restarts happened within the last `windowMs`. */

@@ -44,6 +44,29 @@ export interface Readiness {
  */
 export function createReadiness(deps: ReadinessDeps): Readiness {
   const key = `${deps.keyPrefix}:readyz`;
+  const policy = watchEvictionPolicy(deps);
+  const logChange = changeLogger(deps.log);
+
+  return {
+    async check() {
+      const problems = await redisProblems(deps, key, policy.current);
+      const redis = problems.length === 0;
+      if (deps.credentials?.() === 'rejected')
+        problems.push(
+          'zoom rejected the client credentials: check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET',
+        );
+      logChange(problems);
+      return { ready: problems.length === 0, problems, redis };
+    },
+    stop: policy.stop,
+  };
+}
+
+/** Reads Redis' eviction policy now and every `checkIntervalMs`, logging a change to an evicting one. */
+function watchEvictionPolicy(deps: ReadinessDeps): {
+  current: () => string | undefined;
+  stop: () => void;
+} {
   let policy: string | undefined;
   const readPolicy = async (): Promise<void> => {
     try {
@@ -59,49 +82,46 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
     }
   };
   void readPolicy();
-  // Probes ask every few seconds: the answer is logged when it changes, not on every probe.
+  const timer = setInterval(() => void readPolicy(), deps.checkIntervalMs);
+  timer.unref();
+  return { current: () => policy, stop: () => clearInterval(timer) };
+}
+
+/** Probes ask every few seconds: the answer is logged when it changes, not on every probe. */
+function changeLogger(log: Logger): (problems: readonly string[]) => void {
   let lastProblems = '';
-  const logChange = (problems: readonly string[]): void => {
+  return (problems) => {
     // What is wrong, not how the client put it this time ("Connection is closed", "Stream isn't
     // writeable"): the words before the first colon.
     const shape = errorShape(problems.map((p) => p.split(':')[0]).join('; '));
     if (shape === lastProblems) return;
-    if (problems.length > 0) deps.log.warn({ problems }, 'not ready');
-    else deps.log.info('ready again');
+    if (problems.length > 0) log.warn({ problems }, 'not ready');
+    else log.info('ready again');
     lastProblems = shape;
   };
-  const timer = setInterval(() => void readPolicy(), deps.checkIntervalMs);
-  timer.unref();
+}
 
-  return {
-    async check() {
-      const problems: string[] = [];
-      let redis = true;
-      const embedded = deps.embedded?.();
-      if (embedded && embedded.status !== 'running') {
-        redis = false;
-        problems.push(embedded.words);
-      } else {
-        try {
-          await withDeadline(deps.redis.set(key, String(Date.now()), 'PX', 60_000), deps.timeoutMs);
-        } catch (err) {
-          redis = false;
-          problems.push(`redis does not accept writes: ${plainRedisError(err)}`);
-        }
-      }
-      if (policy !== undefined && policy !== 'noeviction') {
-        redis = false;
-        problems.push(
-          `redis maxmemory-policy is ${policy}: set it to noeviction, or queued starts can be evicted`,
-        );
-      }
-      if (deps.credentials?.() === 'rejected')
-        problems.push(
-          'zoom rejected the client credentials: check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET',
-        );
-      logChange(problems);
-      return { ready: problems.length === 0, problems, redis };
-    },
-    stop: () => clearInterval(timer),
-  };
+/** Redis' part: the embedded server is up, it accepts a write to our key, and it never evicts. */
+async function redisProblems(
+  deps: ReadinessDeps,
+  key: string,
+  currentPolicy: () => string | undefined,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const embedded = deps.embedded?.();
+  if (embedded && embedded.status !== 'running') {
+    problems.push(embedded.words);
+  } else {
+    try {
+      await withDeadline(deps.redis.set(key, String(Date.now()), 'PX', 60_000), deps.timeoutMs);
+    } catch (err) {
+      problems.push(`redis does not accept writes: ${plainRedisError(err)}`);
+    }
+  }
+  const policy = currentPolicy();
+  if (policy !== undefined && policy !== 'noeviction')
+    problems.push(
+      `redis maxmemory-policy is ${policy}: set it to noeviction, or queued starts can be evicted`,
+    );
+  return problems;
 }

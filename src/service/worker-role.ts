@@ -34,9 +34,46 @@ export interface WorkerRoleDeps {
 export async function startWorkerRole(
   deps: WorkerRoleDeps,
 ): Promise<{ worker: Worker; credentials: () => CredentialsState }> {
-  const { config, log, mode, rules, metrics, closers, tracing } = deps;
-  const { workerConnection, workerQueue } = openWorkerRedis(config, mode, log, closers, tracing);
-  const { dispatcher, tokens, pacer, zoom } = createZoomStack(
+  const { config, log, rules, metrics, closers, tracing } = deps;
+  const redis = openWorkerRedis(config, deps.mode, log, closers, tracing);
+  const zoomStack = openZoomStack(deps, redis.workerConnection);
+  const { dispatcher, tokens } = zoomStack;
+  if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
+  const alert = startAlerts(config, redis.workerConnection, dispatcher, log, closers, tracing);
+  const w = createWorker(deps, redis, zoomStack, alert);
+  metrics.watchWorker(w);
+  const reconcile = await startReconciliation({
+    config,
+    connection: redis.workerConnection,
+    queue: redis.workerQueue,
+    dispatcher,
+    tokens,
+    alert,
+    rules: rules.current,
+    metrics,
+    log: log.child({ component: 'reconcile' }),
+    tracing,
+  });
+  closers.push({ name: 'reconcile sweep', close: reconcile.close, abort: reconcile.abort });
+  // Registered last, so closed first: starts in flight come before a sweep.
+  closers.push({
+    name: 'start worker (jobs in flight are taken up again by another worker)',
+    // Cut off, the Zoom calls are cut next; the job's lock lapses and stall recovery hands it on.
+    ...workerCloser(w),
+  });
+  return { worker: w, credentials: () => tokens.credentials() };
+}
+
+type WorkerRedis = ReturnType<typeof openWorkerRedis>;
+type ZoomStack = ReturnType<typeof createZoomStack>;
+
+/** The Zoom client, shared token and pacer over the worker's connection, with its cut-off registered. */
+function openZoomStack(
+  deps: WorkerRoleDeps,
+  workerConnection: WorkerRedis['workerConnection'],
+): ZoomStack {
+  const { config, log, metrics, closers, tracing } = deps;
+  const stack = createZoomStack(
     config,
     workerConnection,
     log,
@@ -45,11 +82,20 @@ export async function startWorkerRole(
   );
   // Closed after the worker (closers run in reverse): a call still in flight then belongs to a
   // job that SHUTDOWN_TIMEOUT_MS abandoned, so it is cut off instead of awaited.
-  const cutZoomCalls = () => dispatcher.destroy();
+  const cutZoomCalls = () => stack.dispatcher.destroy();
   closers.push({ name: 'Zoom calls', close: cutZoomCalls, abort: cutZoomCalls });
-  if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
-  const alert = startAlerts(config, workerConnection, dispatcher, log, closers, tracing);
-  const w = createStartWorker({
+  return stack;
+}
+
+/** The BullMQ worker that starts streams, with its processor wired to Zoom, the rules and alerts. */
+function createWorker(
+  deps: WorkerRoleDeps,
+  { workerConnection, workerQueue }: WorkerRedis,
+  { zoom, pacer }: ZoomStack,
+  alert: ReturnType<typeof startAlerts>,
+): Worker {
+  const { config, log, rules, metrics, tracing } = deps;
+  return createStartWorker({
     connection: workerConnection,
     prefix: config.redis.queuePrefix,
     concurrency: config.worker.concurrency,
@@ -73,27 +119,6 @@ export async function startWorkerRole(
       tracing,
     }),
   });
-  metrics.watchWorker(w);
-  const reconcile = await startReconciliation({
-    config,
-    connection: workerConnection,
-    queue: workerQueue,
-    dispatcher,
-    tokens,
-    alert,
-    rules: rules.current,
-    metrics,
-    log: log.child({ component: 'reconcile' }),
-    tracing,
-  });
-  closers.push({ name: 'reconcile sweep', close: reconcile.close, abort: reconcile.abort });
-  // Registered last, so closed first: starts in flight come before a sweep.
-  closers.push({
-    name: 'start worker (jobs in flight are taken up again by another worker)',
-    // Cut off, the Zoom calls are cut next; the job's lock lapses and stall recovery hands it on.
-    ...workerCloser(w),
-  });
-  return { worker: w, credentials: () => tokens.credentials() };
 }
 
 /** The worker's own patient connection (it waits out a Redis outage) and its view of the queue. */

@@ -65,99 +65,109 @@ const PATHS: Record<EventKind, string> = { meeting: 'meetings', webinar: 'webina
 const MAX_STALE_CHECKS = 3;
 const STALE_BACKOFF_MS = 1000;
 
+/** Sends one request at its pacing slot, counting its answer (or its failure) for the metrics. */
+async function sendPaced(
+  deps: ZoomClientDeps,
+  endpoint: string,
+  path: string,
+  body: object,
+  token: string,
+  reserved: Grant | undefined,
+  beforeSend: (() => Promise<void>) | undefined,
+): Promise<RawAnswer> {
+  await leaveOnSlot(deps.pacer, reserved, beforeSend);
+  try {
+    const answer = await sendOnce(deps.dispatcher, endpoint, `${deps.baseUrl}${path}`, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: JSON.stringify(body),
+      timeoutMs: deps.timeoutMs,
+      ...(deps.tracing && { tracing: deps.tracing }),
+    });
+    deps.onAnswer?.(endpoint, answer.status);
+    return answer;
+  } catch (err) {
+    deps.onAnswer?.(endpoint, 'error');
+    throw err;
+  }
+}
+
+/**
+ * One PATCH with a bearer token; an expired or replaced token (401, Zoom error 124) gets one new
+ * token and one more try. Resolves on 2xx; throws a `ZoomError` otherwise.
+ */
+async function patch(
+  deps: ZoomClientDeps,
+  endpoint: string,
+  path: string,
+  body: object,
+  options: CallOptions = {},
+): Promise<ZoomSuccess> {
+  const now = deps.now ?? Date.now;
+  let slot = options.slot;
+  const send = async (token: string): Promise<RawAnswer> => {
+    // The first send may use the caller's slot, unless getting the token took it past its time
+    // (a refresh): a late slot would bunch calls on arrival. A repeat (new token) takes its own.
+    const reserved = slot && (await slot);
+    slot = undefined;
+    return sendPaced(deps, endpoint, path, body, token, reserved, options.beforeSend);
+  };
+  const token = await deps.tokens.get();
+  let answer = await send(token);
+  let error = answer.status >= 300 ? answerError(endpoint, answer, now()) : undefined;
+  if (error?.status === 401 && error.zoomCode === 124) {
+    // The token expired or was replaced: one new token, one more try (Zoom error 124).
+    await deps.tokens.invalidate(token);
+    answer = await send(await deps.tokens.get());
+    error = answer.status >= 300 ? answerError(endpoint, answer, now()) : undefined;
+  }
+  if (error) throw error;
+  return { status: answer.status, trackingId: answer.headers['x-zm-trackingid'] };
+}
+
+/**
+ * Waits for a fresh slot, then runs the caller's last check. A check slow enough to make the
+ * slot stale (a busy event loop, a slow Redis) takes a new slot and checks again.
+ */
+async function leaveOnSlot(
+  pacer: Pacer | undefined,
+  reserved: Grant | undefined,
+  beforeSend: (() => Promise<void>) | undefined,
+): Promise<void> {
+  let grant = reserved;
+  for (let stale = 0; stale < MAX_STALE_CHECKS; stale++) {
+    if (!grant?.fresh()) grant = await pacer?.acquire();
+    await beforeSend?.();
+    if (!grant || grant.fresh()) return;
+    grant = undefined;
+  }
+  throw new PacerBusyError(STALE_BACKOFF_MS);
+}
+
+function livestreamPath(kind: EventKind, meetingId: string, tail: string): string {
+  return `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/${tail}`;
+}
+
 /** @see https://developers.zoom.us/docs/api/meetings/#tag/meetings/PATCH/meetings/{meetingId}/livestream/status */
 export function createZoomClient(deps: ZoomClientDeps): ZoomClient {
-  const now = deps.now ?? Date.now;
-
-  async function patch(
-    endpoint: string,
-    path: string,
-    body: object,
-    options: CallOptions = {},
-  ): Promise<ZoomSuccess> {
-    let slot = options.slot;
-    const send = async (token: string): Promise<RawAnswer> => {
-      // The first send may use the caller's slot, unless getting the token took it past its time
-      // (a refresh): a late slot would bunch calls on arrival. A repeat (new token) takes its own.
-      const reserved = slot && (await slot);
-      slot = undefined;
-      await leaveOnSlot(reserved, options.beforeSend);
-      try {
-        const answer = await sendOnce(deps.dispatcher, endpoint, `${deps.baseUrl}${path}`, {
-          method: 'PATCH',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            accept: 'application/json',
-          },
-          body: JSON.stringify(body),
-          timeoutMs: deps.timeoutMs,
-          ...(deps.tracing && { tracing: deps.tracing }),
-        });
-        deps.onAnswer?.(endpoint, answer.status);
-        return answer;
-      } catch (err) {
-        deps.onAnswer?.(endpoint, 'error');
-        throw err;
-      }
-    };
-    const token = await deps.tokens.get();
-    let answer = await send(token);
-    let error = answer.status >= 300 ? answerError(endpoint, answer, now()) : undefined;
-    if (error?.status === 401 && error.zoomCode === 124) {
-      // The token expired or was replaced: one new token, one more try (Zoom error 124).
-      await deps.tokens.invalidate(token);
-      answer = await send(await deps.tokens.get());
-      error = answer.status >= 300 ? answerError(endpoint, answer, now()) : undefined;
-    }
-    if (error) throw error;
-    return { status: answer.status, trackingId: answer.headers['x-zm-trackingid'] };
-  }
-
-  /**
-   * Waits for a fresh slot, then runs the caller's last check. A check slow enough to make the
-   * slot stale (a busy event loop, a slow Redis) takes a new slot and checks again.
-   */
-  async function leaveOnSlot(
-    reserved: Grant | undefined,
-    beforeSend: (() => Promise<void>) | undefined,
-  ): Promise<void> {
-    let grant = reserved;
-    for (let stale = 0; stale < MAX_STALE_CHECKS; stale++) {
-      if (!grant?.fresh()) grant = await deps.pacer?.acquire();
-      await beforeSend?.();
-      if (!grant || grant.fresh()) return;
-      grant = undefined;
-    }
-    throw new PacerBusyError(STALE_BACKOFF_MS);
-  }
-
   return {
     startLivestream(kind, meetingId, settings, options) {
       const body =
         Object.keys(settings).length > 0 ? { action: 'start', settings } : { action: 'start' };
-      return patch(
-        'livestream.status',
-        `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/livestream/status`,
-        body,
-        options,
-      );
+      const path = livestreamPath(kind, meetingId, 'livestream/status');
+      return patch(deps, 'livestream.status', path, body, options);
     },
     stopLivestream(kind, meetingId, options) {
-      return patch(
-        'livestream.status',
-        `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/livestream/status`,
-        { action: 'stop' },
-        options,
-      );
+      const path = livestreamPath(kind, meetingId, 'livestream/status');
+      return patch(deps, 'livestream.status', path, { action: 'stop' }, options);
     },
     setStreamTarget(kind, meetingId, target, options) {
-      return patch(
-        'livestream',
-        `/${PATHS[kind]}/${encodeURIComponent(meetingId)}/livestream`,
-        target,
-        options,
-      );
+      const path = livestreamPath(kind, meetingId, 'livestream');
+      return patch(deps, 'livestream', path, target, options);
     },
   };
 }

@@ -24,13 +24,23 @@ export function addOperatorCommands(
   io: CliIo,
   done: (code: number) => void,
 ): void {
-  const instance = (c: Command, uuidHelp: string) =>
-    c
-      .argument('<meetingId>', 'meeting (or webinar) number')
-      .option('--uuid <uuid>', uuidHelp)
-      .option('--webinar', 'the id is a webinar');
-  type InstanceOptions = { uuid?: string; webinar?: boolean };
+  addTriggerCommand(program, io, done);
+  addStatusCommand(program, io, done);
+  addRetryCommand(program, io, done);
+  addControlCommands(program, io, done);
+}
 
+type Done = (code: number) => void;
+type InstanceOptions = { uuid?: string; webinar?: boolean };
+
+/** The arguments of a command about one meeting, or one instance of it. */
+const instance = (c: Command, uuidHelp: string) =>
+  c
+    .argument('<meetingId>', 'meeting (or webinar) number')
+    .option('--uuid <uuid>', uuidHelp)
+    .option('--webinar', 'the id is a webinar');
+
+function addTriggerCommand(program: Command, io: CliIo, done: Done): void {
   instance(
     program
       .command('trigger')
@@ -46,6 +56,9 @@ export function addOperatorCommands(
     .action(async (id: string, o: InstanceOptions) =>
       done(await (await commands()).triggerCommand(io, id, o)),
     );
+}
+
+function addStatusCommand(program: Command, io: CliIo, done: Done): void {
   program
     .command('status')
     .description(
@@ -67,6 +80,9 @@ export function addOperatorCommands(
       async (id: string | undefined, o: { json?: boolean; state?: MeetingState; since?: number }) =>
         done(await (await commands()).statusCommand(io, id, o)),
     );
+}
+
+function addRetryCommand(program: Command, io: CliIo, done: Done): void {
   instance(
     program
       .command('retry')
@@ -79,6 +95,10 @@ export function addOperatorCommands(
     .action(async (id: string, o: InstanceOptions) =>
       done(await (await commands()).retryCommand(io, id, o)),
     );
+}
+
+/** `cancel` and `stop`: ending a start or a live stream. */
+function addControlCommands(program: Command, io: CliIo, done: Done): void {
   instance(
     program
       .command('cancel')

@@ -16,17 +16,32 @@ import { packageVersion } from './version';
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const cio: CliIo = { ...io, env: readEnv(io.env, io.cwd) };
   let code: number = EXIT.ok;
+  const done = (c: number) => void (code = c);
   const program = new Command('zoom-livestream-worker')
     .description('Starts Zoom live streams when meetings start, retrying until the stream is up.')
     .version(packageVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
-  const digits = (value: string) => {
-    if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
-    return value;
-  };
+  addStartCommand(program, cio, done);
+  addOperatorCommands(program, cio, done);
+  addSetupCommands(program, cio, done);
+  addLocalCommands(program, cio, done);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    return reportCliError(err, io);
+  }
+}
 
+const digits = (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
+  return value;
+};
+
+/** `start`: the service itself. */
+function addStartCommand(program: Command, io: CliIo, done: (code: number) => void): void {
   program
     .command('start')
     .description('run the service: webhook receiver, start worker, or both')
@@ -34,11 +49,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       new Option('--role <role>', 'which part to run (env ROLE; default all)').choices(ROLES),
     )
     .addHelpText('after', example('start', 'start --role worker'))
-    .action(
-      async (o: { role?: string }) =>
-        void (code = await (await import('./start-command')).startCommand(cio, o)),
+    .action(async (o: { role?: string }) =>
+      done(await (await import('./start-command')).startCommand(io, o)),
     );
-  addOperatorCommands(program, cio, (c) => void (code = c));
+}
+
+/** `rules test` and `doctor`: checking a deployment's setup. */
+function addSetupCommands(program: Command, io: CliIo, done: (code: number) => void): void {
   program
     .command('rules')
     .description('work with the livestream rules file (LIVESTREAM_RULES_FILE)')
@@ -49,9 +66,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--file <rules>', 'rules file to use instead of LIVESTREAM_RULES_FILE')
     .option('--json', 'machine-readable output')
     .addHelpText('after', example('rules test event.json --file rules.yaml'))
-    .action(
-      async (event: string, o: { file?: string; json?: boolean }) =>
-        void (code = (await import('./rules-command')).rulesTestCommand(cio, event, o)),
+    .action(async (event: string, o: { file?: string; json?: boolean }) =>
+      done((await import('./rules-command')).rulesTestCommand(io, event, o)),
     );
   program
     .command('doctor')
@@ -59,7 +75,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'check the deployment from its configuration: Redis, Zoom credentials and scopes, rules, alerts',
     )
     .addHelpText('after', example('doctor'))
-    .action(async () => void (code = await (await import('./doctor-command')).doctorCommand(cio)));
+    .action(async () => done(await (await import('./doctor-command')).doctorCommand(io)));
+}
+
+/** `sandbox` and `demo`: running against a local Zoom, with no account. */
+function addLocalCommands(program: Command, io: CliIo, done: (code: number) => void): void {
   program
     .command('sandbox')
     .description(
@@ -76,7 +96,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addHelpText('after', example('sandbox --port 9090 --rate-limited-starts 2'))
     .action(
       async (o: { port: string; host: string; rateLimitedStarts: string; liveMeeting?: string }) =>
-        void (code = await (await import('./sandbox-command')).sandboxCommand(cio, o)),
+        done(await (await import('./sandbox-command')).sandboxCommand(io, o)),
     );
   program
     .command('demo')
@@ -87,24 +107,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--delay-ms <ms>', 'wait this long after the 429', digits)
     .option('--missed-webhook', 'send no webhook: the reconcile sweep finds the live meeting')
     .addHelpText('after', example('demo --short'))
-    .action(
-      async (o: { short?: boolean; delayMs?: string; missedWebhook?: boolean }) =>
-        void (code = await (await import('./demo-command')).demoCommand(cio, o)),
+    .action(async (o: { short?: boolean; delayMs?: string; missedWebhook?: boolean }) =>
+      done(await (await import('./demo-command')).demoCommand(io, o)),
     );
+}
 
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return code;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const known =
-      err instanceof CliError ? err : (await import('./start-command')).explainStartError(err);
-    if (known) {
-      io.err(`zoom-livestream-worker: ${printableLines(known.message)}\n`);
-      return known.exitCode;
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    io.err(`zoom-livestream-worker: failed: ${printableLines(message)}\n`);
-    return EXIT.failure;
+/** A command that threw: its usage error, a known failure explained, or the bare message. */
+async function reportCliError(err: unknown, io: CliIo): Promise<number> {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  const known =
+    err instanceof CliError ? err : (await import('./start-command')).explainStartError(err);
+  if (known) {
+    io.err(`zoom-livestream-worker: ${printableLines(known.message)}\n`);
+    return known.exitCode;
   }
+  const message = err instanceof Error ? err.message : String(err);
+  io.err(`zoom-livestream-worker: failed: ${printableLines(message)}\n`);
+  return EXIT.failure;
 }

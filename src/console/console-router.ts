@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
 import type { StartJobData } from '../domain/start-job';
@@ -48,87 +48,112 @@ const pick = <T extends string>(values: readonly T[], v: unknown): T | undefined
 export function createConsoleRouter(deps: ConsoleDeps): Router {
   const csrf = createCsrf({ csrfSecret: deps.csrfSecret, password: deps.password });
   const log = deps.log.child({ component: 'console' });
-  const now = deps.now ?? Date.now;
-  const canStop = deps.openZoom !== undefined;
+  const reader: ConsoleReader = {
+    queue: deps.queue,
+    attentionAfterMs: deps.attentionAfterMs,
+    openZoom: deps.openZoom,
+    now: deps.now ?? Date.now,
+  };
   const router = Router();
   const base = CONSOLE_PATH;
   router.use(base, basicAuth(deps.username, deps.password, 'zoom-livestream-worker'));
-  router.use(base, (_req, res, next) => {
-    res.set({
-      'Cache-Control': 'no-store',
-      'X-Frame-Options': 'DENY',
-      'Content-Security-Policy':
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'",
-    });
-    next();
-  });
+  router.use(base, securityHeaders);
   serveAssets(router, `${base}/assets`);
   const ctx = (req: Request): PageContext => {
     const user = basicAuthUser(req.headers.authorization);
     return { base, csrf: csrf.tokenFor(user), user };
   };
-
-  const listInput = async (req: Request): Promise<ListInput> => {
-    const state = pick(MEETING_STATES, req.query.state);
-    const source = pick(SOURCES, req.query.source);
-    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
-    const offset = Math.max(
-      0,
-      Number.parseInt(typeof req.query.offset === 'string' ? req.query.offset : '0', 10) || 0,
-    );
-    const page = await listMeetingPage(deps.queue, {
-      ...(state && { state }),
-      ...(source && { source }),
-      ...(q && { text: q }),
-      offset,
-      limit: PAGE_SIZE,
-    });
-    const filters = { ...(state && { state }), ...(source && { source }), ...(q && { q }) };
-    const self = new URLSearchParams({ ...filters, offset: String(offset) }).toString();
-    const at = now();
-    return {
-      page: pageView(page, filters, at, canStop),
-      state: state ?? '',
-      source: source ?? '',
-      q,
-      self: `?${self}`,
-      now: at,
-    };
-  };
-  const overviewInput = async (): Promise<OverviewInput> => {
-    const at = now();
-    return {
-      overview: await readOverview(deps.queue, at, deps.attentionAfterMs),
-      now: at,
-      canStop,
-    };
-  };
   router.get(base, async (req, res) => {
-    const [list, overview] = await Promise.all([listInput(req), overviewInput()]);
+    const [list, overview] = await Promise.all([listInput(reader, req), overviewInput(reader)]);
     res.type('html').send(renderList(ctx(req), list, overview));
   });
   router.get(`${base}/rows`, async (req, res) => {
-    res.type('html').send(renderRows(ctx(req), await listInput(req)));
+    res.type('html').send(renderRows(ctx(req), await listInput(reader, req)));
   });
   router.get(`${base}/overview`, async (req, res) => {
-    res.type('html').send(renderOverview(ctx(req), await overviewInput()));
+    res.type('html').send(renderOverview(ctx(req), await overviewInput(reader)));
   });
-  router.get(`${base}/meetings/:jobId{/:part}`, async (req, res) => {
-    const jobId = String(req.params.jobId);
-    const job = await deps.queue.getJob(jobId);
-    const state = job ? await job.getState() : 'unknown';
-    if (!job || state === 'unknown') {
-      res.status(404).type('text/plain').send('no such meeting instance');
-      return;
-    }
-    const status = describeJob(job, state, await readInstanceFacts(deps.queue, jobId));
-    const fragment = req.params.part === 'fragment';
-    const render = fragment ? renderDetailFragment : renderDetail;
-    res.type('html').send(render(ctx(req), status, now(), canStop));
-  });
+  router.get(`${base}/meetings/:jobId{/:part}`, detailHandler(reader, ctx));
   router.post(
     `${base}/actions/:action`,
     ...actionHandlers({ queue: deps.queue, log, csrf, openZoom: deps.openZoom, base }),
   );
   return router;
+}
+
+/** What the pages read from: the queue, the clock, and whether a stop can be offered. */
+interface ConsoleReader {
+  queue: Queue<StartJobData>;
+  attentionAfterMs: number;
+  openZoom: OpenZoom | undefined;
+  now: () => number;
+}
+
+/** No caching, no framing, and only the console's own scripts and styles. */
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    'Cache-Control': 'no-store',
+    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy':
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'",
+  });
+  next();
+};
+
+/** One page of the meeting list, filtered as the query asks. */
+async function listInput(reader: ConsoleReader, req: Request): Promise<ListInput> {
+  const state = pick(MEETING_STATES, req.query.state);
+  const source = pick(SOURCES, req.query.source);
+  const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
+  const offset = Math.max(
+    0,
+    Number.parseInt(typeof req.query.offset === 'string' ? req.query.offset : '0', 10) || 0,
+  );
+  const page = await listMeetingPage(reader.queue, {
+    ...(state && { state }),
+    ...(source && { source }),
+    ...(q && { text: q }),
+    offset,
+    limit: PAGE_SIZE,
+  });
+  const filters = { ...(state && { state }), ...(source && { source }), ...(q && { q }) };
+  const self = new URLSearchParams({ ...filters, offset: String(offset) }).toString();
+  const at = reader.now();
+  return {
+    page: pageView(page, filters, at, reader.openZoom !== undefined),
+    state: state ?? '',
+    source: source ?? '',
+    q,
+    self: `?${self}`,
+    now: at,
+  };
+}
+
+async function overviewInput(reader: ConsoleReader): Promise<OverviewInput> {
+  const at = reader.now();
+  return {
+    overview: await readOverview(reader.queue, at, reader.attentionAfterMs),
+    now: at,
+    canStop: reader.openZoom !== undefined,
+  };
+}
+
+/** One meeting instance's page, or its fragment (`/fragment`) for htmx to refresh. */
+function detailHandler(
+  reader: ConsoleReader,
+  ctx: (req: Request) => PageContext,
+): RequestHandler<{ jobId: string; part?: string }> {
+  return async (req, res) => {
+    const jobId = String(req.params.jobId);
+    const job = await reader.queue.getJob(jobId);
+    const state = job ? await job.getState() : 'unknown';
+    if (!job || state === 'unknown') {
+      res.status(404).type('text/plain').send('no such meeting instance');
+      return;
+    }
+    const status = describeJob(job, state, await readInstanceFacts(reader.queue, jobId));
+    const fragment = req.params.part === 'fragment';
+    const render = fragment ? renderDetailFragment : renderDetail;
+    res.type('html').send(render(ctx(req), status, reader.now(), reader.openZoom !== undefined));
+  };
 }

@@ -30,21 +30,7 @@ export async function runDoctor(
   env: Record<string, string | undefined>,
   cwd: string,
 ): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
-  let config: Config | undefined;
-  try {
-    config = loadConfig(env);
-    results.push(ok('Configuration valid', `role ${config.role}`));
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    results.push(
-      fail(
-        'Configuration valid',
-        err.problems.join('\n'),
-        'set or correct each variable named (.env.example and docs/configuration.md list them all)',
-      ),
-    );
-  }
+  const { config, results } = checkConfiguration(env);
   // With an invalid configuration, Redis can still be checked when its own variables are right.
   let redisConfig: Config | undefined = config;
   try {
@@ -61,58 +47,107 @@ export async function runDoctor(
       ok('Webhook secret token set', `${config.webhook.secrets.length} secret token(s) accepted`),
     );
 
-  const silent = createLogger('silent');
-  let embedded: EmbeddedRedis | undefined;
-  let redis: RedisConnection | undefined;
+  const redis = await openRedis(redisConfig, env, cwd, results);
   try {
-    const configured = redisConfig.redis.mode;
-    let url = configured.kind === 'standalone' ? configured.url : undefined;
-    if (configured.kind === 'standalone' && url === undefined) {
-      try {
-        embedded = await startEmbeddedRedis({
-          dataDir: resolve(cwd, redisConfig.redis.dataDir),
-          env,
-        });
-        url = embedded.url;
-      } catch (err) {
-        results.push(embeddedFailure(err));
-      }
-    }
-    const mode: ConnectMode | undefined =
-      configured.kind !== 'standalone'
-        ? configured
-        : url !== undefined
-          ? { ...configured, url }
-          : undefined;
-    if (mode) {
-      redis = createProducerConnection(mode, silent, 5000);
-      const where =
-        mode.kind === 'standalone' ? redisWhere(mode.url) : JSON.stringify(describeMode(mode));
+    if (redis.connection)
       results.push(
-        ...(await checkRedis(
-          redis,
-          embedded ? `embedded Redis (${where})` : where,
-          redisConfig.redis.queuePrefix,
-        )),
+        ...(await checkRedis(redis.connection, redis.where, redisConfig.redis.queuePrefix)),
       );
-    }
-    if (config && runsWorker(config.role)) {
-      // One OAuth request, as the worker's token provider makes it (not the token shared in
-      // Redis, which could hide a secret changed since).
-      const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
-      try {
-        results.push(...(await checkZoom(tokenFetcher(config, dispatcher))));
-        results.push(checkRules(config.livestream.rulesFile, env));
-        results.push(await checkAlerts(config, dispatcher));
-      } finally {
-        await dispatcher.destroy();
-      }
-    }
+    if (config && runsWorker(config.role)) results.push(...(await checkWorkerSetup(config, env)));
   } finally {
-    redis?.disconnect();
-    await embedded?.stop();
+    redis.connection?.disconnect();
+    await redis.embedded?.stop();
   }
   return results;
+}
+
+/** The service's configuration loads, or which variables are wrong. */
+function checkConfiguration(env: Record<string, string | undefined>): {
+  config: Config | undefined;
+  results: CheckResult[];
+} {
+  try {
+    const config = loadConfig(env);
+    return { config, results: [ok('Configuration valid', `role ${config.role}`)] };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const fix =
+      'set or correct each variable named (.env.example and docs/configuration.md list them all)';
+    return {
+      config: undefined,
+      results: [fail('Configuration valid', err.problems.join('\n'), fix)],
+    };
+  }
+}
+
+interface OpenedRedis {
+  /** Unset when no Redis could be reached to connect to (the failure is in the results). */
+  connection?: RedisConnection;
+  embedded?: EmbeddedRedis;
+  /** Where the connection goes, for the checks' text. */
+  where: string;
+}
+
+/**
+ * A connection to the configured Redis, starting the embedded one when no URL is set (as the
+ * service does); a failure to start it goes into `results`.
+ */
+async function openRedis(
+  config: Config,
+  env: Record<string, string | undefined>,
+  cwd: string,
+  results: CheckResult[],
+): Promise<OpenedRedis> {
+  const configured = config.redis.mode;
+  let embedded: EmbeddedRedis | undefined;
+  let url = configured.kind === 'standalone' ? configured.url : undefined;
+  if (configured.kind === 'standalone' && url === undefined) {
+    try {
+      embedded = await startEmbeddedRedis({ dataDir: resolve(cwd, config.redis.dataDir), env });
+      url = embedded.url;
+    } catch (err) {
+      results.push(embeddedFailure(err));
+    }
+  }
+  const mode: ConnectMode | undefined =
+    configured.kind !== 'standalone'
+      ? configured
+      : url !== undefined
+        ? { ...configured, url }
+        : undefined;
+  if (!mode) return { where: '' };
+  try {
+    const connection = createProducerConnection(mode, createLogger('silent'), 5000);
+    const where =
+      mode.kind === 'standalone' ? redisWhere(mode.url) : JSON.stringify(describeMode(mode));
+    return {
+      connection,
+      ...(embedded && { embedded }),
+      where: embedded ? `embedded Redis (${where})` : where,
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}
+
+/** What the worker needs: Zoom's credentials and scopes, the rules file, the alert channels. */
+async function checkWorkerSetup(
+  config: Config,
+  env: Record<string, string | undefined>,
+): Promise<CheckResult[]> {
+  // One OAuth request, as the worker's token provider makes it (not the token shared in
+  // Redis, which could hide a secret changed since).
+  const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
+  try {
+    return [
+      ...(await checkZoom(tokenFetcher(config, dispatcher))),
+      checkRules(config.livestream.rulesFile, env),
+      await checkAlerts(config, dispatcher),
+    ];
+  } finally {
+    await dispatcher.destroy();
+  }
 }
 
 /** The embedded Redis could not be used: the service's is down, or none could be started. */

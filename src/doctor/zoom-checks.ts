@@ -15,45 +15,53 @@ const NEEDED = {
 const CREDENTIALS_FIX =
   'copy Account ID, Client ID and Client Secret of your Server-to-Server OAuth app (Zoom App Marketplace → Manage → the app → App Credentials) into ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET, and make sure the app is activated';
 
+const TITLE = 'Zoom accepts the OAuth credentials';
+
 /** One OAuth request with the configured credentials, and the scopes Zoom says it granted. */
 export async function checkZoom(fetchToken: () => Promise<FetchedToken>): Promise<CheckResult[]> {
-  const title = 'Zoom accepts the OAuth credentials';
   let token: FetchedToken;
   try {
     token = await fetchToken();
   } catch (err) {
-    if (err instanceof ZoomCredentialsError)
-      return [fail(title, `Zoom answered ${err.status}${reason(err.reason)}`, CREDENTIALS_FIX)];
-    if (err instanceof ZoomNetworkError)
-      return [
-        fail(
-          title,
-          `no usable answer from the token endpoint (${err.causeCode})`,
-          'check ZOOM_OAUTH_TOKEN_URL and that this machine reaches it (DNS, proxy, firewall)',
-        ),
-      ];
-    if (err instanceof ZoomApiError)
-      return [
-        fail(
-          title,
-          `Zoom answered ${err.status}${reason(err.zoomMessage)}`,
-          'try again later; if it persists, check Zoom status and ZOOM_OAUTH_TOKEN_URL',
-        ),
-      ];
-    if (err instanceof ZoomError) return [fail(title, err.message, CREDENTIALS_FIX)];
-    throw err;
+    return [tokenFailure(err)];
   }
-  const results = [ok(title, `token issued for ${token.expiresInSec} s`)];
-  if (token.scopes === undefined) {
-    results.push({
-      status: 'info',
-      title: 'Zoom scopes',
-      detail: 'Zoom did not list the granted scopes; not checked',
-    });
-    return results;
-  }
-  const has = (names: readonly string[]) => names.some((n) => token.scopes!.includes(n));
-  results.push(
+  const issued = ok(TITLE, `token issued for ${token.expiresInSec} s`);
+  if (token.scopes === undefined)
+    return [
+      issued,
+      {
+        status: 'info',
+        title: 'Zoom scopes',
+        detail: 'Zoom did not list the granted scopes; not checked',
+      },
+    ];
+  return [issued, ...checkScopes(token.scopes)];
+}
+
+/** Why the token request failed and what to fix; an error that is not Zoom's is thrown on. */
+function tokenFailure(err: unknown): CheckResult {
+  if (err instanceof ZoomCredentialsError)
+    return fail(TITLE, `Zoom answered ${err.status}${reason(err.reason)}`, CREDENTIALS_FIX);
+  if (err instanceof ZoomNetworkError)
+    return fail(
+      TITLE,
+      `no usable answer from the token endpoint (${err.causeCode})`,
+      'check ZOOM_OAUTH_TOKEN_URL and that this machine reaches it (DNS, proxy, firewall)',
+    );
+  if (err instanceof ZoomApiError)
+    return fail(
+      TITLE,
+      `Zoom answered ${err.status}${reason(err.zoomMessage)}`,
+      'try again later; if it persists, check Zoom status and ZOOM_OAUTH_TOKEN_URL',
+    );
+  if (err instanceof ZoomError) return fail(TITLE, err.message, CREDENTIALS_FIX);
+  throw err;
+}
+
+/** The granted scopes cover meeting live streams (needed) and webinar ones (warned about). */
+function checkScopes(scopes: readonly string[]): CheckResult[] {
+  const has = (names: readonly string[]) => names.some((n) => scopes.includes(n));
+  return [
     has(NEEDED.meetings)
       ? ok(
           'Zoom scopes for meeting live streams',
@@ -61,11 +69,9 @@ export async function checkZoom(fetchToken: () => Promise<FetchedToken>): Promis
         )
       : fail(
           'Zoom scopes for meeting live streams',
-          `granted: ${printable(token.scopes.join(' ')) || 'none'}`,
+          `granted: ${printable(scopes.join(' ')) || 'none'}`,
           `add ${NEEDED.meetings.join(' or ')} to the app's scopes (App Marketplace → the app → Scopes), then re-activate it`,
         ),
-  );
-  results.push(
     has(NEEDED.webinars)
       ? ok(
           'Zoom scopes for webinar live streams',
@@ -77,8 +83,7 @@ export async function checkZoom(fetchToken: () => Promise<FetchedToken>): Promis
           detail: 'not granted: webinars will not be streamed',
           fix: `if you stream webinars, add ${NEEDED.webinars.join(' or ')}`,
         },
-  );
-  return results;
+  ];
 }
 
 const reason = (text: string) => (text ? `: ${printable(text).slice(0, 200)}` : '');

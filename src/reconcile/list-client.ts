@@ -54,73 +54,88 @@ const MAX_PAGES = 1000;
  * token so the next call gets a fresh one. Never logs or returns more than it reads: the stream key stays in the caller.
  */
 export function createListClient(deps: ListClientDeps): ListClient {
-  const now = deps.now ?? Date.now;
-  const pageSize = String(deps.pageSize ?? 300);
-
-  async function get(endpoint: string, path: string, query: Record<string, string> = {}) {
-    const url = new URL(`${deps.baseUrl}${path}`);
-    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-    const token = await deps.tokens.get();
-    await deps.slot();
-    let answer;
-    try {
-      answer = await sendOnce(deps.dispatcher, endpoint, url.toString(), {
-        method: 'GET',
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-        timeoutMs: deps.timeoutMs,
-        ...(deps.tracing && { tracing: deps.tracing }),
-      });
-      deps.onAnswer?.(endpoint, answer.status);
-    } catch (err) {
-      deps.onAnswer?.(endpoint, 'error');
-      throw err;
-    }
-    if (answer.status >= 300) {
-      const error = answerError(endpoint, answer, now());
-      if (error.status === 401 && error.zoomCode === 124) await deps.tokens.invalidate(token);
-      throw error;
-    }
-    return JSON.parse(answer.text) as Record<string, unknown>;
-  }
-
-  async function pages<T>(endpoint: string, path: string, key: string, query = {}): Promise<T[]> {
-    const items: T[] = [];
-    let next = '';
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const body = await get(endpoint, path, {
-        ...query,
-        page_size: pageSize,
-        ...(next && { next_page_token: next }),
-      });
-      const list = body[key];
-      if (Array.isArray(list)) items.push(...(list as T[]));
-      next = typeof body.next_page_token === 'string' ? body.next_page_token : '';
-      if (!next) break;
-    }
-    return items;
-  }
-
   return {
     async users() {
-      const users = await pages<{ id?: unknown }>('users', '/users', 'users', { status: 'active' });
+      const users = await listPages<{ id?: unknown }>(deps, 'users', '/users', 'users', {
+        status: 'active',
+      });
       return users.map((u) => u.id).filter((id): id is string => typeof id === 'string');
     },
     async meetings(userId, type) {
       const path = `/users/${encodeURIComponent(userId)}/meetings`;
-      const meetings = await pages<ListedMeeting>('meetings', path, 'meetings', { type });
+      const meetings = await listPages<ListedMeeting>(deps, 'meetings', path, 'meetings', { type });
       return meetings.filter((m) => Number.isSafeInteger(m.id) && typeof m.uuid === 'string');
     },
     async livestream(meetingId) {
-      const body = await get(
-        'livestream.get',
-        `/meetings/${encodeURIComponent(meetingId)}/livestream`,
-      );
-      const details: LivestreamDetails = {};
-      for (const field of ['stream_url', 'stream_key', 'page_url', 'resolution'] as const) {
-        const value = body[field];
-        if (typeof value === 'string') details[field] = value;
-      }
-      return details;
+      const path = `/meetings/${encodeURIComponent(meetingId)}/livestream`;
+      return livestreamDetails(await listGet(deps, 'livestream.get', path));
     },
   };
+}
+
+/** One paced GET, one attempt; a 401 code 124 drops the token; any answer >= 300 throws. */
+async function listGet(
+  deps: ListClientDeps,
+  endpoint: string,
+  path: string,
+  query: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
+  const url = new URL(`${deps.baseUrl}${path}`);
+  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+  const token = await deps.tokens.get();
+  await deps.slot();
+  let answer;
+  try {
+    answer = await sendOnce(deps.dispatcher, endpoint, url.toString(), {
+      method: 'GET',
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      timeoutMs: deps.timeoutMs,
+      ...(deps.tracing && { tracing: deps.tracing }),
+    });
+    deps.onAnswer?.(endpoint, answer.status);
+  } catch (err) {
+    deps.onAnswer?.(endpoint, 'error');
+    throw err;
+  }
+  if (answer.status >= 300) {
+    const error = answerError(endpoint, answer, (deps.now ?? Date.now)());
+    if (error.status === 401 && error.zoomCode === 124) await deps.tokens.invalidate(token);
+    throw error;
+  }
+  return JSON.parse(answer.text) as Record<string, unknown>;
+}
+
+/** Every page of a list endpoint (at most `MAX_PAGES`): the items under `key`, in order. */
+async function listPages<T>(
+  deps: ListClientDeps,
+  endpoint: string,
+  path: string,
+  key: string,
+  query: Record<string, string> = {},
+): Promise<T[]> {
+  const pageSize = String(deps.pageSize ?? 300);
+  const items: T[] = [];
+  let next = '';
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const body = await listGet(deps, endpoint, path, {
+      ...query,
+      page_size: pageSize,
+      ...(next && { next_page_token: next }),
+    });
+    const list = body[key];
+    if (Array.isArray(list)) items.push(...(list as T[]));
+    next = typeof body.next_page_token === 'string' ? body.next_page_token : '';
+    if (!next) break;
+  }
+  return items;
+}
+
+/** The string fields of a livestream answer; anything else in it is dropped. */
+function livestreamDetails(body: Record<string, unknown>): LivestreamDetails {
+  const details: LivestreamDetails = {};
+  for (const field of ['stream_url', 'stream_key', 'page_url', 'resolution'] as const) {
+    const value = body[field];
+    if (typeof value === 'string') details[field] = value;
+  }
+  return details;
 }

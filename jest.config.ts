@@ -11,6 +11,10 @@ const config: Config = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30_000,
+  // Two workers on CI's two cores: the tests wait on Redis, HTTP and child processes far more than
+  // they compute, and each file has its own queue prefix or private Redis, so files never see each
+  // other. Measured: the suite in 114 s instead of 230 s in band.
+  maxWorkers: 2,
 };
 
 export default config;

@@ -1,17 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/load-config';
-
-const ROOT = join(__dirname, '..', '..');
-/** The default column of `name`'s row in docs/configuration.md, and `.env.example`'s value. */
-const documented = (name: string) => ({
-  doc: new RegExp(`^\\| \`${name}\` +\\| \`([^\`]+)\``, 'm').exec(
-    readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8'),
-  )?.[1],
-  example: new RegExp(`^${name}=(.*)$`, 'm').exec(
-    readFileSync(join(ROOT, '.env.example'), 'utf8'),
-  )?.[1],
-});
+import { documented } from '../support/documented';
 
 const ENV = { ZOOM_WEBHOOK_SECRET_TOKEN: 's', ROLE: 'receiver' };
 

@@ -1,3 +1,4 @@
+import { AccountsError } from '../accounts/account-types';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { createLogger, resolveLogFormat } from '../logging/create-logger';
 import { EmbeddedRedisBusyError, RedisNotFoundError } from '../redis/embedded-redis';
@@ -44,7 +45,7 @@ export async function startCommand(io: CliIo, options: { role?: string }): Promi
 
 /** Start-up errors users can fix, as one clear line and an exit code; anything else is a bug. */
 export function explainStartError(err: unknown): CliError | undefined {
-  if (err instanceof ConfigError || err instanceof RulesError)
+  if (err instanceof ConfigError || err instanceof RulesError || err instanceof AccountsError)
     return new CliError(err.message, EXIT.config);
   if (
     err instanceof RedisNotFoundError ||

@@ -25,6 +25,8 @@ export interface Config {
     /** How the embedded Redis is restarted when it exits (see `superviseEmbeddedRedis`). */
     embeddedRestart: { delayMs: number; maxRestarts: number; windowMs: number };
     queuePrefix: string;
+    /** Queues new accounts are spread over (`QUEUE_SHARDS`); an account keeps the shard it got. */
+    queueShards: number;
     /** How often readiness re-checks that Redis accepts writes and never evicts. */
     checkIntervalMs: number;
   };
@@ -61,6 +63,8 @@ export interface Config {
     /** Rules file; unset streams every meeting to the target configured in Zoom. */
     rulesFile: string | undefined;
   };
+  /** The accounts file; unset: the `ZOOM_*` variables form the one `default` account. */
+  accountsFile: string | undefined;
   /** Where alerts are POSTed; unset sends none. */
   alertWebhookUrl: string | undefined;
   /** OpenTelemetry tracing; off (no exporter) unless the OTEL variables turn it on. */

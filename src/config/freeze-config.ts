@@ -33,6 +33,7 @@ export function freeze(role: Role, v: Parsed, reconcile: ReconcileConfig): Confi
         windowMs: v.EMBEDDED_REDIS_RESTART_WINDOW_MS!,
       },
       queuePrefix: v.QUEUE_PREFIX!,
+      queueShards: v.QUEUE_SHARDS!,
       checkIntervalMs: v.READINESS_CHECK_INTERVAL_MS!,
     },
     logLevel: v.LOG_LEVEL!,
@@ -66,6 +67,7 @@ export function freeze(role: Role, v: Parsed, reconcile: ReconcileConfig): Confi
       settings,
       rulesFile: v.LIVESTREAM_RULES_FILE,
     },
+    accountsFile: v.ACCOUNTS_FILE,
     alertWebhookUrl: v.ALERT_WEBHOOK_URL,
     tracing: tracingConfig(v),
     worker: {

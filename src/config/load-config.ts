@@ -18,6 +18,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** The variables an accounts file replaces: each account has its own. */
+const ACCOUNT_VARIABLES = [
+  'ZOOM_ACCOUNT_ID',
+  'ZOOM_CLIENT_ID',
+  'ZOOM_CLIENT_SECRET',
+  'ZOOM_WEBHOOK_SECRET_TOKEN',
+];
+
 export const runsReceiver = (role: Role): boolean => role !== 'worker';
 export const runsWorker = (role: Role): boolean => role !== 'receiver';
 
@@ -36,6 +44,7 @@ export function loadConfig(
 ): Config {
   const problems: string[] = [];
   const values: Partial<Record<string, unknown>> = {};
+  const accountsFile = (env.ACCOUNTS_FILE ?? '') !== '';
   const roleResult = VARIABLES.ROLE.schema.safeParse(roleOverride ?? env.ROLE ?? 'all');
   const role: Role = roleResult.success ? roleResult.data : 'all';
   if (!roleResult.success) problems.push(`ROLE: must be one of ${ROLES.join(', ')}`);
@@ -44,7 +53,9 @@ export function loadConfig(
     if (name === 'ROLE') continue;
     const raw = env[name] === '' ? undefined : env[name];
     const needed =
-      requireRoleVariables && (spec.roles?.some((r) => r === role || role === 'all') ?? false);
+      requireRoleVariables &&
+      !(accountsFile && ACCOUNT_VARIABLES.includes(name)) &&
+      (spec.roles?.some((r) => r === role || role === 'all') ?? false);
     if (raw === undefined && spec.default === undefined) {
       if (needed) problems.push(`${name}: is required for role "${role}"`);
       continue;
@@ -69,6 +80,11 @@ export function loadConfig(
     }),
   );
   problems.push(...redisProblems(env));
+  const doubled = ACCOUNT_VARIABLES.filter((name) => accountsFile && (env[name] ?? '') !== '');
+  if (doubled.length > 0)
+    problems.push(
+      `ACCOUNTS_FILE: ${doubled.join(', ')} ${doubled.length > 1 ? 'are' : 'is'} set too; with an accounts file each account's credentials and secret come from the file: unset ${doubled.length > 1 ? 'them' : 'it'}`,
+    );
   const reconcile = readReconcileConfig(env);
   problems.push(...reconcile.problems);
   if (problems.length > 0) throw new ConfigError(problems);

@@ -49,6 +49,13 @@ const SCHEMAS = {
   PREFLIGHT_LEAD_MS: ms('0 (off) to 604800000 (7 days)', (n) => n <= 604_800_000),
 };
 
+/** One `RECONCILE_USERS` value (also an account's `reconcile_users`): the users, or why not. */
+export function parseReconcileUsers(raw: string): ReconcileUsers | { problem: string } {
+  const result = SCHEMAS.RECONCILE_USERS.safeParse(raw);
+  if (result.success) return result.data;
+  return { problem: result.error.issues.map((i) => i.message).join('; ') };
+}
+
 /**
  * The reconciliation and preflight variables, validated together; every problem is returned (as
  * `VARIABLE: why (got "value")` lines) for `loadConfig` to report along with its own.

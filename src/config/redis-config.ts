@@ -62,6 +62,8 @@ export const REDIS_VARIABLES = {
     schema: z.string().regex(/^[\w{}-]{1,64}$/, 'must be 1-64 letters, digits, -, _, { or }'),
     default: 'zlw',
   },
+  /** Queues the accounts are spread over, each under its own hash tag (see docs/accounts.md). */
+  QUEUE_SHARDS: { schema: int(1, 64), default: '1' },
 } satisfies Record<string, VariableSpec>;
 
 type Raw = Record<string, string | undefined>;

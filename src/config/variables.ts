@@ -29,6 +29,8 @@ export const VARIABLES = {
   /** Unset: pretty when stdout is a terminal, JSON otherwise. */
   LOG_FORMAT: { schema: z.enum(['pretty', 'json'], 'must be pretty or json') },
   LOG_REPEAT_INTERVAL_MS: { schema: int(100, 3_600_000), default: '10000' },
+  /** Several Zoom accounts (see docs/accounts.md); unset: the ZOOM_* variables form one account. */
+  ACCOUNTS_FILE: { schema: required },
   ZOOM_WEBHOOK_SECRET_TOKEN: {
     schema: required.refine((s) => s.split(',').some((x) => x.trim()), 'must name a secret'),
     secret: true,

@@ -1,3 +1,5 @@
+import { DEFAULT_ACCOUNT } from './account';
+
 /** A Zoom meeting or a Zoom webinar: the two kinds of instance the service starts streams for. */
 export type EventKind = 'meeting' | 'webinar';
 
@@ -23,6 +25,11 @@ export interface StartJobData {
   retriedAt?: number;
   /** What queued it. Jobs stored before `manual` existed say `cli`: read it with {@link startSource}. */
   source: StartSource | 'cli';
+  /**
+   * The account (see `accounts/`) whose credentials, pacing and rules serve this start. Absent in
+   * jobs stored before accounts existed and for the default account: read it with `accountOf`.
+   */
+  account?: string;
 }
 
 /** The job's source, with the `cli` of older jobs read as `manual`. */
@@ -33,9 +40,17 @@ export const startSource = (data: Pick<StartJobData, 'source'>): StartSource =>
 export const deadlineBase = (data: StartJobData): number => data.retriedAt ?? data.receivedAt;
 
 /**
- * One job per meeting instance. BullMQ ids may not contain `:` or be all digits, and Zoom uuids
- * can hold `/`, `+` and `=`, so the uuid is base64url-encoded behind a kind prefix.
+ * One job per meeting instance and account. BullMQ ids may not contain `:` or be all digits, and
+ * Zoom uuids can hold `/`, `+` and `=`, so the uuid is base64url-encoded behind a kind prefix.
+ * Another account's instance gets its name in front (`campus.meeting-…`): two accounts never share
+ * a job, even for the same uuid. The default account keeps the bare id, so jobs stored before
+ * accounts existed still deduplicate the redeliveries of their instance.
  */
-export function startJobId(kind: EventKind, uuid: string): string {
-  return `${kind}-${Buffer.from(uuid, 'utf8').toString('base64url')}`;
+export function startJobId(
+  kind: EventKind,
+  uuid: string,
+  account: string = DEFAULT_ACCOUNT,
+): string {
+  const id = `${kind}-${Buffer.from(uuid, 'utf8').toString('base64url')}`;
+  return account === DEFAULT_ACCOUNT ? id : `${account}.${id}`;
 }

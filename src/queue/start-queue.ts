@@ -11,6 +11,7 @@ import type { RedisConnection } from '../redis/connect';
 import type { Logger } from '../logging/create-logger';
 import { createLogThrottle } from '../logging/log-throttle';
 import { startJobId, type EventKind, type StartJobData } from '../domain/start-job';
+import { accountOf, DEFAULT_ACCOUNT } from '../domain/account';
 import {
   parseInstanceFacts,
   type InstanceFact,
@@ -80,7 +81,7 @@ export async function enqueueStart(
   queue: Queue<StartJobData>,
   data: StartJobData,
 ): Promise<EnqueueResult> {
-  const jobId = startJobId(data.kind, data.uuid);
+  const jobId = startJobId(data.kind, data.uuid, accountOf(data));
   // BullMQ's own producer span (a no-op without telemetry); its context rides in the job options
   // so every attempt's span joins the trace of the webhook that enqueued it.
   return queue.trace(
@@ -130,8 +131,9 @@ export async function recordInstanceFact(
   fact: InstanceFact,
   at: number,
   operator?: string,
+  account: string = DEFAULT_ACCOUNT,
 ): Promise<{ jobId: string; found: boolean }> {
-  const jobId = startJobId(kind, uuid);
+  const jobId = startJobId(kind, uuid, account);
   const client = await queueClient(queue);
   const key = instanceFactsKey(queue, jobId);
   const pipeline = client.pipeline() as Pipeline;

@@ -1,5 +1,7 @@
 import { runsWorker, type Config } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
+import { createAccountRegistry, type AccountRegistry } from '../accounts/account-registry';
+import { loadAccounts } from '../accounts/load-accounts';
 import { createMetrics, type Metrics } from '../metrics/metrics';
 import { createRulesStore, type RulesStore } from '../policy/rules-store';
 import type { CredentialsState } from '../zoom/token-provider';
@@ -17,8 +19,12 @@ export interface RunningService {
   url: string;
   /** The standalone Redis (`REDIS_URL` or the embedded one); undefined in Sentinel and Cluster modes. */
   redisUrl: string | undefined;
-  /** Re-reads the rules file (SIGHUP); an invalid file keeps the rules in force. */
+  /**
+   * SIGHUP: re-reads the rules file and the accounts file; an invalid file keeps what is in force.
+   */
   reloadRules(): void;
+  /** The accounts this process serves (reloaded with the rules). */
+  accounts: AccountRegistry;
   /**
    * Stops accepting, finishes in-flight requests and Zoom calls, closes Redis: all within
    * `SHUTDOWN_TIMEOUT_MS`, then cuts off what is still open (`clean: false`).
@@ -44,6 +50,11 @@ export async function runService(
   const closeAll = () => closeWithin(closers, config.worker.shutdownTimeoutMs, log);
   try {
     // Checked before anything starts: a bad rules file (exit 78) costs no Redis start-up.
+    const accounts = createAccountRegistry(
+      loadAccounts(config, env),
+      () => loadAccounts(config, env),
+      log.child({ component: 'accounts' }),
+    );
     const rules: RulesStore | undefined = runsWorker(config.role)
       ? createRulesStore(config.livestream.rulesFile, env, log.child({ component: 'rules' }))
       : undefined;
@@ -52,6 +63,7 @@ export async function runService(
     metrics.watchQueue(redis.queue);
     const routers = serviceRouters({
       config,
+      accounts,
       log,
       redis,
       metrics,
@@ -59,7 +71,16 @@ export async function runService(
       tracing,
     });
     const workerRole = rules
-      ? await startWorkerRole({ config, log, mode: redis.mode, rules, metrics, closers, tracing })
+      ? await startWorkerRole({
+          config,
+          accounts,
+          log,
+          mode: redis.mode,
+          rules,
+          metrics,
+          closers,
+          tracing,
+        })
       : undefined;
     const readiness = startReadiness(config, log, redis, metrics, closers, workerRole?.credentials);
     const app = createApp({
@@ -75,7 +96,11 @@ export async function runService(
       url,
       redisUrl: redis.redisUrl,
       close: closeAll,
-      reloadRules: () => rules?.reload(),
+      reloadRules: () => {
+        rules?.reload();
+        accounts.reload();
+      },
+      accounts,
       failed: redis.embedded?.gaveUp ?? new Promise<string>(() => undefined),
     };
   } catch (err) {

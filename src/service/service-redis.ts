@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Config } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
-import { createStartQueue } from '../queue/start-queue';
+import { createStartQueues, type StartQueues } from '../queue/start-queues';
 import type { Tracing } from '../telemetry/tracing';
 import { describeMode, type ConnectMode, type RedisConnection } from '../redis/connect';
 import { createProducerConnection, quit, waitForRedis } from '../redis/connections';
@@ -20,7 +20,10 @@ export interface ServiceRedis {
   redisUrl: string | undefined;
   /** The receiver's connection (fails fast within the webhook's Redis budget). */
   producer: RedisConnection;
+  /** Shard 0's queue: every start of the default account, and the queue the dashboard shows. */
   queue: Queue<StartJobData>;
+  /** Every shard's queue, on the producer connection (see `createStartQueues`). */
+  queues: StartQueues;
 }
 
 /**
@@ -51,15 +54,21 @@ export async function connectServiceRedis(
   });
   await assertNoEviction(await waitForRedis(producer, log));
   log.info(describeMode(mode), 'redis connected');
-  const queue = createStartQueue(
-    producer,
-    config.redis.queuePrefix,
+  const queues = createStartQueues({
+    connection: producer,
+    prefix: config.redis.queuePrefix,
+    shards: config.redis.queueShards,
     log,
-    config.logRepeatIntervalMs,
-    tracing.bullmq,
-  );
-  closers.push({ name: 'queue', close: () => queue.close(), abort: disconnectNow(queue) });
+    logRepeatIntervalMs: config.logRepeatIntervalMs,
+    ...(tracing.bullmq && { telemetry: tracing.bullmq }),
+  });
+  const queue = queues.forShard(0);
+  closers.push({
+    name: 'queue',
+    close: () => queues.close(),
+    abort: () => queues.opened().forEach((q) => disconnectNow(q)()),
+  });
   await queue.waitUntilReady();
   const redisUrl = mode.kind === 'standalone' ? mode.url : undefined;
-  return { embedded, mode, redisUrl, producer, queue };
+  return { embedded, mode, redisUrl, producer, queue, queues };
 }

@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { AccountRegistry } from '../accounts/account-registry';
 import { runsReceiver, type Config } from '../config/load-config';
 import { createConsoleRouter } from '../console/console-router';
 import { openZoom } from '../console/open-zoom';
@@ -17,6 +18,8 @@ import type { ServiceRedis } from './service-redis';
  */
 export function serviceRouters(deps: {
   config: Config;
+  /** The accounts served: each has its own webhook path and secrets. */
+  accounts: AccountRegistry;
   log: Logger;
   redis: ServiceRedis;
   metrics: Metrics;

@@ -1,4 +1,5 @@
 import type { Worker } from 'bullmq';
+import type { AccountRegistry } from '../accounts/account-registry';
 import type { Config } from '../config/load-config';
 import { createStartProcessor } from '../livestream/start-processor';
 import { createStartWorker } from '../livestream/start-worker';
@@ -18,6 +19,8 @@ import { disconnectNow, type Closer } from './shutdown';
 
 export interface WorkerRoleDeps {
   config: Config;
+  /** The accounts served: each has its own Zoom credentials, pacing, rules and alerts. */
+  accounts: AccountRegistry;
   log: Logger;
   mode: ConnectMode;
   rules: RulesStore;

@@ -57,14 +57,14 @@ async function readAll(starts: WatchedStarts): Promise<Map<string, AccountJobs> 
  */
 export function registerQueueGauges(registry: Registry): (starts: WatchedStarts) => void {
   const watched: WatchedStarts[] = [];
+  // Both gauges' collects start in the same tick of a scrape and share one read; the next
+  // scrape reads again.
   let pending: Promise<Map<string, AccountJobs> | undefined> | undefined;
   const read = () =>
     (pending ??= (async () => {
       const starts = watched[0];
-      const result = starts && (await readAll(starts));
-      setImmediate(() => (pending = undefined));
-      return result;
-    })());
+      return starts && (await readAll(starts));
+    })().finally(() => (pending = undefined)));
   new Gauge({
     name: 'zlw_jobs',
     help: 'Start jobs by account and BullMQ state.',

@@ -45,12 +45,15 @@ export async function withToolQueues<T>(
     log: createLogger('silent'),
   });
   try {
-    await queues.forShard(0).waitUntilReady().catch((err: unknown) => {
-      throw new CliError(
-        `cannot reach Redis (${where(mode)}): ${plainRedisError(err)}`,
-        EXIT.failure,
-      );
-    });
+    await queues
+      .forShard(0)
+      .waitUntilReady()
+      .catch((err: unknown) => {
+        throw new CliError(
+          `cannot reach Redis (${where(mode)}): ${plainRedisError(err)}`,
+          EXIT.failure,
+        );
+      });
     return await fn(queues, connection);
   } finally {
     await queues.close().catch(() => undefined);

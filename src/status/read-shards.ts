@@ -42,7 +42,9 @@ export async function readShards(
       const jobs = await readJobs(queue, ids, withFacts);
       return {
         capped,
-        jobs: jobs.filter((j) => shown(accounts, accountOf(j.job.data))).map((j) => ({ ...j, queue })),
+        jobs: jobs
+          .filter((j) => shown(accounts, accountOf(j.job.data)))
+          .map((j) => ({ ...j, queue })),
       };
     }),
   );

@@ -86,8 +86,8 @@ describe('the console overview', () => {
     expect(tomorrow.byState).toEqual({ waiting: 2 });
     expect(tomorrow.kept).toBe(5);
     // BullMQ's counts, one pipeline of ids, one pipeline of every job: no round trip per job.
-    expect(await roundTrips(service.prefix, (q) => readOverview([q], Date.now(), TEN_MINUTES))).toBe(
-      3,
-    );
+    expect(
+      await roundTrips(service.prefix, (q) => readOverview([q], Date.now(), TEN_MINUTES)),
+    ).toBe(3);
   });
 });

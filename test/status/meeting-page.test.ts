@@ -50,7 +50,11 @@ it('filters by text and by state (an operator cancel counts)', async () => {
   expect(cancelled.rows.map((r) => [r.uuid, r.reason])).toEqual([
     ['page-3', 'cancelled by the operator (alice)'],
   ]);
-  const waiting = await listMeetingPage([service.queue], { state: 'waiting', offset: 0, limit: 10 });
+  const waiting = await listMeetingPage([service.queue], {
+    state: 'waiting',
+    offset: 0,
+    limit: 10,
+  });
   expect(waiting.total).toBe(COUNT - 1);
 });
 

@@ -83,6 +83,17 @@ it('reports every shard per account, labelled only with the names of the account
   const ours = text.split('\n').filter((l) => /^(# (HELP|TYPE) )?zlw_/.test(l));
   execFileSync('promtool', ['check', 'metrics'], { input: `${ours.join('\n')}\n` });
 
+  // A start that fails, and a failed one retried, count at the next scrape (the failed set is
+  // walked again only when it changed).
+  const failed = (shard: number) => queues.forShard(shard).toKey('failed');
+  await redis.zadd(failed(1), Date.now(), startJobId('meeting', 'b-1', 'b'));
+  await redis.zrem(failed(0), startJobId('meeting', 'a-gone', 'a'));
+  const changed = series(await metrics.registry.metrics(), 'zlw_jobs');
+  expect(changed).toMatchObject({
+    '{account="a",state="failed"}': 0,
+    '{account="b",state="failed"}': 1,
+  });
+
   // An account removed from the file stops being reported at the next scrape.
   served = ['a'];
   const after = await metrics.registry.metrics();

@@ -2,7 +2,7 @@ import type { Rule } from '../policy/rules';
 import { ZoomApiError } from '../zoom/errors';
 import { createPreflight } from './preflight';
 import { reconcileLive } from './reconcile-live';
-import type { SweepDeps, SweepReport } from './sweep-types';
+import { accountScoped, type SweepDeps, type SweepReport } from './sweep-types';
 import { createSweepRotation } from './sweep-rotation';
 import { createUserStep, type UserStep } from './sweep-user-step';
 
@@ -29,7 +29,8 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
   const stopping = deps.stopping ?? (() => false);
   const preflight = createPreflight(deps);
   const perUser = createUserStep(deps.log);
-  const rotation = createSweepRotation(deps.redis, deps.queue.toKey('reconcile-rotation'));
+  const rotationKey = deps.queue.toKey(accountScoped(deps.account, 'reconcile-rotation'));
+  const rotation = createSweepRotation(deps.redis, rotationKey);
 
   return async function sweep(): Promise<SweepReport> {
     const report = emptyReport();

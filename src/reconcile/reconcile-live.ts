@@ -49,7 +49,13 @@ export async function reconcileLive(
   report.queued++;
   deps.onReconciled?.();
   deps.log.warn(
-    { meetingId: data.meetingId, jobId, source: 'reconcile', rule: rule.name, account: data.account },
+    {
+      meetingId: data.meetingId,
+      jobId,
+      source: 'reconcile',
+      rule: rule.name,
+      account: data.account,
+    },
     RECONCILED_MESSAGE,
   );
   await deps.alert?.({

@@ -4,6 +4,7 @@ import { createPreflight } from './preflight';
 import { reconcileLive } from './reconcile-live';
 import { accountScoped, type SweepDeps, type SweepReport } from './sweep-types';
 import { createSweepRotation } from './sweep-rotation';
+import { SweepDeferredError } from './sweep-slots';
 import { createUserStep, type UserStep } from './sweep-user-step';
 
 export { RECONCILED_MESSAGE } from './reconcile-live';
@@ -100,8 +101,13 @@ async function sweepLive(
   return listed;
 }
 
-/** The report of a sweep an error ended: a 429 carries Zoom's Retry-After as the backoff. */
+/**
+ * The report of a sweep an error ended: a 429 carries Zoom's Retry-After as the backoff, a
+ * paused account the rest of its pause.
+ */
 function stoppedReport(report: SweepReport, err: unknown): SweepReport {
+  if (err instanceof SweepDeferredError)
+    return { ...report, stoppedBy: 'paused', backoffMs: err.waitMs };
   if (err instanceof ZoomApiError && err.status === 429)
     return {
       ...report,

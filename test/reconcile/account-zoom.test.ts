@@ -7,6 +7,7 @@ import type { StartJobData } from '../../src/domain/start-job';
 import { createAccountZoomSource } from '../../src/reconcile/account-zoom';
 import type { ListClient } from '../../src/reconcile/list-client';
 import { createSweep } from '../../src/reconcile/sweep';
+import { SweepDeferredError } from '../../src/reconcile/sweep-slots';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { ZoomCredentialsError } from '../../src/zoom/errors';
 import { createZoomDispatcher } from '../../src/zoom/http';
@@ -112,4 +113,29 @@ describe('preflight per account', () => {
     expect(alerts[2]).not.toHaveProperty('account');
     await queue.close();
   });
+});
+
+it('a sweep whose account is paused ends at once, and says how long until the pause ends', async () => {
+  const queue = new Queue<StartJobData>('livestream', { connection: redis, prefix });
+  const asked: string[] = [];
+  const sweep = createSweep({
+    account: 'campus',
+    list: {
+      users: () => Promise.resolve(['u1', 'u2']),
+      meetings: (user) => {
+        asked.push(user);
+        return Promise.reject(new SweepDeferredError(20_000));
+      },
+      livestream: () => Promise.resolve({}),
+    },
+    queue,
+    redis,
+    users: { kind: 'all' },
+    rules: () => [],
+    preflightLeadMs: 0,
+    log: captureLog().log,
+  });
+  expect(await sweep()).toMatchObject({ stoppedBy: 'paused', backoffMs: 20_000 });
+  expect(asked).toHaveLength(1);
+  await queue.close();
 });

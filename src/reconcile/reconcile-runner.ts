@@ -92,8 +92,8 @@ export async function startReconcileRunner(
 
 /**
  * A scheduler tick adds one sweep job per account (its id names the tick, so a tick taken up
- * again adds nothing twice); an account's job sweeps it. A job of the release before accounts
- * (none) cannot exist: that release's jobs were all ticks.
+ * again adds nothing twice); an account's job sweeps it. The release before accounts made only
+ * ticks, under the same scheduler: an upgraded deployment keeps its scheduler and its keys.
  */
 async function processJob(
   job: Job,

@@ -42,8 +42,9 @@ export function tooLargeAnswer(limitBytes: number, fields: LogFields): Answer {
 
 /**
  * 404 for a path that names no account in force (unknown, removed, or no name at all), decided on
- * the head: the body is never read (Node closes a connection whose request body was left unread).
- * The log keeps what the path said, cut short and printable; the metric never does.
+ * the head: the body is never read, and the connection is closed at once (left open, Node would
+ * wait for the unread body until the request timeout). The log keeps what the path said, cut short
+ * and printable; the metric never does.
  */
 export function unknownAccountAnswer(headers: IncomingHttpHeaders, segment: string): Answer {
   const fields = { ...requestFields(headers), pathAccount: printable(segment).slice(0, 40) };

@@ -14,7 +14,7 @@ export type OnOutcome = (event: string, outcome: WebhookOutcome, account: string
 
 export interface WebhookReplies {
   /**
-   * Sends the answer (413 closes the connection) and writes the request's one log line;
+   * Sends the answer (413 and 404 close the connection) and writes the request's one log line;
    * `account` is the path's account in force, undefined when the path named none.
    */
   send: (res: Response, answer: Answer, account: string | undefined) => void;
@@ -33,7 +33,8 @@ export function createReplies(deps: {
       const detail = status >= 400 && body && 'message' in body ? { detail: body.message } : {};
       const of = account === undefined ? {} : { account };
       deps.log[level]({ ...of, ...fields, event, outcome, status, ...detail }, 'webhook handled');
-      if (status === 413) res.set('Connection', 'close');
+      // Neither body is read (any further): closing the connection spares waiting for the rest.
+      if (status === 413 || status === 404) res.set('Connection', 'close');
       if (body) res.status(status).json(body);
       else res.status(status).end();
     },

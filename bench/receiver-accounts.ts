@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -107,6 +107,13 @@ export async function receiverAccountsFigures(ctx: BenchContext): Promise<void> 
     many: many.url,
   };
   const rates: Record<Who, number[]> = { naive: [], one: [], many: [] };
+  // CPU time per request, read from /proc: unlike throughput, barely moved by a busy machine.
+  const cpu: Record<Who, number[]> = { naive: [], one: [], many: [] };
+  const pids: Record<Who, number> = {
+    naive: naive.child.pid!,
+    one: one.child.pid!,
+    many: many.child.pid!,
+  };
   for (const who of ['naive', 'one', 'many'] as const) await load(urls[who], who === 'many', 2);
   const orders: Who[][] = [
     ['naive', 'one', 'many'],
@@ -116,7 +123,9 @@ export async function receiverAccountsFigures(ctx: BenchContext): Promise<void> 
   for (let r = 0; r < ROUNDS; r++) {
     // Each goes first, second and last in turn, so none always gets the quieter part of a round.
     for (const who of orders[r % orders.length]!) {
+      const before = cpuMs(pids[who]);
       const result = await load(urls[who], who === 'many', 3);
+      cpu[who].push((cpuMs(pids[who]) - before) / result.requests.total);
       if (result.non2xx > 0)
         throw new Error(
           `${who} answered ${result.non2xx} non-2xx: ${JSON.stringify(result.statusCodeStats)}`,
@@ -140,7 +149,27 @@ export async function receiverAccountsFigures(ctx: BenchContext): Promise<void> 
     target: 'ratio >= 0.9',
     pass: vsOne.ratio >= 0.9,
   });
+  for (const [name, base] of [
+    ['naive receiver', 'naive'],
+    ['1 account', 'one'],
+  ] as const) {
+    const t = pairedRatios(cpu.many, cpu[base]);
+    const us = { ...t, value: t.value * 1000, baseline: t.baseline * 1000 };
+    record({
+      name: `receiver CPU per request, ${ACCOUNTS} accounts vs ${name}`,
+      unit: 'µs',
+      ...us,
+      target: '-',
+      pass: true,
+    });
+  }
   await Promise.all([many.stop(), one.stop(), naive.stop()]);
+}
+
+/** User + system CPU time a process has used so far, in ms (Linux /proc, 10 ms ticks). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15)
 }
 
 /** An accounts file of {@link ACCOUNTS} accounts, and the variables its secrets refer to. */

@@ -12,8 +12,11 @@ import type { StartJobData } from '../domain/start-job';
 import { ZoomError } from '../zoom/errors';
 import type { ZoomClient } from '../zoom/zoom-client';
 
-/** A Zoom client for one operator call, closed after it (absent when this role has no Zoom side). */
-export type OpenZoom = () => { zoom: ZoomClient; close: () => Promise<void> };
+/**
+ * A Zoom client of one account (unset: the default account) for one operator call, closed after
+ * it (absent when this role has no Zoom side).
+ */
+export type OpenZoom = (account?: string) => { zoom: ZoomClient; close: () => Promise<void> };
 
 export const ACTIONS = ['retry', 'cancel', 'trigger', 'stop'] as const;
 export type ConsoleAction = (typeof ACTIONS)[number];
@@ -28,7 +31,10 @@ const form = z.object({
 });
 
 export interface ActionDeps {
+  /** The queue of the account acted on. */
   queue: Queue<StartJobData>;
+  /** The account acted on: only its starts are cancelled, retried, stopped; a trigger is its. */
+  account: string;
   log: Logger;
   openZoom: OpenZoom | undefined;
 }
@@ -61,6 +67,7 @@ export async function runAction(
   const options: InstanceOptions = {
     ...(uuid !== undefined && { uuid }),
     ...(kind === 'webinar' && { webinar: true }),
+    account: deps.account,
   };
   const { queue, log } = deps;
   switch (action) {
@@ -81,7 +88,7 @@ export async function runAction(
           );
     }
     case 'trigger': {
-      const r = await triggerStart(queue, meetingId, {}, operator, log);
+      const r = await triggerStart(queue, meetingId, { account: deps.account }, operator, log);
       return r.duplicate
         ? refused(`Meeting ${meetingId} already has that start queued: nothing added.`)
         : done(`Queued a livestream start for meeting ${meetingId}.`);
@@ -101,7 +108,7 @@ async function stop(
     return refused(
       'Not stopped: this process has no Zoom credentials. Use the console of a worker, or run `stop` there.',
     );
-  const { zoom, close } = deps.openZoom();
+  const { zoom, close } = deps.openZoom(deps.account);
   try {
     await stopLive(deps.queue, zoom, meetingId, options, operator, deps.log);
     return done(`Stopped the live stream of meeting ${meetingId}.`);

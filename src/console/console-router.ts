@@ -1,14 +1,24 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
+import type { ConsoleUser } from '../accounts/account-types';
+import { DEFAULT_ACCOUNT } from '../domain/account';
 import type { StartJobData } from '../domain/start-job';
-import { listMeetingPage } from '../status/meeting-page';
 import { describeJob } from '../status/meeting-status';
 import { readOverview } from '../status/overview';
 import { readInstanceFacts } from '../queue/start-queue';
-import { basicAuth, basicAuthUser } from '../dashboard/basic-auth';
 import type { OpenZoom } from './console-actions';
+import { consoleAuth, principalOf, type Principal } from './console-auth';
 import { actionHandlers } from './console-post';
+import {
+  chosenAccount,
+  findJob,
+  offeredAccounts,
+  readPage,
+  scopeOf,
+  singleQueue,
+  type ConsoleQueues,
+} from './console-scope';
 import { serveAssets } from './assets';
 import { createCsrf } from './csrf';
 import { MEETING_STATES } from '../domain/start-progress';
@@ -28,15 +38,23 @@ export const CONSOLE_PATH = '/console';
 const PAGE_SIZE = 50;
 
 export interface ConsoleDeps {
+  /** The start queue of a deployment of one shard (and the one `queues` defaults to). */
   queue: Queue<StartJobData>;
-  username: string;
-  password: string;
-  /** Keys the CSRF tokens (the same in every process); unset: derived from the password. */
+  /** Every shard's start queue and each account's; unset: `queue` for every account. */
+  queues?: ConsoleQueues;
+  /** The admin (`ADMIN_USERNAME` / `ADMIN_PASSWORD`), who sees every account; unset: none. */
+  username?: string | undefined;
+  password?: string | undefined;
+  /** The console users of the accounts file in force; unset: none. */
+  consoleUsers?: () => readonly ConsoleUser[];
+  /** The accounts in force; unset: the one `default` account. */
+  accountNames?: () => readonly string[];
+  /** Keys the CSRF tokens (the same in every process); unset: derived from each user's secret. */
   csrfSecret?: string | undefined;
   /** A start waiting longer than this is listed under "Needs attention". */
   attentionAfterMs: number;
   log: Logger;
-  /** How to reach Zoom for a stop; without it the console offers no stop. */
+  /** How to reach an account's Zoom for a stop; without it the console offers no stop. */
   openZoom?: OpenZoom;
   now?: () => number;
 }
@@ -44,46 +62,71 @@ export interface ConsoleDeps {
 const pick = <T extends string>(values: readonly T[], v: unknown): T | undefined =>
   values.find((x) => x === v);
 
-/** The meetings console at `/console`, behind the admin's basic auth. */
+/** The meetings console at `/console`, behind basic auth: the admin, or a console user. */
 export function createConsoleRouter(deps: ConsoleDeps): Router {
-  const csrf = createCsrf({ csrfSecret: deps.csrfSecret, password: deps.password });
+  const csrf = createCsrf({ csrfSecret: deps.csrfSecret });
   const log = deps.log.child({ component: 'console' });
   const reader: ConsoleReader = {
-    queue: deps.queue,
+    queues: deps.queues ?? singleQueue(deps.queue),
+    accountNames: deps.accountNames ?? (() => [DEFAULT_ACCOUNT]),
     attentionAfterMs: deps.attentionAfterMs,
     openZoom: deps.openZoom,
     now: deps.now ?? Date.now,
   };
+  const admin =
+    deps.username !== undefined && deps.password !== undefined
+      ? { username: deps.username, password: deps.password }
+      : undefined;
   const router = Router();
   const base = CONSOLE_PATH;
-  router.use(base, basicAuth(deps.username, deps.password, 'zoom-livestream-worker'));
+  const users = deps.consoleUsers ?? (() => []);
+  router.use(base, consoleAuth({ admin, users, now: reader.now }, 'zoom-livestream-worker'));
   router.use(base, securityHeaders);
   serveAssets(router, `${base}/assets`);
-  const ctx = (req: Request): PageContext => {
-    const user = basicAuthUser(req.headers.authorization);
-    return { base, csrf: csrf.tokenFor(user), user };
+  const ctx = (req: Request, res: Response): PageContext => {
+    const p = principalOf(res);
+    const accounts = offeredAccounts(p, reader.accountNames());
+    return {
+      base,
+      csrf: csrf.tokenFor(p),
+      user: p.name,
+      accounts,
+      account: chosenAccount(p, req.query.account) ?? '',
+      showAccount: accounts.length > 1,
+    };
   };
   router.get(base, async (req, res) => {
-    const [list, overview] = await Promise.all([listInput(reader, req), overviewInput(reader)]);
-    res.type('html').send(renderList(ctx(req), list, overview));
+    const [list, overview] = await Promise.all([
+      listInput(reader, req, res),
+      overviewInput(reader, req, res),
+    ]);
+    res.type('html').send(renderList(ctx(req, res), list, overview));
   });
   router.get(`${base}/rows`, async (req, res) => {
-    res.type('html').send(renderRows(ctx(req), await listInput(reader, req)));
+    res.type('html').send(renderRows(ctx(req, res), await listInput(reader, req, res)));
   });
   router.get(`${base}/overview`, async (req, res) => {
-    res.type('html').send(renderOverview(ctx(req), await overviewInput(reader)));
+    res.type('html').send(renderOverview(ctx(req, res), await overviewInput(reader, req, res)));
   });
   router.get(`${base}/meetings/:jobId{/:part}`, detailHandler(reader, ctx));
   router.post(
     `${base}/actions/:action`,
-    ...actionHandlers({ queue: deps.queue, log, csrf, openZoom: deps.openZoom, base }),
+    ...actionHandlers({
+      queues: reader.queues,
+      accountNames: reader.accountNames,
+      log,
+      csrf,
+      openZoom: deps.openZoom,
+      base,
+    }),
   );
   return router;
 }
 
-/** What the pages read from: the queue, the clock, and whether a stop can be offered. */
+/** What the pages read from: the queues, the accounts, the clock, whether a stop can be offered. */
 interface ConsoleReader {
-  queue: Queue<StartJobData>;
+  queues: ConsoleQueues;
+  accountNames: () => readonly string[];
   attentionAfterMs: number;
   openZoom: OpenZoom | undefined;
   now: () => number;
@@ -100,23 +143,38 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** One page of the meeting list, filtered as the query asks. */
-async function listInput(reader: ConsoleReader, req: Request): Promise<ListInput> {
+/** The accounts a page shows: the one the query names (if the user may see it), else theirs. */
+function accountsShown(p: Principal, req: Request): readonly string[] | undefined {
+  const one = chosenAccount(p, req.query.account);
+  return one !== undefined ? [one] : scopeOf(p);
+}
+
+/** One page of the meeting list, filtered as the query asks, within the user's accounts. */
+async function listInput(reader: ConsoleReader, req: Request, res: Response): Promise<ListInput> {
+  const p = principalOf(res);
   const state = pick(MEETING_STATES, req.query.state);
   const source = pick(SOURCES, req.query.source);
+  const account = chosenAccount(p, req.query.account);
+  const accounts = accountsShown(p, req);
   const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
   const offset = Math.max(
     0,
     Number.parseInt(typeof req.query.offset === 'string' ? req.query.offset : '0', 10) || 0,
   );
-  const page = await listMeetingPage(reader.queue, {
+  const page = await readPage(await reader.queues.all(), {
     ...(state && { state }),
     ...(source && { source }),
     ...(q && { text: q }),
+    ...(accounts && { accounts }),
     offset,
     limit: PAGE_SIZE,
   });
-  const filters = { ...(state && { state }), ...(source && { source }), ...(q && { q }) };
+  const filters = {
+    ...(account && { account }),
+    ...(state && { state }),
+    ...(source && { source }),
+    ...(q && { q }),
+  };
   const self = new URLSearchParams({ ...filters, offset: String(offset) }).toString();
   const at = reader.now();
   return {
@@ -129,31 +187,42 @@ async function listInput(reader: ConsoleReader, req: Request): Promise<ListInput
   };
 }
 
-async function overviewInput(reader: ConsoleReader): Promise<OverviewInput> {
+async function overviewInput(
+  reader: ConsoleReader,
+  req: Request,
+  res: Response,
+): Promise<OverviewInput> {
   const at = reader.now();
+  const accounts = accountsShown(principalOf(res), req);
+  const queues = await reader.queues.all();
   return {
-    overview: await readOverview(reader.queue, at, reader.attentionAfterMs),
+    overview: await readOverview(queues, at, reader.attentionAfterMs, accounts),
     now: at,
     canStop: reader.openZoom !== undefined,
   };
 }
 
-/** One meeting instance's page, or its fragment (`/fragment`) for htmx to refresh. */
+/**
+ * One meeting instance's page, or its fragment (`/fragment`) for htmx to refresh; 404 for an
+ * instance of an account the user may not see, as for one that does not exist.
+ */
 function detailHandler(
   reader: ConsoleReader,
-  ctx: (req: Request) => PageContext,
+  ctx: (req: Request, res: Response) => PageContext,
 ): RequestHandler<{ jobId: string; part?: string }> {
   return async (req, res) => {
     const jobId = String(req.params.jobId);
-    const job = await reader.queue.getJob(jobId);
-    const state = job ? await job.getState() : 'unknown';
-    if (!job || state === 'unknown') {
+    const found = await findJob(await reader.queues.all(), jobId, principalOf(res));
+    const state = found ? await found.job.getState() : 'unknown';
+    if (!found || state === 'unknown') {
       res.status(404).type('text/plain').send('no such meeting instance');
       return;
     }
-    const status = describeJob(job, state, await readInstanceFacts(reader.queue, jobId));
+    const facts = await readInstanceFacts(found.queue, jobId);
+    const status = describeJob(found.job, state, facts);
     const fragment = req.params.part === 'fragment';
     const render = fragment ? renderDetailFragment : renderDetail;
-    res.type('html').send(render(ctx(req), status, reader.now(), reader.openZoom !== undefined));
+    const page = ctx(req as unknown as Request, res);
+    res.type('html').send(render(page, status, reader.now(), reader.openZoom !== undefined));
   };
 }

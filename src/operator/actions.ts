@@ -8,6 +8,7 @@ import {
   recordInstanceFact,
   type EnqueueResult,
 } from '../queue/start-queue';
+import { DEFAULT_ACCOUNT } from '../domain/account';
 import { startJobId, type EventKind, type StartJobData } from '../domain/start-job';
 import type { MeetingState } from '../domain/start-progress';
 import { describeJob, type MeetingStatus } from '../status/meeting-status';
@@ -21,6 +22,8 @@ import type { ZoomClient } from '../zoom/zoom-client';
 export interface InstanceOptions {
   uuid?: string;
   webinar?: boolean;
+  /** Only this account's instances (its job ids, its data); unset: every account's. */
+  account?: string;
 }
 
 export const IN_PLAY: readonly MeetingState[] = ['waiting', 'confirming', 'starting'];
@@ -35,15 +38,18 @@ export async function instances(
   options: InstanceOptions,
   states: readonly MeetingState[],
 ): Promise<MeetingStatus[]> {
+  const ours = (s: MeetingStatus) => options.account === undefined || s.account === options.account;
   if (options.uuid === undefined)
-    return (await listMeetingStatuses(queue, meeting)).filter((s) => states.includes(s.state));
-  const jobId = startJobId(options.webinar ? 'webinar' : 'meeting', options.uuid);
+    return (await listMeetingStatuses(queue, meeting)).filter(
+      (s) => states.includes(s.state) && ours(s),
+    );
+  const jobId = startJobId(options.webinar ? 'webinar' : 'meeting', options.uuid, options.account);
   const job = await queue.getJob(jobId);
   if (!job || job.data.meetingId !== meeting) return [];
   const state = await job.getState();
   if (state === 'unknown') return [];
   const status = describeJob(job, state, await readInstanceFacts(queue, jobId));
-  return states.includes(status.state) ? [status] : [];
+  return states.includes(status.state) && ours(status) ? [status] : [];
 }
 
 /** Cancels every waiting start of `meeting` (or the `uuid` one); answers those cancelled. */
@@ -56,7 +62,15 @@ export async function cancelWaiting(
 ): Promise<MeetingStatus[]> {
   const waiting = await instances(queue, meeting, options, IN_PLAY);
   for (const s of waiting) {
-    await recordInstanceFact(queue, kindOf(s), s.uuid, 'cancelled', Date.now(), operator);
+    await recordInstanceFact(
+      queue,
+      kindOf(s),
+      s.uuid,
+      'cancelled',
+      Date.now(),
+      operator,
+      s.account,
+    );
     log.info(
       { action: 'cancel', operator, meetingId: meeting, topic: s.topic, jobId: s.jobId },
       'operator action',
@@ -93,7 +107,15 @@ export async function stopLive(
   }
   const streaming = await instances(queue, meeting, options, STREAMING);
   for (const s of streaming)
-    await recordInstanceFact(queue, kindOf(s), s.uuid, 'operatorStopped', Date.now(), operator);
+    await recordInstanceFact(
+      queue,
+      kindOf(s),
+      s.uuid,
+      'operatorStopped',
+      Date.now(),
+      operator,
+      s.account,
+    );
   return streaming;
 }
 
@@ -120,6 +142,8 @@ export async function triggerStart(
     uuid,
     receivedAt: Date.now(),
     source: 'manual',
+    ...(options.account !== undefined &&
+      options.account !== DEFAULT_ACCOUNT && { account: options.account }),
   });
   const owner = added.duplicate ? (await queue.getJob(added.jobId))?.data.meetingId : undefined;
   if (!added.duplicate)
@@ -149,9 +173,11 @@ export async function retryMeeting(
 ): Promise<RetryMeetingResult> {
   let jobId: string;
   if (options.uuid !== undefined)
-    jobId = startJobId(options.webinar ? 'webinar' : 'meeting', options.uuid);
+    jobId = startJobId(options.webinar ? 'webinar' : 'meeting', options.uuid, options.account);
   else {
-    const statuses = await listMeetingStatuses(queue, meeting);
+    const statuses = (await listMeetingStatuses(queue, meeting)).filter(
+      (s) => options.account === undefined || s.account === options.account,
+    );
     const failed = statuses.find((s) => s.state === 'failed');
     if (!failed && statuses.some((s) => s.state === 'cancelled'))
       return { ok: false, why: 'ended', message: endedMessage(meeting) };

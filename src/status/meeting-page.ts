@@ -3,6 +3,7 @@ import { describeJob, type MeetingStatus } from './meeting-status';
 import { readFactsOf, readJobIds, readJobs, type IdRange } from './read-jobs';
 import { startSource, type StartJobData, type StartSource } from '../domain/start-job';
 import type { MeetingState } from '../domain/start-progress';
+import { accountOf } from '../domain/account';
 
 export interface MeetingPageQuery {
   state?: MeetingState;
@@ -10,6 +11,8 @@ export interface MeetingPageQuery {
   source?: StartSource;
   /** Matched, case-insensitive, against topic, meeting id, host id and instance id. */
   text?: string;
+  /** Only the starts of these accounts; unset: every account. */
+  accounts?: readonly string[];
   offset: number;
   limit: number;
 }
@@ -52,6 +55,7 @@ export async function listMeetingPage(
   const found = (await readJobs(queue, ids, false)).filter(
     ({ job }) =>
       (!text || matches(job.data, text)) &&
+      (!query.accounts || query.accounts.includes(accountOf(job.data))) &&
       (!query.source || startSource(job.data) === query.source),
   );
   found.sort((a, b) => b.job.data.receivedAt - a.job.data.receivedAt);

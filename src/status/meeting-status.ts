@@ -8,8 +8,11 @@ import {
 import { startSource, type StartJobData, type StartSource } from '../domain/start-job';
 import type { InstanceFacts } from '../domain/instance-facts';
 import type { StreamTarget } from '../domain/stream-target';
+import { accountOf } from '../domain/account';
 
 export interface MeetingStatus {
+  /** The account the start belongs to (`default` for jobs stored before accounts existed). */
+  account: string;
   meetingId: string;
   uuid: string;
   kind: string;
@@ -66,6 +69,7 @@ export function describeJob(
         ? 'live'
         : (progress.confirmation ?? 'unknown');
   return {
+    account: accountOf(job.data),
     meetingId: job.data.meetingId,
     uuid: job.data.uuid,
     kind: job.data.kind,

@@ -4,6 +4,7 @@ import { hourly, type HourBucket, type Read } from './hourly';
 import { readJobIds, readJobs, type IdRange } from './read-jobs';
 import type { StartResult, MeetingState } from '../domain/start-progress';
 import type { StartJobData, StartSource } from '../domain/start-job';
+import { accountOf } from '../domain/account';
 
 export const OVERVIEW_WINDOW_MS = 24 * 3_600_000;
 /** Jobs read per BullMQ state: the newest of each (finished ones only from the last 24 h). */
@@ -38,17 +39,39 @@ const IN_PLAY: [JobState, string, IdRange['command']][] = [
 const FINISHED: JobState[] = ['completed', 'failed'];
 
 /**
- * The console's overview in three round trips whatever the history holds: BullMQ's job counts,
- * the ids (in play, and finished in the last 24 h, {@link OVERVIEW_CAP} of each at most), then
- * every job's hash and instance facts in one pipeline.
+ * The console's overview in three round trips per queue whatever the history holds: BullMQ's job
+ * counts, the ids (in play, and finished in the last 24 h, {@link OVERVIEW_CAP} of each at most),
+ * then every job's hash and instance facts in one pipeline. Several queues (one per shard) are
+ * read side by side and summed; `accounts` keeps only those accounts' starts (the count of jobs
+ * kept is then theirs too).
  */
 export async function readOverview(
-  queue: Queue<StartJobData>,
+  queues: Queue<StartJobData> | readonly Queue<StartJobData>[],
   now: number,
   attentionAfterMs: number,
+  accounts?: readonly string[],
 ): Promise<Overview> {
-  const counts = await queue.getJobCounts(...IN_PLAY.map(([s]) => s), ...FINISHED);
-  const kept = Object.values(counts).reduce((a, b) => a + b, 0);
+  const all = await Promise.all(
+    (Array.isArray(queues) ? queues : [queues]).map((q: Queue<StartJobData>) =>
+      readKept(q, now, accounts),
+    ),
+  );
+  return summarise(
+    all.flatMap((k) => k.read),
+    now,
+    attentionAfterMs,
+    { capped: all.some((k) => k.capped), kept: all.reduce((n, k) => n + k.kept, 0) },
+  );
+}
+
+async function readKept(
+  queue: Queue<StartJobData>,
+  now: number,
+  accounts: readonly string[] | undefined,
+): Promise<{ read: Read[]; capped: boolean; kept: number }> {
+  const counts = accounts
+    ? undefined
+    : await queue.getJobCounts(...IN_PLAY.map(([s]) => s), ...FINISHED);
   const last = String(OVERVIEW_CAP - 1);
   const ranges: IdRange[] = [
     ...IN_PLAY.map(([state, key, command]) => ({ state, key, command, args: ['0', last] })),
@@ -60,12 +83,15 @@ export async function readOverview(
     })),
   ];
   const { found, capped } = await readJobIds(queue, ranges, OVERVIEW_CAP);
-  const read: Read[] = (await readJobs(queue, found, true)).map(({ job, state, facts }) => ({
-    status: describeJob(job, state, facts),
-    finishedOn: job.finishedOn,
-    result: (job.returnvalue ?? undefined) as StartResult | undefined,
-  }));
-  return summarise(read, now, attentionAfterMs, { capped, kept });
+  const read: Read[] = (await readJobs(queue, found, true))
+    .filter(({ job }) => !accounts || accounts.includes(accountOf(job.data)))
+    .map(({ job, state, facts }) => ({
+      status: describeJob(job, state, facts),
+      finishedOn: job.finishedOn,
+      result: (job.returnvalue ?? undefined) as StartResult | undefined,
+    }));
+  const kept = counts ? Object.values(counts).reduce((a, b) => a + b, 0) : read.length;
+  return { read, capped, kept };
 }
 
 function summarise(

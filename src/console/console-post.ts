@@ -109,7 +109,11 @@ function accountOfPost(
   if (account !== undefined && (action !== 'trigger' || offered.includes(account)))
     return { ok: true, account };
   deps.log.warn(
-    { action, user: user.name, account: String(given).slice(0, 40) },
+    {
+      action,
+      user: user.name,
+      account: typeof given === 'string' ? given.slice(0, 40) : typeof given,
+    },
     "console action refused: not one of the user's accounts",
   );
   return {

@@ -98,10 +98,9 @@ async function openConsole(width = 1280, height = 900) {
 }
 
 const row = (page: Page, id: number) => page.locator(`#rows tr[data-meeting="${id}"]`);
-const listed = (page: Page) =>
-  page
-    .locator('#rows tbody tr[data-account]')
-    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-account')));
+/** How many rows of the list belong to `account`. */
+const rowsOf = (page: Page, account: string) =>
+  page.locator(`#rows tbody tr[data-account="${account}"]`).count();
 
 (chromiumHere ? describe : describe.skip)('console with two accounts', () => {
   it('filters by account, acts on account b, and keeps the filter while polling, on one page', async () => {
@@ -124,7 +123,8 @@ const listed = (page: Page) =>
     // Filter to studio: the list and the overview follow, without a reload.
     await page.getByLabel('Account', { exact: true }).selectOption('studio');
     await row(page, 85100000001).waitFor({ state: 'detached' });
-    expect(new Set(await listed(page))).toEqual(new Set(['studio']));
+    expect(await rowsOf(page, 'campus')).toBe(0);
+    expect(await rowsOf(page, 'studio')).toBeGreaterThan(0);
     await page.locator('.counts a[href*="account=studio"]').first().waitFor();
     await page.locator('.attention').waitFor({ state: 'detached' });
 
@@ -145,7 +145,8 @@ const listed = (page: Page) =>
     await meeting('studio', 85200000009, 'Late studio meeting', 'queued');
     await row(page, 85200000009).waitFor();
     expect(await row(page, 85100000009).count()).toBe(0);
-    expect(new Set(await listed(page))).toEqual(new Set(['studio']));
+    expect(await rowsOf(page, 'campus')).toBe(0);
+    expect(await rowsOf(page, 'studio')).toBeGreaterThan(0);
     expect(await page.getByLabel('Account', { exact: true }).inputValue()).toBe('studio');
     expect(
       await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),

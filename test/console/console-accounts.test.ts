@@ -245,3 +245,28 @@ it('works with console users and no admin: the admin credentials are not there t
   // One account: no account column to tell rows apart.
   expect(campus.text).not.toContain('<th>Account</th>');
 });
+
+it("a stop reaches Zoom through the meeting's own account", async () => {
+  const opened: (string | undefined)[] = [];
+  const stopped: string[] = [];
+  const url = await consoleServer({
+    openZoom: (account) => {
+      opened.push(account);
+      const zoom = {
+        stopLivestream: (_kind: string, meetingId: string) => {
+          stopped.push(meetingId);
+          return Promise.resolve({ trackingId: 'test' });
+        },
+      } as unknown as ReturnType<NonNullable<ConsoleDeps['openZoom']>>['zoom'];
+      return { zoom, close: () => Promise.resolve() };
+    },
+  });
+  await start('studio', '85010000005', 'studio-5', 'Studio live show');
+  const stop = await post(url, STUDIO, 'stop', { meetingId: '85010000005', uuid: 'studio-5' });
+  expect(stop.status).toBe(200);
+  expect(opened).toEqual(['studio']);
+  expect(stopped).toEqual(['85010000005']);
+  const refused = await post(url, CAMPUS, 'stop', { account: 'studio', meetingId: '85010000005' });
+  expect(refused.status).toBe(404);
+  expect(opened).toEqual(['studio']);
+});

@@ -181,7 +181,7 @@ function readConsoleUsers(
       list === 'all'
         ? 'all'
         : Array.isArray(list) && list.length > 0 && list.every((a) => typeof a === 'string')
-          ? (list)
+          ? list
           : undefined;
     if (!allowed) problems.push(`${label}.accounts: must be "all" or a list of account names`);
     else if (allowed !== 'all')

@@ -112,7 +112,7 @@ const rowsOf = (page: Page, account: string) =>
     const { context, page } = await openConsole();
     await page.goto(url);
     await page.evaluate(
-      () => ((window as unknown as { sameDocument: boolean }).sameDocument = true),
+      () => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true),
     );
     // Every account, each row naming its own.
     await row(page, 85100000001).locator('td.account').getByText('campus').waitFor();
@@ -149,7 +149,7 @@ const rowsOf = (page: Page, account: string) =>
     expect(await rowsOf(page, 'studio')).toBeGreaterThan(0);
     expect(await page.getByLabel('Account', { exact: true }).inputValue()).toBe('studio');
     expect(
-      await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+      await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument),
     ).toBe(true);
     await context.close();
 

@@ -7,7 +7,7 @@ interface Cost {
 }
 
 /**
- * scrypt's cost for new hashes: N = 2^15, r = 8, p = 1: 32 MiB and about 0.1 s per check, so a
+ * scrypt's cost for new hashes: N = 2^15, r = 8, p = 1: 32 MiB and 0.1 to 0.4 s per check, so a
  * burst of wrong passwords cannot exhaust the service's memory. A hash keeps its own cost.
  */
 export const SCRYPT_COST = { N: 32_768, r: 8, p: 1 } as const;

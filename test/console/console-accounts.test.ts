@@ -1,124 +1,20 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { Redis } from 'ioredis';
-import type { ConsoleUser } from '../../src/accounts/account-types';
-import { hashPassword } from '../../src/accounts/password-hash';
-import { createConsoleRouter, type ConsoleDeps } from '../../src/console/console-router';
-import { createStartQueues, type StartQueues } from '../../src/queue/start-queues';
-import { enqueueStart, readInstanceFacts } from '../../src/queue/start-queue';
-import { startJobId, type StartJobData } from '../../src/domain/start-job';
-import { captureLog } from '../support/log-capture';
-import { redisUrl, uniquePrefix } from '../support/redis';
+import type { ConsoleDeps } from '../../src/console/console-router';
+import { startJobId } from '../../src/domain/start-job';
+import {
+  ADMIN,
+  CAMPUS,
+  SHARED_MEETING,
+  STUDIO,
+  consoleAccounts,
+  page,
+  post,
+  waitingCount,
+} from '../support/console-accounts';
 
-// Three accounts on two shards ("campus" and "region-eu" land on shard 0, "studio" on shard 1),
-// a user of campus and of studio, and the admin. The same meeting number runs in all three.
-const ADMIN = { username: 'producer', password: 'correct-horse-battery' };
-const CAMPUS = { username: 'campus-ops', password: 'campus-password-1' };
-const STUDIO = { username: 'studio-ops', password: 'studio-password-1' };
-const SHARED_MEETING = '85010000001';
-/** A cheap cost for the test's hashes: the check is the same code whatever the cost. */
-const TEST_COST = { N: 1024, r: 8, p: 1 };
-
-const auth = (u: { username: string; password: string }) =>
-  `Basic ${Buffer.from(`${u.username}:${u.password}`).toString('base64')}`;
-
-let connection: Redis;
-let queues: StartQueues;
-let users: ConsoleUser[];
-const servers: Server[] = [];
-const logs = captureLog();
-
-beforeAll(async () => {
-  connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-  queues = createStartQueues({ connection, prefix: uniquePrefix(), shards: 2, log: logs.log });
-  users = [
-    {
-      ...user(CAMPUS),
-      passwordHash: await hashPassword(CAMPUS.password, TEST_COST),
-      accounts: ['campus'],
-    },
-    {
-      ...user(STUDIO),
-      passwordHash: await hashPassword(STUDIO.password, TEST_COST),
-      accounts: ['studio'],
-    },
-  ];
-  await start('campus', SHARED_MEETING, 'campus-1', 'Campus lecture');
-  await start('campus', '85010000002', 'campus-2', 'Campus senate');
-  await start('studio', SHARED_MEETING, 'studio-1', 'Studio rehearsal');
-  // A third account on campus's shard, with the same meeting number again.
-  await start('region-eu', SHARED_MEETING, 'region-1', 'Region town hall');
-});
-afterAll(async () => {
-  for (const s of servers) s.close();
-  await queues.close();
-  connection.disconnect();
-});
-
-const user = (u: { username: string }) => ({ username: u.username });
-
-async function start(account: string, meetingId: string, uuid: string, topic: string) {
-  const queue = await queues.forAccount(account);
-  await enqueueStart(queue, {
-    kind: 'meeting',
-    meetingId,
-    uuid,
-    topic,
-    receivedAt: Date.now(),
-    source: 'webhook',
-    account,
-  } satisfies StartJobData);
-}
-
-async function consoleServer(extra: Partial<ConsoleDeps> = {}): Promise<string> {
-  const app = express();
-  app.use(
-    createConsoleRouter({
-      queue: queues.forShard(0),
-      queues,
-      ...ADMIN,
-      consoleUsers: () => users,
-      accountNames: () => ['campus', 'studio', 'region-eu'],
-      attentionAfterMs: 600_000,
-      log: logs.log,
-      ...extra,
-    }),
-  );
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/console`;
-}
-
-const page = async (url: string, who: { username: string; password: string }) => {
-  const res = await fetch(url, { headers: { authorization: auth(who) } });
-  return { status: res.status, text: await res.text() };
-};
-
-const tokenIn = (html: string) => /name="csrf-token" content="([0-9a-f]+)"/.exec(html)![1]!;
-
-/** The waiting-count link of the overview: `<b>N</b> waiting`. */
-const waitingCount = (html: string) => Number(/<b>(\d+)<\/b> waiting/.exec(html)?.[1]);
-
-async function post(url: string, who: typeof CAMPUS, action: string, form: Record<string, string>) {
-  const token = tokenIn((await page(url, who)).text);
-  const res = await fetch(`${url}/actions/${action}`, {
-    method: 'POST',
-    headers: {
-      authorization: auth(who),
-      'hx-request': 'true',
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ _csrf: token, ...form }),
-  });
-  return { status: res.status, text: await res.text() };
-}
-
+// What a console user sees and may do, against the admin, over HTTP.
+const world = consoleAccounts();
+const { consoleServer, start, cancelledAt, logs } = world;
 const studioJob = () => startJobId('meeting', 'studio-1', 'studio');
-const cancelledAt = async (account: string, uuid: string) =>
-  (await readInstanceFacts(await queues.forAccount(account), startJobId('meeting', uuid, account)))
-    .cancelled;
 
 it("a user of campus sees campus's meetings only: list, overview counts, detail", async () => {
   const url = await consoleServer();
@@ -209,41 +105,6 @@ it('a trigger goes to the account the form names, which must be one of the user'
   const rows = await page(`${url}/rows?q=85010000009`, ADMIN);
   expect(rows.text).toMatch(/data-account="studio"/);
   expect(rows.text).not.toMatch(/data-account="campus"/);
-});
-
-it('signs in only with the right password; a changed hash or removed user is asked again at once', async () => {
-  const url = await consoleServer();
-  expect((await page(url, { ...CAMPUS, password: 'wrong-password-1' })).status).toBe(401);
-  expect((await page(url, { username: 'nobody', password: CAMPUS.password })).status).toBe(401);
-  expect((await page(url, CAMPUS)).status).toBe(200);
-  const before = users;
-  users = [{ ...users[0]!, passwordHash: await hashPassword('another-password-1', TEST_COST) }];
-  try {
-    expect((await page(url, CAMPUS)).status).toBe(401);
-    expect((await page(url, STUDIO)).status).toBe(401);
-  } finally {
-    users = before;
-  }
-});
-
-it("each user's CSRF token is theirs: another user's is refused", async () => {
-  const url = await consoleServer();
-  const campusToken = tokenIn((await page(url, CAMPUS)).text);
-  const res = await fetch(`${url}/actions/cancel`, {
-    method: 'POST',
-    headers: { authorization: auth(STUDIO), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: campusToken, meetingId: SHARED_MEETING }),
-  });
-  expect(res.status).toBe(403);
-});
-
-it('works with console users and no admin: the admin credentials are not there to try', async () => {
-  const url = await consoleServer({ username: undefined, password: undefined });
-  expect((await page(url, ADMIN)).status).toBe(401);
-  const campus = await page(url, CAMPUS);
-  expect(campus.status).toBe(200);
-  // One account: no account column to tell rows apart.
-  expect(campus.text).not.toContain('<th>Account</th>');
 });
 
 it("a stop reaches Zoom through the meeting's own account", async () => {

@@ -1,4 +1,4 @@
-import type { Queue, Worker } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 import type { Registry } from 'prom-client';
 import type { Decision } from '../domain/decision';
 import type { StartSource } from '../domain/start-job';
@@ -8,13 +8,19 @@ import type { WebhookOutcome } from '../domain/webhook-outcome';
 export interface Metrics {
   registry: Registry;
   webhook: (event: string, outcome: WebhookOutcome) => void;
-  zoomAnswer: (endpoint: string, status: number | 'error') => void;
-  tokenFetch: (outcome: 'ok' | 'rejected' | 'error') => void;
-  decision: (decision: Decision, receivedAt: number, now: number) => void;
+  /** `account`: a name of the registry (default: the default account), never one from job data. */
+  zoomAnswer: (endpoint: string, status: number | 'error', account?: string) => void;
+  tokenFetch: (outcome: 'ok' | 'rejected' | 'error', account?: string) => void;
+  decision: (decision: Decision, receivedAt: number, now: number, account?: string) => void;
   /** Reports job counts of `queue` on every scrape. */
   watchQueue: (queue: Queue) => void;
-  /** Counts the start jobs `worker` finishes, by how they ended. */
-  watchWorker: (worker: Worker) => void;
+  /**
+   * Counts the start jobs `worker` finishes, by how they ended and by account (`account` maps a
+   * job to its label: a registry name, or `unknown`).
+   */
+  watchWorker: (worker: Worker, account?: (job: Job | undefined) => string) => void;
+  /** Reports each account's rejected credentials on every scrape. */
+  watchCredentials: (check: () => readonly { account: string; state: string }[]) => void;
   /** A start job was added (not a duplicate), by what queued it. */
   startQueued: (source: StartSource) => void;
   /** One reconcile sweep: how long it took and what it found. */

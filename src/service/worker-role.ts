@@ -4,17 +4,11 @@ import type { Config } from '../config/load-config';
 import { accountOf, DEFAULT_ACCOUNT } from '../domain/account';
 import type { InstanceFacts } from '../domain/instance-facts';
 import { createAccountDispatch, type StartProcessor } from '../livestream/account-dispatch';
-import {
-  createAccountSides,
-  type AccountSide,
-  type AccountSides,
-} from '../livestream/account-sides';
+import type { AccountSide, AccountSides } from '../livestream/account-sides';
 import { createStartProcessor } from '../livestream/start-processor';
 import type { Logger } from '../logging/create-logger';
 import type { createMetrics } from '../metrics/metrics';
-import { createRulesBook } from '../policy/rules-book';
 import type { RulesStore } from '../policy/rules-store';
-import { wakeDelayedStarts } from '../queue/account-starts';
 import { createStartQueues, type StartQueues } from '../queue/start-queues';
 import { startReconciliation } from '../reconcile/start-reconciliation';
 import type { ConnectMode, RedisConnection } from '../redis/connect';
@@ -24,6 +18,7 @@ import { createZoomDispatcher } from '../zoom/http';
 import { startAlerts } from './alert-role';
 import type { AccountCredentials } from './readiness';
 import { startShardWorkers } from './shard-workers';
+import { followReloads, openAccountSides } from './worker-accounts';
 import { disconnectNow, type Closer } from './shutdown';
 
 export interface WorkerRoleDeps {
@@ -66,25 +61,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   closers.push({ name: 'Zoom calls', close: cutZoomCalls, abort: cutZoomCalls });
   const { workerConnection: connection } = redis;
   const alerts = startAlerts(config, accounts, connection, dispatcher, log, closers, tracing);
-  const rules = createRulesBook(deps.env ?? {}, log.child({ component: 'rules' }), {
-    file: config.livestream.rulesFile,
-    store: deps.rules,
-  });
-  const sides = createAccountSides({
-    config,
-    accounts,
-    redis: connection,
-    dispatcher,
-    shardMap: redis.queues.shardMap,
-    rules,
-    alerts,
-    hooks: (name) => ({
-      onFetch: (outcome) => metrics.tokenFetch(outcome, name),
-      onAnswer: (endpoint, status) => metrics.zoomAnswer(endpoint, status, name),
-    }),
-    log,
-    tracing,
-  });
+  const { sides, rules } = openAccountSides(deps, connection, dispatcher, redis.queues, alerts);
   await sides.verify(accounts.names());
   const workerLog = log.child({ component: 'worker' });
   const shards = await startShardWorkers({
@@ -146,36 +123,6 @@ function composeProcessor(
     onDecision: (decision, data) =>
       metrics.decision(decision, data.receivedAt, Date.now(), side.name),
     tracing,
-  });
-}
-
-/**
- * After a reload: added and changed accounts' credentials are checked now (readiness shows a bad
- * new secret at once), a removed account's delayed starts are woken so each is cancelled now
- * ("account removed"), and a shard another process placed an account in gets a worker.
- */
-function followReloads(
-  accounts: AccountRegistry,
-  sides: AccountSides,
-  queues: StartQueues,
-  consumeNewShards: () => Promise<void>,
-  log: Logger,
-): void {
-  accounts.onChange(({ added, removed, changed }) => {
-    void sides.verify([...added, ...changed]);
-    void consumeNewShards().catch((err: Error) =>
-      log.error({ err: { message: err.message } }, 'new shards not consumed'),
-    );
-    for (const account of removed)
-      void Promise.all(queues.opened().map((q) => wakeDelayedStarts(q, account))).then(
-        (counts) =>
-          log.info(
-            { account, woken: counts.reduce((a, b) => a + b, 0) },
-            'account removed: its waiting starts are cancelled now',
-          ),
-        (err: Error) =>
-          log.error({ account, err: { message: err.message } }, 'removed account not woken'),
-      );
   });
 }
 

@@ -86,7 +86,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   await startDefaultSweep(deps, sides, redis.queues, connection, dispatcher, alerts);
   // Registered last, so closed first: starts in flight come before a sweep.
   closers.push({
-    name: 'start workers (jobs in flight are taken up again by another worker)',
+    name: 'start worker (jobs in flight are taken up again by another worker)',
     // Cut off, the Zoom calls are cut next; the job's lock lapses and stall recovery hands it on.
     ...shards.closer,
   });

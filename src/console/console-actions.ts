@@ -15,7 +15,9 @@ import type { ZoomClient } from '../zoom/zoom-client';
  * A Zoom client of one account (unset: the default account) for one operator call, closed after
  * it (absent when this role has no Zoom side).
  */
-export type OpenZoom = (account?: string) => { zoom: ZoomClient; close: () => Promise<void> };
+export type OpenZoom = (
+  account?: string,
+) => Promise<{ zoom: ZoomClient; close: () => Promise<void> }>;
 
 export const ACTIONS = ['retry', 'cancel', 'trigger', 'stop'] as const;
 export type ConsoleAction = (typeof ACTIONS)[number];
@@ -107,7 +109,7 @@ async function stop(
     return refused(
       'Not stopped: this process has no Zoom credentials. Use the console of a worker, or run `stop` there.',
     );
-  const { zoom, close } = deps.openZoom(deps.account);
+  const { zoom, close } = await deps.openZoom(deps.account);
   try {
     await stopLive(deps.queues, zoom, meetingId, options, operator, deps.log);
     return done(`Stopped the live stream of meeting ${meetingId}.`);

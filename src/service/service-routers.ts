@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import type { AccountRegistry } from '../accounts/account-registry';
 import { runsReceiver, type Config } from '../config/load-config';
 import { createConsoleRouter } from '../console/console-router';
-import { openZoom, withAccount } from '../console/open-zoom';
+import { openAccountZoom } from '../operator/account-zoom';
 import { DEFAULT_ACCOUNT } from '../domain/account';
 import { createDashboardRouter } from '../dashboard/dashboard-router';
 import type { Logger } from '../logging/create-logger';
@@ -48,8 +48,18 @@ export function serviceRouters(deps: {
         attentionAfterMs: config.console.attentionAfterMs,
         log,
         ...(deps.runsWorker && {
-          openZoom: (name = DEFAULT_ACCOUNT) =>
-            openZoom(withAccount(config, accounts.get(name)), producer, log, tracing),
+          openZoom: async (name = DEFAULT_ACCOUNT) => {
+            const account = accounts.get(name);
+            if (!account) throw new Error(`account ${name} is not served`);
+            return openAccountZoom(
+              config,
+              account,
+              producer,
+              deps.redis.queues.shardMap,
+              log,
+              tracing,
+            );
+          },
         }),
       }),
     );

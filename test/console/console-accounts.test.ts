@@ -118,8 +118,8 @@ it("a stop reaches Zoom through the meeting's own account", async () => {
           stopped.push(meetingId);
           return Promise.resolve({ trackingId: 'test' });
         },
-      } as unknown as ReturnType<NonNullable<ConsoleDeps['openZoom']>>['zoom'];
-      return { zoom, close: () => Promise.resolve() };
+      } as unknown as Awaited<ReturnType<NonNullable<ConsoleDeps['openZoom']>>>['zoom'];
+      return Promise.resolve({ zoom, close: () => Promise.resolve() });
     },
   });
   await start('studio', '85010000005', 'studio-5', 'Studio live show');

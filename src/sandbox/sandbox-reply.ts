@@ -8,6 +8,8 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: string;
   at: number;
+  /** The sandbox account the call was made for, once its credentials or token named one. */
+  account?: string;
 }
 
 /** A scripted answer: a status with JSON body and headers, or a misbehaviour. */

@@ -47,9 +47,9 @@ function receive(h: Handling, req: IncomingMessage, res: ServerResponse): void {
         : h.scripts.api;
     const scripted = script.shift();
     if (scripted) return playScripted(h.send, res, record, scripted);
-    const answer = isOAuth
-      ? h.oauth.issue(record.method, req.headers.authorization, url)
-      : h.api(record, url);
+    if (!isOAuth) return h.send(res, record, h.api(record, url));
+    const { account, ...answer } = h.oauth.issue(record.method, req.headers.authorization, url);
+    if (account !== undefined) record.account = account;
     h.send(res, record, answer);
   });
 }

@@ -32,8 +32,11 @@ export interface SandboxOptions {
   rateLimitedStarts?: number;
   tokenTtlSeconds?: number;
   now?: () => number;
-  /** Called with every answer the sandbox gives (the `sandbox` command and the demo print them). */
-  onAnswer?: (request: RecordedRequest, status: number) => void;
+  /**
+   * Called with every answer the sandbox gives, with its extra headers (the `sandbox` command
+   * and the demo print them).
+   */
+  onAnswer?: (request: RecordedRequest, status: number, headers: Record<string, string>) => void;
 }
 
 export interface ZoomSandbox {

@@ -28,16 +28,44 @@ const FIRST_MEETING = 85012345601;
  * keeps retrying and starts when its storm ends.
  */
 export async function runAccountsDemo(demo: DemoRun, count: number): Promise<number> {
-  const { say, delayMs, cleanups } = demo;
   const accounts = demoAccounts(count);
   const names = accounts.map((a) => a.name);
-  const sayAs = sayFor(say, names);
+  const sayAs = sayFor(demo.say, names);
   const stories = new Map<string, AccountStory>(
     names.map((n, i) => [n, { meetingId: String(FIRST_MEETING + i), accountLimited: 0 }]),
   );
+  const { zoom, url } = await startAccountsWorld(demo, accounts, sayAs, stories);
   const stormed = names[1] ?? names[0]!;
-  const stormMs = delayMs + 3000;
+  const stormMs = demo.delayMs + 3000;
+  const stormUntil = Date.now() + stormMs;
+  zoom.account(stormed).storm();
+  sayAs(
+    stormed,
+    `Zoom        429 storm on for ${stormMs / 1000} s (and until the others are live): every API call of this account gets an account-level 429`,
+  );
+  if (!(await sendWebhooks(demo, zoom, url, stories, sayAs))) return EXIT.failure;
+  const deadline = Date.now() + stormMs + demo.delayMs * 2 + 30_000;
+  const others = new Map([...stories].filter(([name]) => name !== stormed));
+  const othersLive = await waitForStreams(zoom, others, deadline);
+  if (othersLive) await new Promise((r) => setTimeout(r, Math.max(0, stormUntil - Date.now())));
+  zoom.account(stormed).calm();
+  if (othersLive) sayAs(stormed, 'Zoom        storm over');
+  if (!othersLive || !(await waitForStreams(zoom, stories, deadline))) {
+    demo.io.err('not every stream started in time\n');
+    return EXIT.failure;
+  }
+  for (const line of summaryLines(stories, stormed)) demo.say(`summary  ${line}`);
+  return EXIT.ok;
+}
 
+/** Embedded Redis, the sandbox playing the accounts, and the service reading their file. */
+async function startAccountsWorld(
+  demo: DemoRun,
+  accounts: ReturnType<typeof demoAccounts>,
+  sayAs: SayFor,
+  stories: Map<string, AccountStory>,
+): Promise<{ zoom: ZoomSandbox; url: string }> {
+  const { say, cleanups } = demo;
   const redis = await startEmbeddedRedis({ dataDir: join(demo.dir, 'redis'), env: demo.io.env });
   cleanups.push(() => redis.stop());
   say(`embedded Redis on 127.0.0.1:${redis.port} (AOF on, noeviction)`);
@@ -47,12 +75,12 @@ export async function runAccountsDemo(demo: DemoRun, count: number): Promise<num
     onAnswer: narrateAccountsAnswer(sayAs, stories),
   });
   cleanups.push(() => zoom.close());
+  const names = accounts.map((a) => a.name).join(', ');
   say(
-    `Zoom sandbox on ${zoom.origin}: ${count} accounts (${names.join(', ')}), each with its own credentials, webhook secret and ${DEMO_ACCOUNT_RATE} calls/s`,
+    `Zoom sandbox on ${zoom.origin}: ${accounts.length} accounts (${names}), each with its own credentials, webhook secret and ${DEMO_ACCOUNT_RATE} calls/s`,
   );
-
   const { file, env } = writeAccountsFile(demo.dir, accounts);
-  say(`accounts file ${file}: ${count} accounts, every secret a \${VAR} reference`);
+  say(`accounts file ${file}: ${accounts.length} accounts, every secret a \${VAR} reference`);
   const config = loadConfig({
     ROLE: 'all',
     PORT: '0',
@@ -62,33 +90,15 @@ export async function runAccountsDemo(demo: DemoRun, count: number): Promise<num
     ACCOUNTS_FILE: file,
     ZOOM_API_BASE_URL: zoom.apiBaseUrl,
     ZOOM_OAUTH_TOKEN_URL: zoom.oauthTokenUrl,
-    LIVESTREAM_RETRY_DELAY_MS: String(delayMs),
+    LIVESTREAM_RETRY_DELAY_MS: String(demo.delayMs),
   });
-  const service = await runService(
-    config,
-    createLogger('info', createAccountsStory(sayAs, stories)),
-    env,
-  );
+  const logger = createLogger('info', createAccountsStory(sayAs, stories));
+  const service = await runService(config, logger, env);
   cleanups.push(() => service.close());
-  say(`service on ${service.url} (receiver + worker; livestream 429 wait ${delayMs / 1000} s)`);
-
-  zoom.account(stormed).storm(stormMs / 1000);
-  sayAs(
-    stormed,
-    `Zoom        429 storm on for ${stormMs / 1000} s: every API call of this account gets an account-level 429`,
+  say(
+    `service on ${service.url} (receiver + worker; livestream 429 wait ${demo.delayMs / 1000} s)`,
   );
-  const calm = setTimeout(() => sayAs(stormed, 'Zoom        storm over'), stormMs);
-  cleanups.push(() => Promise.resolve(clearTimeout(calm)));
-
-  if (!(await sendWebhooks(demo, zoom, service.url, stories, sayAs))) return EXIT.failure;
-  const deadline = Date.now() + stormMs + delayMs * 2 + 30_000;
-  if (!(await waitForStreams(zoom, stories, deadline))) {
-    demo.io.err('not every stream started in time\n');
-    return EXIT.failure;
-  }
-  await new Promise((r) => setTimeout(r, 200)); // let the worker's last log lines arrive
-  for (const line of summaryLines(stories, stormed)) say(`summary  ${line}`);
-  return EXIT.ok;
+  return { zoom, url: service.url };
 }
 
 /** Each account's `meeting.started`, signed with its secret, to its own path. */
@@ -125,7 +135,11 @@ async function waitForStreams(
   stories: Map<string, AccountStory>,
   deadline: number,
 ): Promise<boolean> {
-  const all = () => [...stories].every(([name, s]) => zoom.account(name).started.has(s.meetingId));
+  // Started at the sandbox, and the worker has said so (its log line comes after Zoom's 204).
+  const all = () =>
+    [...stories].every(
+      ([name, s]) => zoom.account(name).started.has(s.meetingId) && s.startedAt !== undefined,
+    );
   while (!all()) {
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 100));

@@ -28,6 +28,8 @@ export interface SandboxAccountView {
   calm(): void;
   /** Invalidates its issued tokens only. */
   revokeTokens(): void;
+  /** Its app gets a new client secret at Zoom: the old one fetches no more tokens. */
+  rotateClientSecret(secret: string): void;
   /**
    * Declares the meeting if it is new, then POSTs its signed event to `service` + the account's
    * path, as Zoom would; `secret`, `accountId`, `path` override what is sent (to see it refused).
@@ -65,6 +67,7 @@ export function accountView(
     storm: (seconds, type = 'QPS') => void account.limit.storm(type, seconds),
     calm: () => account.limit.calm(),
     revokeTokens: () => oauth.revoke(account.name),
+    rotateClientSecret: (secret) => void (account.credentials.clientSecret = secret),
     sendWebhook: (service, event, declared, options = {}) => {
       const known = directory.meetings.get(declared.id);
       const meeting = known ?? directory.declare(declared);

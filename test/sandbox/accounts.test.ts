@@ -164,7 +164,10 @@ it("signs each account's webhooks with its secret and posts them to its path wit
     expect(await med.sendWebhook(service, 'meeting.started', { id: 987, uuid: 'u1==' })).toBe(204);
     await med.sendWebhook(service, 'meeting.started', { id: 988 }, { secret: 'campus-secret' });
     expect(got[0]!.path).toBe('/webhooks/zoom/med');
-    const event = JSON.parse(got[0]!.body) as { event: string; payload: { account_id: string; object: unknown } };
+    const event = JSON.parse(got[0]!.body) as {
+      event: string;
+      payload: { account_id: string; object: unknown };
+    };
     expect(event.event).toBe('meeting.started');
     expect(event.payload.account_id).toBe('zoom-med');
     expect(event.payload.object).toMatchObject({ id: 987, uuid: 'u1==' });

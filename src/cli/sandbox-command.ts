@@ -89,6 +89,7 @@ function accountLines(sandbox: ZoomSandbox): string[] {
   return [
     ...lines,
     `Declare one account's meeting: curl -X POST ${sandbox.origin}/sandbox/accounts/${first}/meetings -d '{"id":85012345678}'`,
+    `Send its signed meeting.started to the service: curl -X POST ${sandbox.origin}/sandbox/accounts/${first}/meetings/85012345678/webhook -d '{"to":"http://127.0.0.1:8080"}'`,
     `Put it in a 429 storm: curl -X POST ${sandbox.origin}/sandbox/accounts/${first}/storm -d '{"seconds":60}' (calm: …/calm)`,
     'Point the service at it with ACCOUNTS_FILE listing these accounts and:',
     `  ZOOM_API_BASE_URL=${sandbox.apiBaseUrl}`,

@@ -43,6 +43,8 @@ export function createSandboxAccount(
     credentials: credentialsOf(options),
     webhookSecret: options.webhookSecret ?? `sandbox-webhook-secret-${options.name}`,
     maxRequestsPerSecond: options.maxRequestsPerSecond,
+    /** The sandbox's clock (its webhooks are stamped with it). */
+    now,
     streamTargets,
     started,
     directory: createSandboxDirectory(streamTargets, now),

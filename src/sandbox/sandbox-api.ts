@@ -17,7 +17,7 @@ export interface SandboxApiParts {
  * (account-level 429), its list GETs and its livestream PATCHes.
  */
 export function createSandboxApi({ accounts, oauth }: SandboxApiParts) {
-  return (record: RecordedRequest, url: URL): Answer => {
+  return (record: RecordedRequest, url: URL): Answer | Promise<Answer> => {
     if (url.pathname.startsWith('/sandbox/'))
       return sandboxControl(accounts, record.method, url.pathname, record.body);
     const route = record.method === 'GET' ? listRoute(url.pathname) : undefined;

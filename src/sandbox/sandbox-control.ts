@@ -1,5 +1,6 @@
 import type { Answer, DeclaredMeeting } from './directory-types';
 import type { SandboxAccount } from './sandbox-account';
+import { sendMeetingEvent, webhookPath } from './sandbox-webhooks';
 
 const NOT_FOUND: Answer = { status: 404, body: { message: 'not found' } };
 
@@ -11,8 +12,40 @@ function parse(body: string): { value: unknown } | undefined {
   }
 }
 
-/** `POST …/meetings` and `POST …/meetings/{id}/end` of one account. */
-function meetingControl(account: SandboxAccount, rest: string, body: string): Answer {
+/**
+ * `POST …/meetings/{id}/webhook` with `{"event": "meeting.started", "to": "http://…:8080"}`: sends
+ * the meeting's event to the service at `to`, as Zoom would (signed, on the account's path), and
+ * answers the path and the service's status.
+ */
+async function webhookControl(account: SandboxAccount, id: number, body: string): Promise<Answer> {
+  const meeting = account.directory.meetings.get(id);
+  if (!meeting) return { status: 404, body: { message: 'no such meeting' } };
+  const asked = parse(body)?.value as { event?: unknown; to?: unknown } | undefined;
+  const { event = 'meeting.started', to } = asked ?? {};
+  if (event !== 'meeting.started' && event !== 'meeting.ended')
+    return { status: 400, body: { message: 'event must be meeting.started or meeting.ended' } };
+  if (typeof to !== 'string' || !/^https?:\/\/[^/]+$/.test(to))
+    return {
+      status: 400,
+      body: { message: 'to must be the service origin, e.g. http://127.0.0.1:8080' },
+    };
+  if (event === 'meeting.ended') meeting.status = 'ended';
+  try {
+    const status = await sendMeetingEvent(to, account, event, meeting, { now: account.now });
+    return { status: 200, body: { sent: `${to}${webhookPath(account.name)}`, status } };
+  } catch (err) {
+    return { status: 502, body: { message: `not delivered: ${(err as Error).message}` } };
+  }
+}
+
+/** `POST …/meetings`, `…/meetings/{id}/end` and `…/meetings/{id}/webhook` of one account. */
+function meetingControl(
+  account: SandboxAccount,
+  rest: string,
+  body: string,
+): Answer | Promise<Answer> {
+  const webhook = /^\/meetings\/(\d+)\/webhook$/.exec(rest);
+  if (webhook) return webhookControl(account, Number(webhook[1]), body);
   const end = /^\/meetings\/(\d+)\/end$/.exec(rest);
   if (end) {
     const meeting = account.directory.meetings.get(Number(end[1]));
@@ -62,9 +95,10 @@ function stormControl(account: SandboxAccount, rest: string, body: string): Answ
  * tool), all `POST`:
  * - `/sandbox/meetings` with `{"id": 85012345678, "status": "live", ...}` declares a meeting of
  *   the first account (any field of `SandboxMeeting`; the answer is the whole meeting);
- *   `/sandbox/meetings/{id}/end` ends it;
- * - `/sandbox/accounts/{name}/meetings` and `/sandbox/accounts/{name}/meetings/{id}/end`: the same
- *   for the named account;
+ *   `/sandbox/meetings/{id}/end` ends it; `/sandbox/meetings/{id}/webhook` with
+ *   `{"event": "meeting.started", "to": "http://127.0.0.1:8080"}` sends its signed event there;
+ * - `/sandbox/accounts/{name}/meetings`, `…/meetings/{id}/end` and `…/meetings/{id}/webhook`: the
+ *   same for the named account (its webhook on `/webhooks/zoom/{name}`, with its secret);
  * - `/sandbox/accounts/{name}/storm` with `{"seconds": 20, "type": "QPS"}` (both optional; the
  *   type may be `Daily-limit`) answers every API call of that account with an account-level 429
  *   for that long, or until `/sandbox/accounts/{name}/calm`.
@@ -74,7 +108,7 @@ export function sandboxControl(
   method: string,
   pathname: string,
   body: string,
-): Answer {
+): Answer | Promise<Answer> {
   if (method !== 'POST') return { status: 405, body: { message: 'use POST' } };
   const named = /^\/sandbox\/accounts\/([^/]+)(\/.*)$/.exec(pathname);
   if (!named) {

@@ -47,7 +47,11 @@ function receive(h: Handling, req: IncomingMessage, res: ServerResponse): void {
         : h.scripts.api;
     const scripted = script.shift();
     if (scripted) return playScripted(h.send, res, record, scripted);
-    if (!isOAuth) return h.send(res, record, h.api(record, url));
+    if (!isOAuth) {
+      const answer = h.api(record, url);
+      if (answer instanceof Promise) return void answer.then((a) => h.send(res, record, a));
+      return h.send(res, record, answer);
+    }
     const { account, ...answer } = h.oauth.issue(record.method, req.headers.authorization, url);
     if (account !== undefined) record.account = account;
     h.send(res, record, answer);

@@ -188,6 +188,24 @@ it("signs each account's webhooks with its secret and posts them to its path wit
       event: 'meeting.ended',
       payload: { object: { uuid: 'u1==' } },
     });
+
+    // Over HTTP, for a meeting declared there: the same signed event, to the origin it is given.
+    await control('/accounts/campus/meetings', { id: 321, uuid: 'c3==' });
+    const sent = await control('/accounts/campus/meetings/321/webhook', { to: service });
+    expect(sent.status).toBe(200);
+    expect(await sent.json()).toEqual({ sent: `${service}/webhooks/zoom/campus`, status: 204 });
+    expect(got[3]!.path).toBe('/webhooks/zoom/campus');
+    expect(JSON.parse(got[3]!.body)).toMatchObject({
+      event: 'meeting.started',
+      payload: { account_id: zoom.account('campus').credentials.accountId, object: { id: 321 } },
+    });
+    expect(verify(3, [zoom.account('campus').webhookSecret])).toBe(true);
+    expect((await control('/accounts/campus/meetings/322/webhook', { to: service })).status).toBe(
+      404,
+    );
+    expect(
+      (await control('/accounts/campus/meetings/321/webhook', { to: 'file:///etc' })).status,
+    ).toBe(400);
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }

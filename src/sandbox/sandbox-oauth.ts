@@ -35,11 +35,16 @@ export function createSandboxOAuth(
     url: URL,
   ): Answer & { account?: string } {
     if (method !== 'POST') return { status: 405, body: { reason: 'method not allowed' } };
-    const account = accounts().find((a) => basic(a.credentials) === authorization);
+    // The app the Basic credentials name (its client id), even when their secret is wrong.
+    const basicValue = /^Basic (.+)$/.exec(authorization ?? '')?.[1] ?? '';
+    const clientId = Buffer.from(basicValue, 'base64').toString().split(':')[0];
+    const named = accounts().find((a) => a.credentials.clientId === clientId);
+    const account = named && basic(named.credentials) === authorization ? named : undefined;
     if (!account) {
       return {
         status: 400,
         body: { reason: 'Invalid client_id or client_secret', error: 'invalid_client' },
+        ...(named && { account: named.name }),
       };
     }
     if (url.searchParams.get('grant_type') !== 'account_credentials') {

@@ -77,6 +77,24 @@ it('gives each account its own credentials, tokens and started streams, even for
   expect((await start(med, 124)).status).toBe(204);
 });
 
+it("refuses an account's old client secret once it is rotated, naming the account in the request log", async () => {
+  const old = { ...zoom.account('med').credentials };
+  zoom.account('med').rotateClientSecret('med-new-s3cret');
+  const res = await fetch(
+    `${zoom.oauthTokenUrl}?grant_type=account_credentials&account_id=${old.accountId}`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${old.clientId}:${old.clientSecret}`).toString('base64')}`,
+      },
+    },
+  );
+  expect(res.status).toBe(400);
+  expect(await res.json()).toMatchObject({ error: 'invalid_client' });
+  expect(zoom.requests.at(-1)!.account).toBe('med');
+  expect((await tokenFor('med')).status).toBe(200);
+});
+
 it('answers an account over its per-second limit with an account-level 429; the other account is not counted', async () => {
   const campus = await bearer('campus');
   const med = await bearer('med');

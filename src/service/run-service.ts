@@ -60,7 +60,7 @@ export async function runService(
       : undefined;
     const redis = await connectServiceRedis(config, env, log, closers, tracing);
     const metrics = createMetrics();
-    metrics.watchQueue(redis.queue);
+    metrics.watchStarts({ queues: () => redis.queues.all(), accounts: () => accounts.names() });
     const routers = serviceRouters({
       config,
       accounts,
@@ -80,6 +80,7 @@ export async function runService(
           metrics,
           closers,
           tracing,
+          env,
         })
       : undefined;
     const readiness = startReadiness(config, log, redis, metrics, closers, workerRole?.credentials);

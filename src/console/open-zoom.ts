@@ -1,3 +1,4 @@
+import type { Account } from '../accounts/account-types';
 import type { Config } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import type { RedisConnection } from '../redis/connect';
@@ -14,4 +15,19 @@ export function openZoom(
 ) {
   const stack = createZoomStack(config, redis, log, {}, tracing);
   return { zoom: stack.zoom, close: () => stack.dispatcher.destroy() };
+}
+
+/** The configuration with an account's Zoom app in place of the `ZOOM_*` variables. */
+export function withAccount(config: Config, account: Account | undefined): Config {
+  if (!account) return config;
+  return {
+    ...config,
+    zoom: {
+      ...config.zoom,
+      accountId: account.zoom.accountId,
+      clientId: account.zoom.clientId,
+      clientSecret: account.zoom.clientSecret,
+      maxRequestsPerSecond: account.zoom.maxRequestsPerSecond,
+    },
+  };
 }

@@ -1,7 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { verifyPassword } from '../../src/accounts/password-hash';
 import { ensureBuilt } from '../support/built-cli';
 import { redisUrl, uniquePrefix } from '../support/redis';
 import { eventually } from '../support/service';
@@ -70,4 +71,16 @@ it('the compiled service serves the console page from its template files', async
     child.kill('SIGTERM');
     await exited;
   }
+}, 60_000);
+
+// What an operator pipes in to make a console user's password_hash.
+it('`hash-password` prints a hash line that verifies the piped password', async () => {
+  const made = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'hash-password'], {
+    input: 'a piped password\n',
+    encoding: 'utf8',
+  });
+  expect(made.status).toBe(0);
+  expect(made.stderr).toContain('password_hash of a console user');
+  expect(await verifyPassword('a piped password', made.stdout.trim())).toBe(true);
+  expect(await verifyPassword('a piped passwort', made.stdout.trim())).toBe(false);
 }, 60_000);

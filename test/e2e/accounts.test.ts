@@ -117,9 +117,7 @@ const startedBy = (account: SandboxAccountView, id: number) =>
     15_000,
   );
 
-// Needs the receiver's per-account webhook paths and the worker's per-account credentials, which
-// this branch does not have yet.
-it.skip('serves two accounts on their own paths, refuses crossed secrets and account ids, keeps one going when the other’s credentials fail, and adds a third on SIGHUP', async () => {
+it('serves two accounts on their own paths, refuses crossed secrets and account ids, keeps one going when the other’s credentials fail, and adds a third on SIGHUP', async () => {
   const [campus, med, law] = [zoom.account('campus'), zoom.account('med'), zoom.account('law')];
   // law's variables are in the environment from the start; the file lists it only later.
   const service = await startService(

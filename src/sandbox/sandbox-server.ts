@@ -47,9 +47,13 @@ function receive(h: Handling, req: IncomingMessage, res: ServerResponse): void {
         : h.scripts.api;
     const scripted = script.shift();
     if (scripted) return playScripted(h.send, res, record, scripted);
-    const answer = isOAuth
-      ? h.oauth.issue(record.method, req.headers.authorization, url)
-      : h.api(record, url);
+    if (!isOAuth) {
+      const answer = h.api(record, url);
+      if (answer instanceof Promise) return void answer.then((a) => h.send(res, record, a));
+      return h.send(res, record, answer);
+    }
+    const { account, ...answer } = h.oauth.issue(record.method, req.headers.authorization, url);
+    if (account !== undefined) record.account = account;
     h.send(res, record, answer);
   });
 }

@@ -112,7 +112,7 @@ function createWorker(
       // turn into an error that BullMQ counts as an attempt.
       facts: (jobId) => readInstanceFacts(workerQueue, jobId),
       rules: rules.current,
-      reserveSlot: () => pacer.acquire(),
+      reserveSlot: (reserved) => pacer.acquire({ reserveAhead: true, reserved }),
       pauseZoomCalls: pacer.pause,
       ...(alert && { alert }),
       policy: config.livestream,

@@ -67,6 +67,7 @@ export function createZoomStack(
     redis,
     keyPrefix: config.redis.queuePrefix,
     maxPerSecond: config.zoom.maxRequestsPerSecond,
+    maxInlineWaitMs: config.zoom.pacerInlineWaitMs,
   });
   const zoom = createZoomClient({
     pacer,

@@ -46,7 +46,9 @@ export function withAccountSlots<D extends { account?: string }, R>(
   const random = options.random ?? Math.random;
   const mean = options.handBackMs ?? ACCOUNT_HAND_BACK_MS;
   const limit =
-    typeof options.perAccount === 'function' ? options.perAccount : () => options.perAccount as number;
+    typeof options.perAccount === 'function'
+      ? options.perAccount
+      : () => options.perAccount as number;
   const busy = new Map<string, number>();
   const wrapped = async (job: Job<D>, token?: string): Promise<R> => {
     const account = accountOf(job.data);

@@ -4,7 +4,7 @@ import { accountOf } from '../domain/account';
 /** How long a job of an account at its cap waits in the delayed set, on average. */
 export const ACCOUNT_HAND_BACK_MS = 50;
 
-export interface AccountSlotsOptions {
+export interface AccountSlotsOptions<D extends { account?: string } = { account?: string }> {
   /** Most worker slots one account may hold at once in this process (read on every job). */
   perAccount: number | (() => number);
   now?: () => number;
@@ -12,7 +12,7 @@ export interface AccountSlotsOptions {
   /** Mean hand-back delay of a job whose account is at its cap; jittered ±50 %. */
   handBackMs?: number;
   /** Told of each job handed back (metrics, logs). */
-  onHandBack?: (account: string, job: Job<{ account?: string }>) => void;
+  onHandBack?: (account: string, job: Job<D>) => void;
 }
 
 type Processor<D extends { account?: string }, R> = (job: Job<D>, token?: string) => Promise<R>;
@@ -40,7 +40,7 @@ export function accountSlotLimit(
  */
 export function withAccountSlots<D extends { account?: string }, R>(
   processor: Processor<D, R>,
-  options: AccountSlotsOptions,
+  options: AccountSlotsOptions<D>,
 ): Processor<D, R> & { held: (account: string) => number } {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;

@@ -29,6 +29,8 @@ export interface AccountWorkersOptions {
   /** `ZOOM_PACER_INLINE_WAIT_MS`. */
   inlineWaitMs: number;
   log: Logger;
+  /** `LIVESTREAM_RETRY_DELAY_MS`: the wait after a livestream 429 (30 s unless told). */
+  retryDelayMs?: number;
 }
 
 const POLICY: StartPolicy = {
@@ -71,7 +73,7 @@ export function startAccountWorkers(options: AccountWorkersOptions): {
         zoom: account.zoom(pacer),
         facts: (jobId) => readInstanceFacts(facts, jobId),
         rules: () => DEFAULT_RULES,
-        policy: POLICY,
+        policy: { ...POLICY, retryDelayMs: options.retryDelayMs ?? POLICY.retryDelayMs },
         settings: {},
         reserveSlot: (reserved) => pacer.acquire({ reserveAhead: true, reserved }),
         pauseZoomCalls: pacer.pause,

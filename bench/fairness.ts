@@ -175,7 +175,7 @@ async function manyAccountsFootprint(ctx: BenchContext): Promise<void> {
   const worker = await accountWorker(
     { REDIS_URL: ctx.redisUrl, QUEUE_PREFIX: prefix, ZOOM_API_BASE_URL: sandbox.zoom.apiBaseUrl },
     100,
-    { RATE: '1000', RETRY_DELAY_MS: '3600000' },
+    { RATE: '1000', RETRY_DELAY_MS: '1800000' },
   );
   await sleep(2000);
   const idle = rssMb(worker.child.pid!);

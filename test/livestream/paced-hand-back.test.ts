@@ -38,14 +38,16 @@ function fakeJob() {
 function world(slots: ((reserved?: SlotReservation) => Promise<Grant>)[]) {
   const presented: (SlotReservation | undefined)[] = [];
   let calls = 0;
+  const reserveAhead: (boolean | undefined)[] = [];
   const zoom = {
     startLivestream: async (
       _k: unknown,
       _m: unknown,
       _s: unknown,
-      options?: { slot?: Promise<Grant> },
+      options?: { slot?: Promise<Grant>; reserveAhead?: boolean },
     ) => {
       await options?.slot;
+      reserveAhead.push(options?.reserveAhead);
       calls++;
       return { status: 204, trackingId: undefined };
     },
@@ -71,7 +73,7 @@ function world(slots: ((reserved?: SlotReservation) => Promise<Grant>)[]) {
   });
   const run = (job: ReturnType<typeof fakeJob>) =>
     process(job as unknown as Job<StartJobData>, 'lock');
-  return { run, presented, calls: () => calls, logs };
+  return { run, presented, calls: () => calls, logs, reserveAhead };
 }
 
 const SLOT: SlotReservation = { at: 1_800_000_006_500, epoch: 4 };
@@ -99,6 +101,7 @@ it('hands a backlogged job back until just before its reserved slot, keeps the s
   expect(result).toMatchObject({ state: 'started', attempts: 1 });
   expect(w.presented).toEqual([undefined, SLOT]);
   expect(w.calls()).toBe(1);
+  expect(w.reserveAhead).toEqual([true]); // a slot gone stale is replaced by one reserved ahead
   expect(readProgress(job.progress).reservedSlot).toBeUndefined(); // used once, then forgotten
 });
 

@@ -1,76 +1,14 @@
-import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { startJobId, type StartJobData } from '../src/domain/start-job';
-import { accountSlotLimit } from '../src/livestream/account-slots';
-import { START_JOB, START_JOB_OPTIONS } from '../src/queue/start-queue';
 import { benchQueue, sandboxProcess, type BenchContext } from './fixtures';
-import { percentile, rssMb, sleep, spawnTs, type Child } from './lib';
-import { record, recordValue } from './report';
+import { accountWorker, addAll, completed, latencies, startsFor } from './fairness-lib';
+import { manyAccountsFootprint } from './fairness-footprint';
+import { percentile, sleep } from './lib';
+import { record } from './report';
 import { pairedRatios } from './stats';
 
 // Fairness between accounts. The worker is composed by bench/account-workers.ts from the
 // service's parts (a pacer and a start processor per account, withAccountSlots around them);
 // the service's own per-account wiring composes the same parts.
-
-const CONCURRENCY = 50;
-
-function startsFor(account: string, count: number, firstId: number, tag: string) {
-  return Array.from({ length: count }, (_, i) => {
-    const uuid = `${tag}-${account}-${i}`;
-    const data: StartJobData = {
-      kind: 'meeting',
-      meetingId: String(firstId + i),
-      uuid,
-      receivedAt: Date.now(),
-      source: 'cli',
-      account,
-    };
-    return {
-      name: START_JOB,
-      data,
-      opts: { ...START_JOB_OPTIONS, jobId: startJobId('meeting', uuid, account) },
-    };
-  });
-}
-
-async function addAll(q: Queue<StartJobData>, jobs: ReturnType<typeof startsFor>): Promise<void> {
-  for (let i = 0; i < jobs.length; i += 500) await q.addBulk(jobs.slice(i, i + 500));
-}
-
-function accountWorker(
-  env: Record<string, string>,
-  accounts: number,
-  extra: Record<string, string> = {},
-): Promise<Child> {
-  return spawnTs(
-    'bench/account-worker-main.ts',
-    [],
-    {
-      ...env,
-      ACCOUNTS: String(accounts),
-      CONCURRENCY: String(CONCURRENCY),
-      SLOTS_PER_ACCOUNT: String(accountSlotLimit(CONCURRENCY, accounts)),
-      ...extra,
-    },
-    /ready/,
-  );
-}
-
-async function completed(q: Queue<StartJobData>, count: number, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (((await q.getJobCounts('completed')).completed ?? 0) < count) {
-    if (Date.now() > until) throw new Error(`only part of ${count} starts completed`);
-    await sleep(20);
-  }
-}
-
-/** ms from enqueue to the end of the job's one PATCH, as Redis recorded them (BullMQ's job times). */
-async function latencies(q: Queue<StartJobData>, account: string): Promise<number[]> {
-  const done = await q.getJobs(['completed'], 0, -1);
-  return done
-    .filter((j) => j.data.account === account)
-    .map((j) => (j.finishedOn ?? NaN) - j.timestamp);
-}
 
 /**
  * B's new meetings while A holds 2,000 due starts at its limit (10/s) and answers every third call
@@ -163,63 +101,6 @@ async function manyAccountsThroughput(ctx: BenchContext, zoomBase: string): Prom
     target: 'ratio >= 0.9',
     pass: w.ratio >= 0.9,
   });
-}
-
-/** RSS of a worker for 100 accounts with 100 meetings each waiting on a 429; Redis per account. */
-async function manyAccountsFootprint(ctx: BenchContext): Promise<void> {
-  const sandbox = await sandboxProcess(1_000_000);
-  ctx.cleanups.push(() => sandbox.stop());
-  const prefix = 'bench9m';
-  const c = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
-  const q = benchQueue(c, prefix);
-  const worker = await accountWorker(
-    { REDIS_URL: ctx.redisUrl, QUEUE_PREFIX: prefix, ZOOM_API_BASE_URL: sandbox.zoom.apiBaseUrl },
-    100,
-    { RATE: '1000', RETRY_DELAY_MS: '1800000' },
-  );
-  await sleep(2000);
-  const idle = rssMb(worker.child.pid!);
-  for (let a = 0; a < 100; a++) await addAll(q, startsFor(`a${a}`, 100, a * 100, prefix));
-  const until = Date.now() + 120_000;
-  while (((await q.getJobCounts('delayed')).delayed ?? 0) < 10_000 && Date.now() < until)
-    await sleep(250);
-  await sleep(2000);
-  const busy = rssMb(worker.child.pid!);
-  const waiting = (await q.getJobCounts('delayed')).delayed ?? 0;
-  record({
-    name: `worker RSS, 100 accounts x 100 meetings waiting on a 429 (${waiting} waiting)`,
-    value: busy - idle,
-    unit: 'MB extra',
-    baseline: idle,
-    baselineUnit: 'MB idle',
-    ratio: busy / idle,
-    target: '<= 150 MB extra',
-    pass: waiting === 10_000 && busy - idle <= 150,
-  });
-  let keys = 0;
-  let bytes = 0;
-  let pacerKeys = 0;
-  for await (const batch of c.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<
-    string[]
-  >) {
-    for (const key of batch) {
-      keys++;
-      if (/:a\d+:zoom:/.test(key)) pacerKeys++;
-      bytes += Number(await c.memory('USAGE', key));
-    }
-  }
-  recordValue(
-    'Redis per account with 100 meetings waiting (keys; the queue is shared)',
-    keys / 100,
-    `keys/account (${Math.round(bytes / 100 / 1024)} KB/account, ${pacerKeys / 100} pacer keys/account)`,
-    '<= 4 KB per waiting meeting',
-    bytes / 10_000 <= 4096,
-  );
-  await worker.stop();
-  await sandbox.stop();
-  await q.obliterate({ force: true });
-  await q.close();
-  c.disconnect();
 }
 
 /** `npm run bench -- fairness`: one account's backlog against another's new meetings, many accounts. */

@@ -1,5 +1,5 @@
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
-import { tempDir, writeAccountsFile } from '../support/accounts-service';
+import { sandboxAccountsFile } from '../support/accounts-service';
 import { uniquePrefix } from '../support/redis';
 import { eventually, startTestService, type TestService } from '../support/service';
 
@@ -19,23 +19,10 @@ it('loses and duplicates no waiting start when QUEUE_SHARDS goes from 1 to 3', a
     rateLimitedStarts: 0,
     accounts: NAMES.map((name) => ({ name })),
   });
-  const env: Record<string, string> = {};
-  const entries = zoom.accounts().map((a) => {
-    const v = a.name.toUpperCase();
-    env[`${v}_SECRET`] = a.credentials.clientSecret;
-    env[`${v}_HOOK`] = a.webhookSecret;
-    return {
-      name: a.name,
-      zoom_account_id: a.credentials.accountId,
-      client_id: a.credentials.clientId,
-      client_secret: `\${${v}_SECRET}`,
-      webhook_secret_token: `\${${v}_HOOK}`,
-    };
-  });
+  const accounts = sandboxAccountsFile(zoom);
   const base = {
-    ...env,
+    ...accounts,
     QUEUE_PREFIX: uniquePrefix(),
-    ACCOUNTS_FILE: writeAccountsFile(tempDir(), entries),
     ZOOM_WEBHOOK_SECRET_TOKEN: '',
     ZOOM_API_BASE_URL: zoom.apiBaseUrl,
     ZOOM_OAUTH_TOKEN_URL: zoom.oauthTokenUrl,

@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import { shardPrefix } from '../../src/queue/shards';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
-import { tempDir, writeAccountsFile } from '../support/accounts-service';
+import { sandboxAccountsFile } from '../support/accounts-service';
 import { cli } from '../support/cli';
 import { uniquePrefix } from '../support/redis';
 import { startCluster, type TestCluster } from '../support/redis-topology';
@@ -52,27 +52,14 @@ async function spreadPrefix(): Promise<string> {
 it('spreads accounts over the masters with QUEUE_SHARDS=3: starts, dedupe and cancel work, no MOVED or CROSSSLOT', async () => {
   const prefix = await spreadPrefix();
   const seeds = cluster.nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
-  const env: Record<string, string> = {};
-  const entries = zoom.accounts().map((a) => {
-    const v = a.name.toUpperCase();
-    env[`${v}_SECRET`] = a.credentials.clientSecret;
-    env[`${v}_HOOK`] = a.webhookSecret;
-    return {
-      name: a.name,
-      zoom_account_id: a.credentials.accountId,
-      client_id: a.credentials.clientId,
-      client_secret: `\${${v}_SECRET}`,
-      webhook_secret_token: `\${${v}_HOOK}`,
-    };
-  });
+  const accounts = sandboxAccountsFile(zoom);
   const redisEnv = {
     REDIS_URL: '',
     REDIS_CLUSTER_NODES: seeds,
     REDIS_PASSWORD: PASSWORD,
     QUEUE_PREFIX: prefix,
     QUEUE_SHARDS: '3',
-    ACCOUNTS_FILE: writeAccountsFile(tempDir(), entries),
-    ...env,
+    ...accounts,
   };
   service = await startTestService({
     ...redisEnv,

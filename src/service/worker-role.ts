@@ -65,9 +65,18 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   const { sides, rules } = openAccountSides(deps, connection, dispatcher, redis.queues, alerts);
   await sides.verify(accounts.names());
   const workerLog = log.child({ component: 'worker' });
+  // The accounts a reload removed here: their starts are cancelled; any other account unknown to
+  // this process may be one a newer accounts file added (see `createAccountDispatch`).
+  const removed = new Set<string>();
+  accounts.onChange((change) => {
+    for (const name of change.removed) removed.add(name);
+    for (const name of change.added) removed.delete(name);
+  });
   const dispatch = createAccountDispatch({
     sides,
     compose: (side, facts) => composeProcessor(deps, side, facts),
+    wasRemoved: (name) => removed.has(name),
+    giveUpAfterMs: config.livestream.giveUpAfterMs,
     log: workerLog,
   });
   const shards = await startShardWorkers({

@@ -3,7 +3,11 @@ import { resolveEnv, type MissingVariable } from '../policy/resolve-env';
 
 /** Reads one field of one account, reporting each problem (by field, never by secret value). */
 export interface FieldReader {
-  text(key: string, options: { required: boolean }): string | undefined;
+  /**
+   * `required`: absent is a problem. `unneeded`: this process's roles do not use the field, so a
+   * `${NAME}` it names may be unset; otherwise an unset variable is always a problem.
+   */
+  text(key: string, options: { required: boolean; unneeded?: boolean }): string | undefined;
   /** `${NAME}` or `<key>_file: path`; a secret written in the file itself is refused. */
   secret(key: string, required: boolean): string | undefined;
   integer(key: string, min: number, max: number): number | undefined;
@@ -25,7 +29,7 @@ export function readField(
     count++;
     report(p);
   };
-  const resolved = (key: string, required: boolean): string | undefined => {
+  const resolved = (key: string, required: boolean, unneeded = false): string | undefined => {
     const value = record[key];
     if (value === undefined || value === null || value === '') {
       if (required) problem(`${key}: is required`);
@@ -38,20 +42,21 @@ export function readField(
     const missing: MissingVariable[] = [];
     const text = resolveEnv(String(value), env, missing) as string;
     if (missing.length > 0) {
-      // A process that does not need the field may run without its variable.
-      if (required) problem(`${key}: \${${missing.map((m) => m.name).join('}, ${')}} is not set`);
+      // A process that does not need the field may run without its variable; an optional field
+      // that names one must not fall back to the deployment's value unnoticed.
+      if (!unneeded) problem(`${key}: \${${missing.map((m) => m.name).join('}, ${')}} is not set`);
       return undefined;
     }
     return text;
   };
   return {
-    text: (key, { required }) => resolved(key, required),
+    text: (key, { required, unneeded }) => resolved(key, required, unneeded),
     secret(key, required) {
       const fileKey = `${key}_file`;
       const inline = record[key];
       if (record[fileKey] !== undefined) {
         if (inline !== undefined) problem(`${key}: set ${key} or ${fileKey}, not both`);
-        const path = resolved(fileKey, required);
+        const path = resolved(fileKey, required, !required);
         if (path === undefined) return undefined;
         try {
           return readFileSync(path, 'utf8').trim();
@@ -64,7 +69,7 @@ export function readField(
         problem(`${key}: must be a \${VARIABLE} reference or ${fileKey}, not the secret itself`);
         return undefined;
       }
-      return resolved(key, required);
+      return resolved(key, required, !required);
     },
     integer(key, min, max) {
       const text = resolved(key, false);

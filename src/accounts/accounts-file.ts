@@ -115,7 +115,10 @@ function readAccount(
   if (name !== undefined && !isAccountName(name))
     problem('name: must be 1-32 characters of a-z, 0-9 and - (it appears in URLs and metrics)');
   const accountId = field.text('zoom_account_id', { required: true });
-  const clientId = field.text('client_id', { required: defaults.needsCredentials });
+  const clientId = field.text('client_id', {
+    required: defaults.needsCredentials,
+    unneeded: !defaults.needsCredentials,
+  });
   const clientSecret = field.secret('client_secret', defaults.needsCredentials);
   const webhookSecret = field.secret('webhook_secret_token', defaults.needsWebhookSecret);
   const rate = field.integer('max_requests_per_second', 1, 100_000);

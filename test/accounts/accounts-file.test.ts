@@ -194,3 +194,28 @@ describe('the accounts file', () => {
     ).toEqual(['accounts: must list at least one account']);
   });
 });
+
+describe('an optional field that names an unset variable', () => {
+  it('is a problem, never a silent fall back to the deployment-wide value', () => {
+    const file = write(
+      'optional-unset.yaml',
+      [
+        'accounts:',
+        '  - name: campus',
+        '    zoom_account_id: z',
+        '    client_id: c',
+        '    client_secret: ${CAMPUS_SECRET}',
+        '    webhook_secret_token: ${CAMPUS_HOOK}',
+        '    rules_file: ${CAMPUS_RULES}',
+        '    alert_webhook_url: ${CAMPUS_ALERTS}',
+        '    max_requests_per_second: ${CAMPUS_RATE}',
+      ].join('\n'),
+    );
+    const defaults = { ...DEFAULTS, rulesFile: 'shared.yaml', alertWebhookUrl: 'https://shared' };
+    expect(problemsOf(() => loadAccountsFile(file, ENV, defaults))).toEqual([
+      'accounts[0] (campus).max_requests_per_second: ${CAMPUS_RATE} is not set',
+      'accounts[0] (campus).rules_file: ${CAMPUS_RULES} is not set',
+      'accounts[0] (campus).alert_webhook_url: ${CAMPUS_ALERTS} is not set',
+    ]);
+  });
+});

@@ -3,6 +3,7 @@ import { cancelWaiting, stopLive } from '../operator/actions';
 import type { MeetingStatus } from '../status/meeting-status';
 import { ZoomError } from '../zoom/errors';
 import { openAccountZoom } from '../operator/account-zoom';
+import { PacerBusyError } from '../zoom/pacer';
 import { meetingTarget, ofAccount, type MeetingOptions } from './commands';
 import { meetingId } from './meeting-id';
 import { CliError, EXIT, type CliIo } from './io';
@@ -61,6 +62,11 @@ export async function stopCommand(io: CliIo, id: string, o: MeetingOptions): Pro
       try {
         streaming = await stopLive(queues, stack.zoom, meeting, options, operator, log);
       } catch (err) {
+        if (err instanceof PacerBusyError)
+          throw new CliError(
+            `not stopped: this account's Zoom calls are booked for the next ${Math.ceil(err.waitMs / 1000)} s by waiting starts; nothing was sent, try again then`,
+            EXIT.failure,
+          );
         if (!(err instanceof ZoomError)) throw err;
         throw new CliError(`Zoom did not stop the live stream: ${err.message}`, EXIT.failure);
       } finally {

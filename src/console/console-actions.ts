@@ -9,6 +9,7 @@ import {
   type InstanceOptions,
 } from '../operator/actions';
 import { ZoomError } from '../zoom/errors';
+import { PacerBusyError } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';
 
 /**
@@ -114,6 +115,10 @@ async function stop(
     await stopLive(deps.queues, zoom, meetingId, options, operator, deps.log);
     return done(`Stopped the live stream of meeting ${meetingId}.`);
   } catch (err) {
+    if (err instanceof PacerBusyError)
+      return refused(
+        `Not stopped: this account's Zoom calls are booked for the next ${Math.ceil(err.waitMs / 1000)} s by waiting starts. Nothing was sent; try again then.`,
+      );
     if (!(err instanceof ZoomError)) throw err;
     return refused(
       `Zoom did not stop the live stream of meeting ${meetingId}: ${err.message.replace(/\.$/, '')}. Nothing was recorded; check the meeting in Zoom and try again.`,

@@ -4,7 +4,9 @@ import type { Logger } from '../logging/create-logger';
 import { shardPrefix, type ShardMap } from '../queue/shards';
 import type { RedisConnection } from '../redis/connect';
 import type { Tracing } from '../telemetry/tracing';
+import { PacerBusyError, type Grant, type Pacer } from '../zoom/pacer';
 import { createZoomStack } from '../zoom/zoom-stack';
+import type { SlotReservation } from '../domain/start-progress';
 import type { ZoomClient } from '../zoom/zoom-client';
 
 /**
@@ -30,5 +32,33 @@ export async function openAccountZoom(
     { name: account.name, ...account.zoom },
     prefix,
   );
-  return { zoom: stack.zoom, close: () => stack.dispatcher.destroy() };
+  const zoom: ZoomClient = {
+    ...stack.zoom,
+    // An operator's stop waits its turn behind the account's starts (their slots may be reserved
+    // seconds ahead) instead of being refused as paced.
+    stopLivestream: (kind, meetingId, options) =>
+      stack.zoom.stopLivestream(kind, meetingId, { ...options, slot: awaitSlot(stack.pacer) }),
+  };
+  return { zoom, close: () => stack.dispatcher.destroy() };
+}
+
+/** The longest an operator's call waits for its pacing slot before it is refused as paced. */
+export const OPERATOR_SLOT_WAIT_MS = 30_000;
+
+/**
+ * The account's next pacing slot, reserved however far ahead it is and waited for here (up to
+ * {@link OPERATOR_SLOT_WAIT_MS}); an account pause in between takes a new one.
+ */
+export async function awaitSlot(pacer: Pacer, maxWaitMs = OPERATOR_SLOT_WAIT_MS): Promise<Grant> {
+  const until = Date.now() + maxWaitMs;
+  let reserved: SlotReservation | undefined;
+  for (;;) {
+    try {
+      return await pacer.acquire({ reserveAhead: true, ...(reserved && { reserved }) });
+    } catch (err) {
+      if (!(err instanceof PacerBusyError) || Date.now() + err.returnInMs > until) throw err;
+      reserved = err.reservation;
+      await new Promise((r) => setTimeout(r, err.returnInMs));
+    }
+  }
 }

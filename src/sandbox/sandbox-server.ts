@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { createSandboxApi } from './sandbox-api';
+import type { ChaosHooks } from './sandbox-chaos';
 import type { SandboxOAuth } from './sandbox-oauth';
 import {
   playScripted,
@@ -23,6 +24,8 @@ export interface Handling {
   oauth: SandboxOAuth;
   api: ReturnType<typeof createSandboxApi>;
   send: SendReply;
+  /** The soak's chaos mode: trouble before Zoom acts, a lost or slow answer after. */
+  chaos?: ChaosHooks | undefined;
 }
 
 /** Records a request, then answers it: the next scripted answer if any, else as Zoom would. */
@@ -45,11 +48,13 @@ function receive(h: Handling, req: IncomingMessage, res: ServerResponse): void {
       : record.method === 'GET'
         ? h.scripts.gets
         : h.scripts.api;
-    const scripted = script.shift();
+    const scripted = script.shift() ?? h.chaos?.before(record, url);
     if (scripted) return playScripted(h.send, res, record, scripted);
     const answer = isOAuth
       ? h.oauth.issue(record.method, req.headers.authorization, url)
       : h.api(record, url);
+    const after = h.chaos?.after(record, answer, res);
+    if (after) return playScripted(h.send, res, record, after);
     h.send(res, record, answer);
   });
 }

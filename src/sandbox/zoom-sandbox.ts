@@ -1,4 +1,5 @@
 import { createSandboxApi } from './sandbox-api';
+import type { ChaosHooks } from './sandbox-chaos';
 import {
   createSandboxDirectory,
   type DeclaredMeeting,
@@ -24,6 +25,8 @@ export interface SandboxOptions {
   now?: () => number;
   /** Called with every answer the sandbox gives (the `sandbox` command and the demo print them). */
   onAnswer?: (request: RecordedRequest, status: number) => void;
+  /** Chaos mode (`sandbox-chaos.ts`): faults before Zoom acts, lost or slow answers after. */
+  chaos?: ChaosHooks;
 }
 
 export interface ZoomSandbox {
@@ -89,7 +92,7 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
 
   const send = createReplier(options.onAnswer);
   const { origin, close } = await serveSandbox(
-    { now, requests, scripts, oauth, api, send },
+    { now, requests, scripts, oauth, api, send, chaos: options.chaos },
     options.host ?? '127.0.0.1',
     options.port ?? 0,
   );

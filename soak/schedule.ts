@@ -75,10 +75,9 @@ export function scheduleFaults(shape: ScheduleShape, random: Random): ScheduledF
           durationMs: wall(sim(1, 3), 1500),
           retryAfterSeconds: 1,
         };
-      case 'daily_429': {
-        const durationMs = wall(sim(20, 60), 3000);
-        return { kind, account: account(), durationMs, retryAfterSeconds: durationMs / 1000 };
-      }
+      case 'daily_429':
+        // Retry-After: the time left until the window ends, as Zoom's says when the day ends.
+        return { kind, account: account(), durationMs: wall(sim(20, 60), 3000) };
       case 'server_error':
         return {
           kind,

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, startCluster } from '../test/support/redis-topology';
+import { freePort } from '../test/support/redis-topology';
 
 /** A `redis-server` or `redis-sentinel` that can be killed, paused and started again on its port. */
 export interface SoakRedisNode {
@@ -27,7 +27,7 @@ export interface SoakRedis {
   stop(): Promise<void>;
 }
 
-const PASSWORD = 'soak-data-Pw71x';
+export const PASSWORD = 'soak-data-Pw71x';
 const SENTINEL_PASSWORD = 'soak-sentinel-Pw93q';
 const MASTER = 'soakmaster';
 
@@ -173,35 +173,4 @@ async function waitForReplicas(masterPort: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   probe.disconnect();
-}
-
-/**
- * Three Cluster masters (no replicas: a master killed is an outage, so the cluster's "kill" is a
- * pause), for `--redis cluster`.
- */
-export async function startSoakCluster(): Promise<SoakRedis> {
-  const cluster = await startCluster(PASSWORD);
-  const nodes: SoakRedisNode[] = cluster.nodes.map((n) => ({
-    port: n.port,
-    pid: () => n.process.pid,
-    kill: () => n.kill(),
-    restart: () => Promise.reject(new Error('cluster nodes are not restarted by the soak')),
-    pause: async (ms) => {
-      n.process.kill('SIGSTOP');
-      await new Promise((r) => setTimeout(r, ms));
-      n.process.kill('SIGCONT');
-    },
-  }));
-  return {
-    mode: 'cluster',
-    env: {
-      REDIS_CLUSTER_NODES: nodes.map((n) => `127.0.0.1:${n.port}`).join(','),
-      REDIS_PASSWORD: PASSWORD,
-    },
-    secrets: [PASSWORD],
-    masters: () => Promise.resolve(nodes),
-    replicas: () => Promise.resolve([]),
-    client: () => new Redis(nodes[0]!.port, '127.0.0.1', { password: PASSWORD }),
-    stop: () => cluster.stop(),
-  };
 }

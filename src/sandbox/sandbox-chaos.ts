@@ -22,7 +22,10 @@ export interface ChaosWindow {
   account?: string;
   /** The share of matching calls that get the fault (default 1). */
   probability?: number;
-  /** `account_429` and `daily_429`: the `Retry-After` sent, in seconds (fractions allowed). */
+  /**
+   * `account_429` and `daily_429`: the `Retry-After` sent, in seconds (fractions allowed); unset,
+   * the time left until the window ends (a daily limit lasts until "midnight").
+   */
   retryAfterSeconds?: number;
   /** `slow`: how long the answer is held after Zoom acted. */
   delayMs?: number;
@@ -140,15 +143,17 @@ export function createSandboxChaos(options: ChaosOptions): SandboxChaos {
       const status = [500, 502, 503][Math.floor(random() * 3)]!;
       return { status, body: { code: status, message: 'Internal Server Error' } };
     }
+    const retryAfter = (w: ChaosWindow) =>
+      w.retryAfterSeconds ?? Math.max(1, Math.ceil((w.until - now()) / 1000));
     const daily = hit('daily_429', account);
     if (daily) {
-      event('daily_429', (daily.retryAfterSeconds ?? 1) * 1000);
-      return rateLimit('Daily-limit', daily.retryAfterSeconds ?? 1, true);
+      event('daily_429', retryAfter(daily) * 1000);
+      return rateLimit('Daily-limit', retryAfter(daily), true);
     }
     const qps = hit('account_429', account);
     if (qps) {
-      event('account_429', (qps.retryAfterSeconds ?? 1) * 1000);
-      return rateLimit('QPS', qps.retryAfterSeconds ?? 1, false);
+      event('account_429', retryAfter(qps) * 1000);
+      return rateLimit('QPS', retryAfter(qps), false);
     }
     const start = isStart(record, url);
     if (start === undefined) return undefined;

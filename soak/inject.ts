@@ -79,6 +79,7 @@ export async function inject(fault: ScheduledFault, deps: InjectDeps): Promise<v
       case 'replica_lag': {
         const replicas = await deps.redis.replicas();
         const replica = replicas.length > 0 ? random.pick(replicas) : undefined;
+        if (!replica) record.kind = 'replica_lag (n/a: no replicas)';
         record.detail = replica
           ? `SIGSTOP replica on port ${replica.port}`
           : 'no replica (cluster)';

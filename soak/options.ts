@@ -32,7 +32,7 @@ export const DEFAULTS: Omit<SoakOptions, 'seed' | 'out'> = {
   redis: 'sentinel',
   meetingsPerMinute: 120,
   faultsPerKind: 2,
-  graceMinutes: 20,
+  graceMinutes: 30,
   verbose: true,
 };
 

@@ -77,7 +77,7 @@ export function scheduleFaults(shape: ScheduleShape, random: Random): ScheduledF
         };
       case 'daily_429':
         // Retry-After: the time left until the window ends, as Zoom's says when the day ends.
-        return { kind, account: account(), durationMs: wall(sim(20, 60), 3000) };
+        return { kind, account: account(), durationMs: wall(sim(5, 20), 3000) };
       case 'server_error':
         return {
           kind,

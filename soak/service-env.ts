@@ -32,4 +32,4 @@ export function serviceEnv(o: SoakOptions, k = o.timeScale): Record<string, stri
 
 /** The wall-clock time a start may take beyond the waits Zoom imposed. */
 export const graceMs = (o: SoakOptions): number =>
-  Math.max(15_000, (o.graceMinutes * 60_000) / o.timeScale);
+  Math.max(20_000, (o.graceMinutes * 60_000) / o.timeScale);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { isAccountName } from '../domain/account';
 import { parseReconcileUsers, type ReconcileUsers } from '../config/reconcile-config';
 import { AccountsError, type Account, type AccountSet, type ConsoleUser } from './account-types';
@@ -61,7 +61,7 @@ export function loadAccountsFile(
   });
   problems.push(
     ...duplicates(
-      accounts.map((a) => a.name),
+      list.map(named).filter((n) => n !== undefined),
       'account name',
     ),
   );
@@ -81,8 +81,10 @@ function readDocument(file: string): Record<string, unknown> {
   try {
     doc = parseYaml(readFileSync(file, 'utf8'));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code ? `cannot be read (${code})` : 'is not valid YAML or JSON';
+    const why =
+      err instanceof YAMLParseError
+        ? `is not valid YAML or JSON (line ${err.linePos?.[0].line ?? '?'})`
+        : `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
     throw new AccountsError(file, [why]);
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc))
@@ -181,7 +183,7 @@ function readConsoleUsers(
       list === 'all'
         ? 'all'
         : Array.isArray(list) && list.length > 0 && list.every((a) => typeof a === 'string')
-          ? (list)
+          ? list
           : undefined;
     if (!allowed) problems.push(`${label}.accounts: must be "all" or a list of account names`);
     else if (allowed !== 'all')

@@ -1,37 +1,37 @@
-import { loadConfig, loadToolConfig } from '../config/load-config';
-import { cancelWaiting, stopLive, type InstanceOptions } from '../operator/actions';
+import type { Account } from '../accounts/account-types';
+import { loadConfig, type Config } from '../config/load-config';
+import { cancelWaiting, stopLive } from '../operator/actions';
 import type { MeetingStatus } from '../status/meeting-status';
 import { ZoomError } from '../zoom/errors';
 import { createZoomStack } from '../zoom/zoom-stack';
+import { meetingTarget, ofAccount, type MeetingOptions } from './commands';
 import { meetingId } from './meeting-id';
 import { CliError, EXIT, type CliIo } from './io';
 import { operatorLog, operatorName } from './operator';
 import { printable } from '../domain/plain-text';
-import { withToolQueue } from './tool-queue';
+import { actionAccount, loadToolAccounts, withCredentials } from './tool-accounts';
+import { withToolQueues } from './tool-queue';
 
-export type { InstanceOptions };
-
-/** `cancel <meetingId> [--uuid]`: a waiting start is started no more. */
-export async function cancelCommand(
-  io: CliIo,
-  id: string,
-  options: InstanceOptions,
-): Promise<number> {
+/** `cancel <meetingId> [--uuid] [--account]`: a waiting start is started no more. */
+export async function cancelCommand(io: CliIo, id: string, o: MeetingOptions): Promise<number> {
   const meeting = meetingId(id);
-  const config = loadToolConfig(io.env);
+  const { config, accounts, account, options } = meetingTarget(io, o);
   const operator = operatorName();
   const log = operatorLog(io, config);
-  return withToolQueue(
+  const where = ofAccount(accounts, account);
+  return withToolQueues(
     io,
-    async (queue) => {
-      const waiting = await cancelWaiting(queue, meeting, options, operator, log);
+    async (queues) => {
+      const waiting = await cancelWaiting(queues, meeting, options, operator, log);
       if (waiting.length === 0) {
-        io.err(`no waiting start for meeting ${meeting}${uuidNote(options)} (nothing cancelled)\n`);
+        io.err(
+          `no waiting start for meeting ${meeting}${where}${uuidNote(options)} (nothing cancelled)\n`,
+        );
         return EXIT.notFound;
       }
       for (const s of waiting) {
         io.out(
-          `cancelled the livestream start of meeting ${meeting} (instance ${printable(s.uuid)}): job ${s.jobId}; it will not be started again\n`,
+          `cancelled the livestream start of meeting ${meeting}${where} (instance ${printable(s.uuid)}): job ${s.jobId}; it will not be started again\n`,
         );
       }
       return EXIT.ok;
@@ -41,26 +41,34 @@ export async function cancelCommand(
 }
 
 /**
- * `stop <meetingId> [--uuid]`: `{"action":"stop"}` to Zoom through the paced client, then every
- * tracked instance (or the `--uuid` one) is recorded as stopped by the operator.
+ * The worker's config with the account's Server-to-Server app in place of the `ZOOM_*` one: the
+ * Zoom stack `stop` builds then calls Zoom with that account's credentials and limit.
  */
-export async function stopCommand(
-  io: CliIo,
-  id: string,
-  options: InstanceOptions,
-): Promise<number> {
+export function accountZoomConfig(config: Config, account: Account): Config {
+  return { ...config, zoom: { ...config.zoom, ...account.zoom } };
+}
+
+/**
+ * `stop <meetingId> [--uuid] [--account]`: `{"action":"stop"}` to Zoom through the paced client,
+ * with the account's credentials, then every tracked instance (or the `--uuid` one) of that
+ * account is recorded as stopped by the operator.
+ */
+export async function stopCommand(io: CliIo, id: string, o: MeetingOptions): Promise<number> {
   const meeting = meetingId(id);
   const config = loadConfig(io.env, 'worker');
+  const accounts = loadToolAccounts(config, io.env);
+  const account = withCredentials(actionAccount(accounts, o.account));
+  const options = { ...o, account: account.name };
   const operator = operatorName();
   const log = operatorLog(io, config);
   const kind = options.webinar ? 'webinar' : 'meeting';
-  return withToolQueue(
+  return withToolQueues(
     io,
-    async (queue, connection) => {
-      const stack = createZoomStack(config, connection, log);
+    async (queues, connection) => {
+      const stack = createZoomStack(accountZoomConfig(config, account), connection, log);
       let streaming: MeetingStatus[];
       try {
-        streaming = await stopLive(queue, stack.zoom, meeting, options, operator, log);
+        streaming = await stopLive(queues, stack.zoom, meeting, options, operator, log);
       } catch (err) {
         if (!(err instanceof ZoomError)) throw err;
         throw new CliError(`Zoom did not stop the live stream: ${err.message}`, EXIT.failure);
@@ -68,7 +76,7 @@ export async function stopCommand(
         await stack.dispatcher.destroy();
       }
       io.out(
-        `stopped the live stream of ${kind} ${meeting}` +
+        `stopped the live stream of ${kind} ${meeting}${ofAccount(accounts, account.name)}` +
           (streaming.length > 0
             ? `; recorded as stopped by the operator (${streaming.map((s) => s.jobId).join(', ')}), not started again\n`
             : '; no tracked start of it to record\n'),
@@ -79,5 +87,5 @@ export async function stopCommand(
   );
 }
 
-const uuidNote = (o: InstanceOptions) =>
+const uuidNote = (o: MeetingOptions) =>
   o.uuid !== undefined ? `, instance ${printable(o.uuid)}` : '';

@@ -31,14 +31,22 @@ export function addOperatorCommands(
 }
 
 type Done = (code: number) => void;
-type InstanceOptions = { uuid?: string; webinar?: boolean };
+type StatusOptions = { json?: boolean; state?: MeetingState; since?: number; account?: string };
+type InstanceOptions = { uuid?: string; webinar?: boolean; account?: string };
+
+/** `--account NAME`: which account of the accounts file (`ACCOUNTS_FILE`). */
+const ACCOUNT_OPTION = '--account <name>';
 
 /** The arguments of a command about one meeting, or one instance of it. */
 const instance = (c: Command, uuidHelp: string) =>
   c
     .argument('<meetingId>', 'meeting (or webinar) number')
     .option('--uuid <uuid>', uuidHelp)
-    .option('--webinar', 'the id is a webinar');
+    .option('--webinar', 'the id is a webinar')
+    .option(
+      ACCOUNT_OPTION,
+      "the meeting's account (ACCOUNTS_FILE); required when there are several",
+    );
 
 function addTriggerCommand(program: Command, io: CliIo, done: Done): void {
   instance(
@@ -71,14 +79,19 @@ function addStatusCommand(program: Command, io: CliIo, done: Done): void {
       'only meetings received within this long (90s, 15m, 2h, 7d)',
       parseDuration,
     )
+    .option(ACCOUNT_OPTION, "only this account's meetings (ACCOUNTS_FILE)")
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
-      example('status', 'status --state waiting --since 2h', 'status 85012345678 --json'),
+      example(
+        'status',
+        'status --state waiting --since 2h',
+        'status 85012345678 --json',
+        'status --account campus',
+      ),
     )
-    .action(
-      async (id: string | undefined, o: { json?: boolean; state?: MeetingState; since?: number }) =>
-        done(await (await commands()).statusCommand(io, id, o)),
+    .action(async (id: string | undefined, o: StatusOptions) =>
+      done(await (await commands()).statusCommand(io, id, o)),
     );
 }
 
@@ -107,7 +120,7 @@ function addControlCommands(program: Command, io: CliIo, done: Done): void {
       ),
     'a specific instance (default: every waiting start of the meeting)',
   )
-    .addHelpText('after', example('cancel 85012345678'))
+    .addHelpText('after', example('cancel 85012345678', 'cancel 85012345678 --account campus'))
     .action(async (id: string, o: InstanceOptions) =>
       done(await (await control()).cancelCommand(io, id, o)),
     );

@@ -56,22 +56,26 @@ export function shortAnswer(s: MeetingStatus): string {
 
 const HEADER = ['MEETING', 'STATE', 'TRIES', 'NEXT ATTEMPT', 'LAST ZOOM ANSWER', 'TOPIC'];
 /** The columns that give way, clipped at a word, when the line would pass the width. */
-const FLEXIBLE = [4, 5];
+const FLEXIBLE_COLUMNS = ['LAST ZOOM ANSWER', 'TOPIC'];
 const GAP = '  ';
 
 /**
  * The list of `status`, one meeting a line, every line within `width` columns: the fixed columns
  * as wide as their text, the Zoom answer and the topic sharing the rest (a short one keeps its
- * length, the other takes what is left), clipped at a word boundary with "…". Untrusted text is
- * made {@link printable}.
+ * length, the other takes what is left), clipped at a word boundary with "…". With `account`, an
+ * ACCOUNT column follows the meeting (a deployment of several accounts). Untrusted text is made
+ * {@link printable}.
  */
 export function formatStatusTable(
   statuses: readonly MeetingStatus[],
-  options: { now: number; width: number },
+  options: { now: number; width: number; account?: boolean },
 ): string {
+  const header = options.account ? ['MEETING', 'ACCOUNT', ...HEADER.slice(1)] : HEADER;
+  const flexible = FLEXIBLE_COLUMNS.map((name) => header.indexOf(name));
   const rows = statuses.map((s) =>
     [
       s.meetingId,
+      ...(options.account ? [s.account] : []),
       s.state,
       String(s.attempts),
       s.nextAttemptAt ? dueIn(s.nextAttemptAt, options.now) : '-',
@@ -79,15 +83,15 @@ export function formatStatusTable(
       s.topic ?? '-',
     ].map((cell) => printable(cell).replace(/\s+/g, ' ').trim()),
   );
-  const natural = HEADER.map((h, i) =>
+  const natural = header.map((h, i) =>
     Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]!))),
   );
-  const widths = shareWidths(natural, options.width);
-  return [HEADER, ...rows]
+  const widths = shareWidths(header, natural, flexible, options.width);
+  return [header, ...rows]
     .map((r) =>
       r
         .map((cell, i) => {
-          const text = FLEXIBLE.includes(i) ? clipAtWord(cell, widths[i]!) : cell;
+          const text = flexible.includes(i) ? clipAtWord(cell, widths[i]!) : cell;
           return i === r.length - 1 ? text : padColumns(text, widths[i]!);
         })
         .join(GAP)
@@ -97,23 +101,36 @@ export function formatStatusTable(
 }
 
 /** Fixed columns keep their width; the flexible ones share the rest, the narrowest served first. */
-function shareWidths(natural: readonly number[], width: number): number[] {
+function shareWidths(
+  header: readonly string[],
+  natural: readonly number[],
+  flexible: readonly number[],
+  width: number,
+): number[] {
   const widths = [...natural];
-  const fixed = natural.reduce((sum, w, i) => sum + (FLEXIBLE.includes(i) ? 0 : w), 0);
+  const fixed = natural.reduce((sum, w, i) => sum + (flexible.includes(i) ? 0 : w), 0);
   let left = Math.max(0, width - fixed - GAP.length * (natural.length - 1));
-  const order = [...FLEXIBLE].sort((a, b) => natural[a]! - natural[b]!);
+  const order = [...flexible].sort((a, b) => natural[a]! - natural[b]!);
   order.forEach((column, k) => {
     const share = Math.floor(left / (order.length - k));
-    widths[column] = Math.max(displayWidth(HEADER[column]!), Math.min(natural[column]!, share));
+    widths[column] = Math.max(displayWidth(header[column]!), Math.min(natural[column]!, share));
     left -= widths[column];
   });
   return widths;
 }
 
-/** The detailed view of one meeting instance; untrusted text is made {@link printable}. */
-export function formatStatusDetail(s: MeetingStatus, now: number): string {
+/**
+ * The detailed view of one meeting instance, naming its account with `account` (a deployment of
+ * several accounts); untrusted text is made {@link printable}.
+ */
+export function formatStatusDetail(
+  s: MeetingStatus,
+  now: number,
+  options: { account?: boolean } = {},
+): string {
   const lines = [
     `meeting ${s.meetingId} (${s.kind}${s.topic ? `, "${s.topic}"` : ''})`,
+    ...(options.account ? [`  account:       ${s.account}`] : []),
     `  instance:      ${s.uuid}`,
     `  job:           ${s.jobId}`,
     `  source:        ${s.source}`,

@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
-import type { Queue } from 'bullmq';
 import { loadToolConfig, type Config } from '../config/load-config';
 import { createLogger } from '../logging/create-logger';
-import { createStartQueue } from '../queue/start-queue';
-import type { StartJobData } from '../domain/start-job';
+import { createStartQueues, type StartQueues } from '../queue/start-queues';
 import { describeMode, type ConnectMode, type RedisConnection } from '../redis/connect';
 import { createToolConnection } from '../redis/connections';
 import { EmbeddedRedisBusyError, startEmbeddedRedis } from '../redis/embedded-redis';
@@ -11,15 +9,16 @@ import { plainRedisError } from '../redis/redis-errors';
 import { CliError, EXIT, type CliIo } from './io';
 
 /**
- * Runs `fn` with the start queue the service uses, in the service's Redis mode: `REDIS_URL`,
+ * Runs `fn` with the start queues the service uses (every shard: `QUEUE_SHARDS` and every shard an
+ * account was placed in), in the service's Redis mode: `REDIS_URL`,
  * Sentinel, Cluster, or the embedded Redis under `REDIS_DATA_DIR`: the running one when it
  * answers; none while the service that owns the directory restarts it (a second server on the same
  * files would corrupt them); else one started just for this command, so a `trigger` is stored and
  * picked up when the service starts.
  */
-export async function withToolQueue<T>(
+export async function withToolQueues<T>(
   io: CliIo,
-  fn: (queue: Queue<StartJobData>, connection: RedisConnection) => Promise<T>,
+  fn: (queues: StartQueues, connection: RedisConnection) => Promise<T>,
   config: Config = loadToolConfig(io.env),
 ): Promise<T> {
   const configured = config.redis.mode;
@@ -39,17 +38,25 @@ export async function withToolQueue<T>(
       ? { ...configured, url: configured.url ?? embedded!.url }
       : configured;
   const connection = createToolConnection(mode);
-  const queue = createStartQueue(connection, config.redis.queuePrefix, createLogger('silent'));
+  const queues = createStartQueues({
+    connection,
+    prefix: config.redis.queuePrefix,
+    shards: config.redis.queueShards,
+    log: createLogger('silent'),
+  });
   try {
-    await queue.waitUntilReady().catch((err: unknown) => {
-      throw new CliError(
-        `cannot reach Redis (${where(mode)}): ${plainRedisError(err)}`,
-        EXIT.failure,
-      );
-    });
-    return await fn(queue, connection);
+    await queues
+      .forShard(0)
+      .waitUntilReady()
+      .catch((err: unknown) => {
+        throw new CliError(
+          `cannot reach Redis (${where(mode)}): ${plainRedisError(err)}`,
+          EXIT.failure,
+        );
+      });
+    return await fn(queues, connection);
   } finally {
-    await queue.close().catch(() => undefined);
+    await queues.close().catch(() => undefined);
     connection.disconnect();
     await embedded?.stop();
   }

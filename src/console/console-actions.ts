@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import type { Logger } from '../logging/create-logger';
 import {
@@ -8,7 +7,7 @@ import {
   triggerStart,
   type InstanceOptions,
 } from '../operator/actions';
-import type { StartJobData } from '../domain/start-job';
+import type { StartQueues } from '../queue/start-queues';
 import { ZoomError } from '../zoom/errors';
 import type { ZoomClient } from '../zoom/zoom-client';
 
@@ -28,7 +27,7 @@ const form = z.object({
 });
 
 export interface ActionDeps {
-  queue: Queue<StartJobData>;
+  queues: StartQueues;
   log: Logger;
   openZoom: OpenZoom | undefined;
 }
@@ -62,7 +61,7 @@ export async function runAction(
     ...(uuid !== undefined && { uuid }),
     ...(kind === 'webinar' && { webinar: true }),
   };
-  const { queue, log } = deps;
+  const { queues: queue, log } = deps;
   switch (action) {
     case 'retry': {
       const r = await retryMeeting(queue, meetingId, options, operator, log);
@@ -103,7 +102,7 @@ async function stop(
     );
   const { zoom, close } = deps.openZoom();
   try {
-    await stopLive(deps.queue, zoom, meetingId, options, operator, deps.log);
+    await stopLive(deps.queues, zoom, meetingId, options, operator, deps.log);
     return done(`Stopped the live stream of meeting ${meetingId}.`);
   } catch (err) {
     if (!(err instanceof ZoomError)) throw err;

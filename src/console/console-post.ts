@@ -1,7 +1,6 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import type { Queue } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
-import type { StartJobData } from '../domain/start-job';
+import type { StartQueues } from '../queue/start-queues';
 import { basicAuthUser } from '../dashboard/basic-auth';
 import { ACTIONS, runAction, type OpenZoom } from './console-actions';
 import type { Csrf, CsrfVerdict } from './csrf';
@@ -15,7 +14,7 @@ const REFUSED: Record<Exclude<CsrfVerdict, 'ok'>, string> = {
 };
 
 export interface PostDeps {
-  queue: Queue<StartJobData>;
+  queues: StartQueues;
   log: Logger;
   csrf: Csrf;
   openZoom: OpenZoom | undefined;
@@ -50,7 +49,7 @@ export function actionHandlers(deps: PostDeps): RequestHandler[] {
         return answer(req, res, 404, `No such action "${String(req.params.action).slice(0, 40)}".`);
       try {
         const result = await runAction(
-          { queue: deps.queue, log: deps.log, openZoom: deps.openZoom },
+          { queues: deps.queues, log: deps.log, openZoom: deps.openZoom },
           action,
           req.body,
           `console:${user}`,

@@ -1,11 +1,9 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import type { Queue } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
-import type { StartJobData } from '../domain/start-job';
+import type { StartQueues } from '../queue/start-queues';
 import { listMeetingPage } from '../status/meeting-page';
-import { describeJob } from '../status/meeting-status';
 import { readOverview } from '../status/overview';
-import { readInstanceFacts } from '../queue/start-queue';
+import { readMeetingStatus } from '../status/read-statuses';
 import { basicAuth, basicAuthUser } from '../dashboard/basic-auth';
 import type { OpenZoom } from './console-actions';
 import { actionHandlers } from './console-post';
@@ -28,7 +26,10 @@ export const CONSOLE_PATH = '/console';
 const PAGE_SIZE = 50;
 
 export interface ConsoleDeps {
-  queue: Queue<StartJobData>;
+  /** Every shard's start queue: the console reads them all. */
+  queues: StartQueues;
+  /** The accounts served (the registry's names): a meeting page opens only theirs. */
+  accountNames: () => readonly string[];
   username: string;
   password: string;
   /** Keys the CSRF tokens (the same in every process); unset: derived from the password. */
@@ -49,7 +50,8 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   const csrf = createCsrf({ csrfSecret: deps.csrfSecret, password: deps.password });
   const log = deps.log.child({ component: 'console' });
   const reader: ConsoleReader = {
-    queue: deps.queue,
+    queues: deps.queues,
+    accountNames: deps.accountNames,
     attentionAfterMs: deps.attentionAfterMs,
     openZoom: deps.openZoom,
     now: deps.now ?? Date.now,
@@ -76,14 +78,15 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.get(`${base}/meetings/:jobId{/:part}`, detailHandler(reader, ctx));
   router.post(
     `${base}/actions/:action`,
-    ...actionHandlers({ queue: deps.queue, log, csrf, openZoom: deps.openZoom, base }),
+    ...actionHandlers({ queues: deps.queues, log, csrf, openZoom: deps.openZoom, base }),
   );
   return router;
 }
 
 /** What the pages read from: the queue, the clock, and whether a stop can be offered. */
 interface ConsoleReader {
-  queue: Queue<StartJobData>;
+  queues: StartQueues;
+  accountNames: () => readonly string[];
   attentionAfterMs: number;
   openZoom: OpenZoom | undefined;
   now: () => number;
@@ -109,7 +112,7 @@ async function listInput(reader: ConsoleReader, req: Request): Promise<ListInput
     0,
     Number.parseInt(typeof req.query.offset === 'string' ? req.query.offset : '0', 10) || 0,
   );
-  const page = await listMeetingPage(reader.queue, {
+  const page = await listMeetingPage(await reader.queues.all(), {
     ...(state && { state }),
     ...(source && { source }),
     ...(q && { text: q }),
@@ -132,7 +135,7 @@ async function listInput(reader: ConsoleReader, req: Request): Promise<ListInput
 async function overviewInput(reader: ConsoleReader): Promise<OverviewInput> {
   const at = reader.now();
   return {
-    overview: await readOverview(reader.queue, at, reader.attentionAfterMs),
+    overview: await readOverview(await reader.queues.all(), at, reader.attentionAfterMs),
     now: at,
     canStop: reader.openZoom !== undefined,
   };
@@ -145,13 +148,12 @@ function detailHandler(
 ): RequestHandler<{ jobId: string; part?: string }> {
   return async (req, res) => {
     const jobId = String(req.params.jobId);
-    const job = await reader.queue.getJob(jobId);
-    const state = job ? await job.getState() : 'unknown';
-    if (!job || state === 'unknown') {
+    const read = await readMeetingStatus(reader.queues, jobId, new Set(reader.accountNames()));
+    if (!read) {
       res.status(404).type('text/plain').send('no such meeting instance');
       return;
     }
-    const status = describeJob(job, state, await readInstanceFacts(reader.queue, jobId));
+    const { status } = read;
     const fragment = req.params.part === 'fragment';
     const render = fragment ? renderDetailFragment : renderDetail;
     res.type('html').send(render(ctx(req), status, reader.now(), reader.openZoom !== undefined));

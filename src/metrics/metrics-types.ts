@@ -1,9 +1,10 @@
-import type { Queue, Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { Registry } from 'prom-client';
 import type { Decision } from '../domain/decision';
 import type { StartSource } from '../domain/start-job';
 import type { SweepReport } from '../reconcile/sweep-types';
 import type { WebhookOutcome } from '../domain/webhook-outcome';
+import type { WatchedStarts } from './queue-gauges';
 
 export interface Metrics {
   registry: Registry;
@@ -11,8 +12,8 @@ export interface Metrics {
   zoomAnswer: (endpoint: string, status: number | 'error') => void;
   tokenFetch: (outcome: 'ok' | 'rejected' | 'error') => void;
   decision: (decision: Decision, receivedAt: number, now: number) => void;
-  /** Reports job counts of `queue` on every scrape. */
-  watchQueue: (queue: Queue) => void;
+  /** Reports every shard's start jobs, per account, on every scrape. */
+  watchStarts: (starts: WatchedStarts) => void;
   /** Counts the start jobs `worker` finishes, by how they ended. */
   watchWorker: (worker: Worker) => void;
   /** A start job was added (not a duplicate), by what queued it. */

@@ -20,7 +20,7 @@ export function createMetrics(): Metrics {
     ...createQueueingMetrics(registry),
     ...createZoomMetrics(registry),
     ...createStartMetrics(registry),
-    watchQueue: registerQueueGauges(registry),
+    watchStarts: registerQueueGauges(registry),
     watchReadiness: registerReadinessGauges(registry),
   };
 }

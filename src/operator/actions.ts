@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
-import { endedMessage, retryStart } from './retry-start';
 import {
   enqueueStart,
   readInstanceFacts,
   recordInstanceFact,
   type EnqueueResult,
 } from '../queue/start-queue';
+import { accountIn, type AccountQueues, type InstanceOptions } from './account-queues';
+import { DEFAULT_ACCOUNT } from '../domain/account';
 import { startJobId, type EventKind, type StartJobData } from '../domain/start-job';
 import type { MeetingState } from '../domain/start-progress';
 import { describeJob, type MeetingStatus } from '../status/meeting-status';
@@ -16,28 +16,33 @@ import type { ZoomClient } from '../zoom/zoom-client';
 
 /**
  * What an operator can do to a meeting, whatever the front end (the CLI or the console): each
- * function checks, acts on the queue and logs the action with who did it.
+ * function checks, acts on the account's shard of the queue and logs the action with who did it.
  */
-export interface InstanceOptions {
-  uuid?: string;
-  webinar?: boolean;
-}
+export { retryMeeting, type RetryMeetingResult } from './retry-start';
+export type { AccountQueues, InstanceOptions };
 
 export const IN_PLAY: readonly MeetingState[] = ['waiting', 'confirming', 'starting'];
 const STREAMING: readonly MeetingState[] = [...IN_PLAY, 'started', 'live'];
 
 const kindOf = (s: MeetingStatus): EventKind => (s.kind === 'webinar' ? 'webinar' : 'meeting');
 
-/** The instances of `meeting` in one of `states`: the `uuid` one, or every one tracked. */
+/**
+ * The instances of the account's `meeting` in one of `states`: the `uuid` one, or every one
+ * tracked. Another account's meeting with the same number is never among them.
+ */
 export async function instances(
-  queue: Queue<StartJobData>,
+  queues: AccountQueues,
   meeting: string,
   options: InstanceOptions,
   states: readonly MeetingState[],
 ): Promise<MeetingStatus[]> {
+  const account = accountIn(options);
+  const queue = await queues.forAccount(account);
   if (options.uuid === undefined)
-    return (await listMeetingStatuses(queue, meeting)).filter((s) => states.includes(s.state));
-  const jobId = startJobId(options.webinar ? 'webinar' : 'meeting', options.uuid);
+    return (await listMeetingStatuses([queue], meeting, { accounts: new Set([account]) })).filter(
+      (s) => states.includes(s.state),
+    );
+  const jobId = startJobId(options.webinar ? 'webinar' : 'meeting', options.uuid, account);
   const job = await queue.getJob(jobId);
   if (!job || job.data.meetingId !== meeting) return [];
   const state = await job.getState();
@@ -48,17 +53,19 @@ export async function instances(
 
 /** Cancels every waiting start of `meeting` (or the `uuid` one); answers those cancelled. */
 export async function cancelWaiting(
-  queue: Queue<StartJobData>,
+  queues: AccountQueues,
   meeting: string,
   options: InstanceOptions,
   operator: string,
   log: Logger,
 ): Promise<MeetingStatus[]> {
-  const waiting = await instances(queue, meeting, options, IN_PLAY);
+  const account = accountIn(options);
+  const queue = await queues.forAccount(account);
+  const waiting = await instances(queues, meeting, options, IN_PLAY);
   for (const s of waiting) {
-    await recordInstanceFact(queue, kindOf(s), s.uuid, 'cancelled', Date.now(), operator);
+    await recordInstanceFact(queue, kindOf(s), s.uuid, 'cancelled', Date.now(), operator, account);
     log.info(
-      { action: 'cancel', operator, meetingId: meeting, topic: s.topic, jobId: s.jobId },
+      { action: 'cancel', operator, account, meetingId: meeting, topic: s.topic, jobId: s.jobId },
       'operator action',
     );
   }
@@ -70,7 +77,8 @@ export async function cancelWaiting(
  * every tracked streaming instance (or the `uuid` one) is recorded as stopped by the operator.
  */
 export async function stopLive(
-  queue: Queue<StartJobData>,
+  queues: AccountQueues,
+  /** The account's own client: its credentials and its pacer. */
   zoom: ZoomClient,
   meeting: string,
   options: InstanceOptions,
@@ -78,22 +86,32 @@ export async function stopLive(
   log: Logger,
 ): Promise<MeetingStatus[]> {
   const kind: EventKind = options.webinar ? 'webinar' : 'meeting';
+  const account = accountIn(options);
   try {
     const answer = await zoom.stopLivestream(kind, meeting);
     log.info(
-      { action: 'stop', operator, meetingId: meeting, trackingId: answer.trackingId },
+      { action: 'stop', operator, account, meetingId: meeting, trackingId: answer.trackingId },
       'operator action',
     );
   } catch (err) {
     log.warn(
-      { action: 'stop', operator, meetingId: meeting, error: (err as Error).message },
+      { action: 'stop', operator, account, meetingId: meeting, error: (err as Error).message },
       'operator action refused by Zoom',
     );
     throw err;
   }
-  const streaming = await instances(queue, meeting, options, STREAMING);
+  const queue = await queues.forAccount(account);
+  const streaming = await instances(queues, meeting, options, STREAMING);
   for (const s of streaming)
-    await recordInstanceFact(queue, kindOf(s), s.uuid, 'operatorStopped', Date.now(), operator);
+    await recordInstanceFact(
+      queue,
+      kindOf(s),
+      s.uuid,
+      'operatorStopped',
+      Date.now(),
+      operator,
+      account,
+    );
   return streaming;
 }
 
@@ -106,25 +124,30 @@ export interface TriggerResult extends EnqueueResult {
 
 /** Queues a start by hand, exactly as a webhook would (a generated instance id unless given). */
 export async function triggerStart(
-  queue: Queue<StartJobData>,
+  queues: AccountQueues,
   meeting: string,
   options: InstanceOptions,
   operator: string,
   log: Logger,
 ): Promise<TriggerResult> {
   const kind: EventKind = options.webinar ? 'webinar' : 'meeting';
+  const account = accountIn(options);
+  const queue = await queues.forAccount(account);
   const uuid = options.uuid ?? `manual-${meeting}-${randomBytes(6).toString('hex')}`;
-  const added = await enqueueStart(queue, {
+  const data: StartJobData = {
     kind,
     meetingId: meeting,
     uuid,
     receivedAt: Date.now(),
     source: 'manual',
-  });
+    // The default account's jobs keep the shape of the release before accounts.
+    ...(account !== DEFAULT_ACCOUNT && { account }),
+  };
+  const added = await enqueueStart(queue, data);
   const owner = added.duplicate ? (await queue.getJob(added.jobId))?.data.meetingId : undefined;
   if (!added.duplicate)
     log.info(
-      { action: 'trigger', operator, meetingId: meeting, jobId: added.jobId },
+      { action: 'trigger', operator, account, meetingId: meeting, jobId: added.jobId },
       'operator action',
     );
   return {
@@ -133,34 +156,4 @@ export async function triggerStart(
     uuid,
     ...(owner !== undefined && owner !== meeting && { otherOwner: owner }),
   };
-}
-
-export type RetryMeetingResult =
-  | { ok: true; jobId: string }
-  | { ok: false; why: 'not_found' | 'not_failed' | 'ended'; message: string };
-
-/** Re-runs the newest failed start of `meeting` (or the `uuid` one) from zero. */
-export async function retryMeeting(
-  queue: Queue<StartJobData>,
-  meeting: string,
-  options: InstanceOptions,
-  operator: string,
-  log: Logger,
-): Promise<RetryMeetingResult> {
-  let jobId: string;
-  if (options.uuid !== undefined)
-    jobId = startJobId(options.webinar ? 'webinar' : 'meeting', options.uuid);
-  else {
-    const statuses = await listMeetingStatuses(queue, meeting);
-    const failed = statuses.find((s) => s.state === 'failed');
-    if (!failed && statuses.some((s) => s.state === 'cancelled'))
-      return { ok: false, why: 'ended', message: endedMessage(meeting) };
-    if (!failed)
-      return { ok: false, why: 'not_found', message: `no failed start for meeting ${meeting}` };
-    jobId = failed.jobId;
-  }
-  const result = await retryStart(queue, jobId, Date.now());
-  if (!result.ok) return result;
-  log.info({ action: 'retry', operator, meetingId: meeting, jobId }, 'operator action');
-  return { ok: true, jobId };
 }

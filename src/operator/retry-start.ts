@@ -1,7 +1,10 @@
 import type { Queue } from 'bullmq';
 import { EMPTY_PROGRESS, readProgress, type StartProgress } from '../domain/start-progress';
 import { readInstanceFacts } from '../queue/start-queue';
-import type { StartJobData } from '../domain/start-job';
+import { startJobId, type StartJobData } from '../domain/start-job';
+import type { Logger } from '../logging/create-logger';
+import { listMeetingStatuses } from '../status/read-statuses';
+import { accountIn, type AccountQueues, type InstanceOptions } from './account-queues';
 
 export type RetryStartResult =
   { ok: true } | { ok: false; why: 'not_found' | 'not_failed' | 'ended'; message: string };
@@ -42,4 +45,38 @@ export async function retryStart(
   );
   await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
   return { ok: true };
+}
+
+export type RetryMeetingResult =
+  | { ok: true; jobId: string }
+  | { ok: false; why: 'not_found' | 'not_failed' | 'ended'; message: string };
+
+/** Re-runs the newest failed start of `meeting` (or the `uuid` one) from zero. */
+export async function retryMeeting(
+  queues: AccountQueues,
+  meeting: string,
+  options: InstanceOptions,
+  operator: string,
+  log: Logger,
+): Promise<RetryMeetingResult> {
+  const account = accountIn(options);
+  const queue = await queues.forAccount(account);
+  let jobId: string;
+  if (options.uuid !== undefined)
+    jobId = startJobId(options.webinar ? 'webinar' : 'meeting', options.uuid, account);
+  else {
+    const statuses = await listMeetingStatuses([queue], meeting, {
+      accounts: new Set([account]),
+    });
+    const failed = statuses.find((s) => s.state === 'failed');
+    if (!failed && statuses.some((s) => s.state === 'cancelled'))
+      return { ok: false, why: 'ended', message: endedMessage(meeting) };
+    if (!failed)
+      return { ok: false, why: 'not_found', message: `no failed start for meeting ${meeting}` };
+    jobId = failed.jobId;
+  }
+  const result = await retryStart(queue, jobId, Date.now());
+  if (!result.ok) return result;
+  log.info({ action: 'retry', operator, account, meetingId: meeting, jobId }, 'operator action');
+  return { ok: true, jobId };
 }

@@ -60,7 +60,7 @@ export async function runService(
       : undefined;
     const redis = await connectServiceRedis(config, env, log, closers, tracing);
     const metrics = createMetrics();
-    metrics.watchQueue(redis.queue);
+    metrics.watchStarts({ queues: () => redis.queues.all(), accounts: () => accounts.names() });
     const routers = serviceRouters({
       config,
       accounts,

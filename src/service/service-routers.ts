@@ -34,7 +34,8 @@ export function serviceRouters(deps: {
     routers.push(createDashboardRouter(queue, config.admin.username, config.admin.password));
     routers.push(
       createConsoleRouter({
-        queue,
+        queues: deps.redis.queues,
+        accountNames: () => deps.accounts.names(),
         ...config.admin,
         csrfSecret: config.console.csrfSecret,
         attentionAfterMs: config.console.attentionAfterMs,

@@ -1,6 +1,7 @@
-import type { Job, JobState, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { describeJob, type MeetingStatus } from './meeting-status';
-import { readFactsOf, readJobIds, readJobs, type IdRange } from './read-jobs';
+import type { IdRange } from './read-jobs';
+import { readShardFacts, readShards, type AccountFilter, type ShardJob } from './read-shards';
 import { startSource, type StartJobData, type StartSource } from '../domain/start-job';
 import type { MeetingState } from '../domain/start-progress';
 
@@ -10,6 +11,8 @@ export interface MeetingPageQuery {
   source?: StartSource;
   /** Matched, case-insensitive, against topic, meeting id, host id and instance id. */
   text?: string;
+  /** Only these accounts' starts; every account's when undefined. */
+  accounts?: AccountFilter;
   offset: number;
   limit: number;
 }
@@ -22,7 +25,7 @@ export interface MeetingPage {
   limit: number;
 }
 
-/** How many jobs of each BullMQ state are looked at (the newest ones). */
+/** How many jobs of each BullMQ state are looked at (the newest ones), per shard. */
 const SCAN_LIMIT = 20_000;
 const LAST = String(SCAN_LIMIT - 1);
 /** The states read, newest jobs first; a job read in two states is in the later one now. */
@@ -38,18 +41,19 @@ const TRACKED: IdRange[] = [
 ];
 
 /**
- * One page of meeting instances, newest first, in three round trips whatever the queue holds: the
- * ids of every state, the jobs' hashes (filtered by text and source, sorted from their data), then
- * the instance facts (which an operator's cancel or stop changes the state with), only for the
- * page shown unless a state filter needs them all.
+ * One page of meeting instances of every shard (`queues`, see `StartQueues.all()`), newest first,
+ * in three round trips per shard whatever the queue holds, the shards read side by side: the ids
+ * of every state, the jobs' hashes (filtered by account, text and source, sorted from their data),
+ * then the instance facts (which an operator's cancel or stop changes the state with), only for
+ * the page shown unless a state filter needs them all.
  */
 export async function listMeetingPage(
-  queue: Queue<StartJobData>,
+  queues: readonly Queue<StartJobData>[],
   query: MeetingPageQuery,
 ): Promise<MeetingPage> {
   const text = query.text?.trim().toLowerCase();
-  const { found: ids } = await readJobIds(queue, TRACKED, SCAN_LIMIT);
-  const found = (await readJobs(queue, ids, false)).filter(
+  const { found: read } = await readShards(queues, TRACKED, SCAN_LIMIT, false, query.accounts);
+  const found = read.filter(
     ({ job }) =>
       (!text || matches(job.data, text)) &&
       (!query.source || startSource(job.data) === query.source),
@@ -57,9 +61,9 @@ export async function listMeetingPage(
   found.sort((a, b) => b.job.data.receivedAt - a.job.data.receivedAt);
   if (query.state === undefined) {
     const slice = found.slice(query.offset, query.offset + query.limit);
-    return { ...page(query), rows: await describe(queue, slice), total: found.length };
+    return { ...page(query), rows: await describe(slice), total: found.length };
   }
-  const all = (await describe(queue, found)).filter((s) => s.state === query.state);
+  const all = (await describe(found)).filter((s) => s.state === query.state);
   return {
     ...page(query),
     rows: all.slice(query.offset, query.offset + query.limit),
@@ -75,13 +79,7 @@ function matches(data: StartJobData, text: string): boolean {
   );
 }
 
-async function describe(
-  queue: Queue<StartJobData>,
-  found: readonly { job: Job<StartJobData>; state: JobState }[],
-): Promise<MeetingStatus[]> {
-  const facts = await readFactsOf(
-    queue,
-    found.map((f) => f.job.id ?? ''),
-  );
+async function describe(found: readonly ShardJob[]): Promise<MeetingStatus[]> {
+  const facts = await readShardFacts(found);
   return found.map((f, i) => describeJob(f.job, f.state, facts[i]));
 }

@@ -8,6 +8,7 @@ import {
 import { startSource, type StartJobData, type StartSource } from '../domain/start-job';
 import type { InstanceFacts } from '../domain/instance-facts';
 import type { StreamTarget } from '../domain/stream-target';
+import { accountOf } from '../domain/account';
 
 export interface MeetingStatus {
   meetingId: string;
@@ -16,6 +17,8 @@ export interface MeetingStatus {
   topic: string | undefined;
   hostId?: string;
   jobId: string;
+  /** The account the start belongs to (`default` without an accounts file). */
+  account: string;
   /** What queued the start: webhook, reconcile (the sweep found it live) or manual. */
   source: StartSource;
   state: MeetingState;
@@ -72,6 +75,7 @@ export function describeJob(
     topic: job.data.topic,
     ...(job.data.hostId !== undefined && { hostId: job.data.hostId }),
     jobId: job.id ?? '',
+    account: accountOf(job.data),
     source: startSource(job.data),
     state: meetingState,
     attempts: progress.attempts,

@@ -1,7 +1,8 @@
 import type { JobState, Queue } from 'bullmq';
 import { describeJob, type MeetingStatus } from './meeting-status';
 import { hourly, type HourBucket, type Read } from './hourly';
-import { readJobIds, readJobs, type IdRange } from './read-jobs';
+import type { IdRange } from './read-jobs';
+import { readShards, type AccountFilter } from './read-shards';
 import type { StartResult, MeetingState } from '../domain/start-progress';
 import type { StartJobData, StartSource } from '../domain/start-job';
 
@@ -25,8 +26,11 @@ export interface Overview {
   hours: HourBucket[];
   /** Some state held more than {@link OVERVIEW_CAP} jobs: the counts are lower bounds. */
   capped: boolean;
-  /** Every job kept in Redis (all ages), from BullMQ's counts. */
-  kept: number;
+  /**
+   * Every job kept in Redis (all ages, every shard), from BullMQ's counts; undefined when the
+   * overview is of some accounts only (BullMQ counts a queue, not an account).
+   */
+  kept: number | undefined;
 }
 
 const IN_PLAY: [JobState, string, IdRange['command']][] = [
@@ -38,17 +42,28 @@ const IN_PLAY: [JobState, string, IdRange['command']][] = [
 const FINISHED: JobState[] = ['completed', 'failed'];
 
 /**
- * The console's overview in three round trips whatever the history holds: BullMQ's job counts,
- * the ids (in play, and finished in the last 24 h, {@link OVERVIEW_CAP} of each at most), then
- * every job's hash and instance facts in one pipeline.
+ * The console's overview of every shard (`queues`, see `StartQueues.all()`), or of the `accounts`
+ * given, in three round trips per shard whatever the history holds, the shards read side by side:
+ * BullMQ's job counts (not needed for some accounts only), the ids (in play, and finished in the
+ * last 24 h, {@link OVERVIEW_CAP} of each per shard at most), then every job's hash and instance
+ * facts in one pipeline.
  */
 export async function readOverview(
-  queue: Queue<StartJobData>,
+  queues: readonly Queue<StartJobData>[],
   now: number,
   attentionAfterMs: number,
+  accounts?: AccountFilter,
 ): Promise<Overview> {
-  const counts = await queue.getJobCounts(...IN_PLAY.map(([s]) => s), ...FINISHED);
-  const kept = Object.values(counts).reduce((a, b) => a + b, 0);
+  const kept =
+    accounts === undefined
+      ? (
+          await Promise.all(
+            queues.map((q) => q.getJobCounts(...IN_PLAY.map(([s]) => s), ...FINISHED)),
+          )
+        )
+          .flatMap((counts) => Object.values(counts))
+          .reduce((a, b) => a + b, 0)
+      : undefined;
   const last = String(OVERVIEW_CAP - 1);
   const ranges: IdRange[] = [
     ...IN_PLAY.map(([state, key, command]) => ({ state, key, command, args: ['0', last] })),
@@ -59,8 +74,8 @@ export async function readOverview(
       args: ['+inf', String(now - OVERVIEW_WINDOW_MS), 'LIMIT', '0', String(OVERVIEW_CAP)],
     })),
   ];
-  const { found, capped } = await readJobIds(queue, ranges, OVERVIEW_CAP);
-  const read: Read[] = (await readJobs(queue, found, true)).map(({ job, state, facts }) => ({
+  const { found, capped } = await readShards(queues, ranges, OVERVIEW_CAP, true, accounts);
+  const read: Read[] = found.map(({ job, state, facts }) => ({
     status: describeJob(job, state, facts),
     finishedOn: job.finishedOn,
     result: (job.returnvalue ?? undefined) as StartResult | undefined,
@@ -72,7 +87,7 @@ function summarise(
   read: readonly Read[],
   now: number,
   attentionAfterMs: number,
-  extra: { capped: boolean; kept: number },
+  extra: { capped: boolean; kept: number | undefined },
 ): Overview {
   const byState: Partial<Record<MeetingState, number>> = {};
   const bySource: Partial<Record<StartSource, number>> = {};

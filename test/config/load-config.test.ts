@@ -121,3 +121,18 @@ describe('loadConfig', () => {
     ]);
   });
 });
+
+describe('ACCOUNTS_FILE', () => {
+  it('replaces the ZOOM_* credentials, and refuses them set as well, naming each', () => {
+    expect(loadConfig({ ACCOUNTS_FILE: 'accounts.yaml' }).accountsFile).toBe('accounts.yaml');
+    expect(
+      problems({
+        ACCOUNTS_FILE: 'accounts.yaml',
+        ZOOM_CLIENT_ID: 'cid',
+        ZOOM_WEBHOOK_SECRET_TOKEN: 'secret-value',
+      }),
+    ).toEqual([
+      "ACCOUNTS_FILE: ZOOM_CLIENT_ID, ZOOM_WEBHOOK_SECRET_TOKEN are set too; with an accounts file each account's credentials and secret come from the file: unset them",
+    ]);
+  });
+});

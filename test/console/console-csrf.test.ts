@@ -7,6 +7,7 @@ import { createConsoleRouter, type ConsoleDeps } from '../../src/console/console
 import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
 import type { StartJobData } from '../../src/domain/start-job';
 import { captureLog } from '../support/log-capture';
+import { singleShard } from '../support/single-shard';
 import { redisUrl, uniquePrefix } from '../support/redis';
 
 const ADMIN = { username: 'producer', password: 'correct-horse-battery' };
@@ -33,7 +34,8 @@ async function consoleProcess(extra: Partial<ConsoleDeps> = {}): Promise<string>
   const app = express();
   app.use(
     createConsoleRouter({
-      queue,
+      queues: singleShard(queue),
+      accountNames: () => ['default'],
       ...ADMIN,
       attentionAfterMs: 600_000,
       log: captureLog().log,

@@ -36,7 +36,7 @@ async function queueWithAMovingJob(): Promise<Queue<StartJobData>> {
 
 describe('the meetings list', () => {
   it('shows a job that moved between two reads once, in its newer state', async () => {
-    const page = await listMeetingPage(await queueWithAMovingJob(), { offset: 0, limit: 50 });
+    const page = await listMeetingPage([await queueWithAMovingJob()], { offset: 0, limit: 50 });
     expect(page.rows.map((r) => [r.meetingId, r.state])).toEqual([
       ['85030000001', 'waiting'],
       ['85030000002', 'waiting'],

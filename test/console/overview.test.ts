@@ -53,7 +53,7 @@ afterAll(async () => {
 describe('the console overview', () => {
   it('counts meetings by state and by source, and charts the hour they started in', async () => {
     const now = Date.now();
-    const o = await readOverview(service.queue, now, TEN_MINUTES);
+    const o = await readOverview([service.queue], now, TEN_MINUTES);
     expect(o.byState).toEqual({ waiting: 2, failed: 1, started: 2 });
     expect(o.bySource).toEqual({ webhook: 5 });
     expect(o.kept).toBe(5);
@@ -68,12 +68,12 @@ describe('the console overview', () => {
 
   it('puts what needs a person first: credentials, failed, then a start waiting too long', async () => {
     const now = Date.now();
-    const soon = await readOverview(service.queue, now, TEN_MINUTES);
+    const soon = await readOverview([service.queue], now, TEN_MINUTES);
     expect(soon.attention.map((a) => [a.status.meetingId, a.why])).toEqual([
       ['85020000005', 'credentials'],
       ['85020000002', 'failed'],
     ]);
-    const later = await readOverview(service.queue, now + TEN_MINUTES + 1000, TEN_MINUTES);
+    const later = await readOverview([service.queue], now + TEN_MINUTES + 1000, TEN_MINUTES);
     expect(later.attention.map((a) => [a.status.meetingId, a.why])).toEqual([
       ['85020000005', 'credentials'],
       ['85020000002', 'failed'],
@@ -82,12 +82,12 @@ describe('the console overview', () => {
   });
 
   it('leaves out what finished more than 24 hours ago, and reads in a fixed number of steps', async () => {
-    const tomorrow = await readOverview(service.queue, Date.now() + OVERVIEW_WINDOW_MS + 1000, 1);
+    const tomorrow = await readOverview([service.queue], Date.now() + OVERVIEW_WINDOW_MS + 1000, 1);
     expect(tomorrow.byState).toEqual({ waiting: 2 });
     expect(tomorrow.kept).toBe(5);
     // BullMQ's counts, one pipeline of ids, one pipeline of every job: no round trip per job.
-    expect(await roundTrips(service.prefix, (q) => readOverview(q, Date.now(), TEN_MINUTES))).toBe(
-      3,
-    );
+    expect(
+      await roundTrips(service.prefix, (q) => readOverview([q], Date.now(), TEN_MINUTES)),
+    ).toBe(3);
   });
 });

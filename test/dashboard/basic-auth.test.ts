@@ -8,6 +8,7 @@ import { createDashboardRouter } from '../../src/dashboard/dashboard-router';
 import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
 import type { StartJobData } from '../../src/domain/start-job';
 import { captureLog } from '../support/log-capture';
+import { singleShard } from '../support/single-shard';
 import { redisUrl, uniquePrefix } from '../support/redis';
 
 const ADMIN = { username: 'admin', password: 'correct-horse-battery' };
@@ -25,7 +26,13 @@ beforeAll(async () => {
   const app = express();
   app.use(createDashboardRouter(queue, ADMIN.username, ADMIN.password));
   app.use(
-    createConsoleRouter({ queue, ...ADMIN, attentionAfterMs: 600_000, log: captureLog().log }),
+    createConsoleRouter({
+      queues: singleShard(queue),
+      accountNames: () => ['default'],
+      ...ADMIN,
+      attentionAfterMs: 600_000,
+      log: captureLog().log,
+    }),
   );
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

@@ -65,7 +65,7 @@ it('counts a start that failed for good once, as failed', async () => {
   await eventually(async () =>
     (await scrape()).includes('zlw_start_jobs_finished_total{state="failed"} 1') ? true : undefined,
   );
-  expect(series(await scrape(), 'zlw_jobs{state="failed"}')).toEqual([
-    'zlw_jobs{state="failed"} 1',
+  expect(series(await scrape(), 'zlw_jobs{account="default",state="failed"}')).toEqual([
+    'zlw_jobs{account="default",state="failed"} 1',
   ]);
 });

@@ -83,17 +83,16 @@ describe('against a running service', () => {
   });
 
   it('reports readiness and the age of the oldest waiting start', async () => {
+    const OLDEST = 'zlw_oldest_waiting_start_age_seconds\\{account="default"\\}';
     const value = (text: string, name: string) =>
       Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
-    expect(value(await scrape(), 'zlw_oldest_waiting_start_age_seconds')).toBe(0);
+    expect(value(await scrape(), OLDEST)).toBe(0);
     expect(value(await scrape(), 'zlw_ready')).toBe(1);
     expect(value(await scrape(), 'zlw_redis_ready')).toBe(1);
     await post(service.url, signed(meetingEvent('meeting.started', { uuid: 'waits' })));
     await eventually(async () =>
       (await service.queue.getJob(startJobId('meeting', 'waits')))?.isDelayed(),
     );
-    await eventually(
-      async () => value(await scrape(), 'zlw_oldest_waiting_start_age_seconds') > 0.2,
-    );
+    await eventually(async () => value(await scrape(), OLDEST) > 0.2);
   });
 });

@@ -1,3 +1,5 @@
+import type { Queue } from 'bullmq';
+import type { StartJobData } from '../../src/domain/start-job';
 import { enqueueStart, recordInstanceFact } from '../../src/queue/start-queue';
 import { listMeetingPage } from '../../src/status/meeting-page';
 import { listMeetingStatuses } from '../../src/status/read-statuses';
@@ -25,22 +27,22 @@ beforeAll(async () => {
 afterAll(() => service.stop());
 
 it('pages through every instance, newest first', async () => {
-  const first = await listMeetingPage(service.queue, { offset: 0, limit: 50 });
+  const first = await listMeetingPage([service.queue], { offset: 0, limit: 50 });
   expect(first.total).toBe(COUNT);
   expect(first.rows).toHaveLength(50);
   const times = first.rows.map((r) => Date.parse(r.receivedAt));
   expect(times).toEqual([...times].sort((a, b) => b - a));
   expect(times[0]).toBe(BASE + (COUNT - 1) * 1000);
-  const last = await listMeetingPage(service.queue, { offset: 100, limit: 50 });
+  const last = await listMeetingPage([service.queue], { offset: 100, limit: 50 });
   expect(last.rows).toHaveLength(20);
   expect(Date.parse(last.rows.at(-1)!.receivedAt)).toBe(BASE);
 });
 
 it('filters by text and by state (an operator cancel counts)', async () => {
-  const board = await listMeetingPage(service.queue, { text: 'board', offset: 0, limit: 50 });
+  const board = await listMeetingPage([service.queue], { text: 'board', offset: 0, limit: 50 });
   expect(board.total).toBe(COUNT / 10);
   expect(board.rows.every((r) => r.topic?.startsWith('Board meeting'))).toBe(true);
-  const cancelled = await listMeetingPage(service.queue, {
+  const cancelled = await listMeetingPage([service.queue], {
     state: 'cancelled',
     offset: 0,
     limit: 50,
@@ -48,17 +50,20 @@ it('filters by text and by state (an operator cancel counts)', async () => {
   expect(cancelled.rows.map((r) => [r.uuid, r.reason])).toEqual([
     ['page-3', 'cancelled by the operator (alice)'],
   ]);
-  const waiting = await listMeetingPage(service.queue, { state: 'waiting', offset: 0, limit: 10 });
+  const waiting = await listMeetingPage([service.queue], {
+    state: 'waiting',
+    offset: 0,
+    limit: 10,
+  });
   expect(waiting.total).toBe(COUNT - 1);
 });
 
 it('reads a page, and the CLI its list, in three round trips however many jobs there are', async () => {
   // The ids of every state, every job's hash, then the instance facts: no round trip per job.
-  const page = (q: Parameters<typeof listMeetingPage>[0]) =>
-    listMeetingPage(q, { offset: 0, limit: 50 });
+  const page = (q: Queue<StartJobData>) => listMeetingPage([q], { offset: 0, limit: 50 });
   expect(await roundTrips(service.prefix, page)).toBe(3);
-  const filtered = (q: Parameters<typeof listMeetingPage>[0]) =>
-    listMeetingPage(q, { state: 'waiting', offset: 0, limit: 50 });
+  const filtered = (q: Queue<StartJobData>) =>
+    listMeetingPage([q], { state: 'waiting', offset: 0, limit: 50 });
   expect(await roundTrips(service.prefix, filtered)).toBe(3);
-  expect(await roundTrips(service.prefix, (q) => listMeetingStatuses(q))).toBe(3);
+  expect(await roundTrips(service.prefix, (q) => listMeetingStatuses([q]))).toBe(3);
 });

@@ -1,5 +1,5 @@
 import { alertsOnce, noPhantomStarts, noSecrets } from './event-invariants';
-import type { Ledger } from './ledger';
+import type { InstanceRecord, Ledger } from './ledger';
 import { iso, verdict, who, type CheckOptions, type Offender, type Verdict } from './verdict';
 
 export type { CheckOptions, Offender, Verdict } from './verdict';
@@ -27,7 +27,7 @@ function startedInTime(ledger: Ledger, o: CheckOptions): Verdict {
       first === undefined
         ? `never started (live at Zoom since ${iso(r.liveAtWall)}, fate ${r.plan.fate}, acknowledged: ${r.ackAt !== undefined ? iso(r.ackAt) : 'never'}; deadline ${iso(deadline)})`
         : `started ${first - deadline} ms after its deadline ${iso(deadline)} (fate ${r.plan.fate})`;
-    offenders.push({ ...who(r), detail });
+    offenders.push({ ...who(r), detail: `${detail}${meanwhile(ledger, r, first ?? o.now)}` });
   }
   return verdict(
     'started_in_time',
@@ -35,6 +35,18 @@ function startedInTime(ledger: Ledger, o: CheckOptions): Verdict {
     checked,
     offenders,
   );
+}
+
+/** The faults that overlapped an instance's wait, and the Zoom faults its calls met. */
+function meanwhile(ledger: Ledger, r: InstanceRecord, until: number): string {
+  const kinds = ledger.faults
+    .filter(
+      (f) =>
+        f.at <= until && f.until >= r.liveAtWall! && (!f.account || f.account === r.plan.account),
+    )
+    .map((f) => f.kind);
+  const met = Object.entries(r.zoomFaults).map(([k, n]) => `${k}×${n}`);
+  return `; faults meanwhile: ${[...new Set(kinds)].join(', ') || 'none'}; its calls met: ${met.join(', ') || 'none'}; Zoom-imposed wait ${r.imposedWaitMs} ms`;
 }
 
 /** Exactly one start per instance; a repeat is explained by an answer lost after Zoom acted. */

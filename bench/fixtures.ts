@@ -66,7 +66,7 @@ export function webhook(meetingId = 85012345678) {
     event: 'meeting.started',
     event_ts: Date.now(),
     payload: {
-      account_id: 'AAAAAAAAAAAAAAAAAAAAAA',
+      account_id: 'sandbox-account', // the sandbox's: the receiver refuses another account's
       object: {
         id: meetingId,
         uuid,

@@ -8,6 +8,7 @@ import type { BenchContext } from './fixtures';
 import { memoryFigure } from './memory';
 import { mixedFigures } from './mixed';
 import { enqueueFigure, receiverFigures } from './receiver';
+import { receiverAccountsFigures } from './receiver-accounts';
 import { machine, writeResults } from './report';
 import { receiverRoundTrips, workerRoundTrips } from './round-trips';
 import { workerFigure } from './worker';
@@ -21,6 +22,7 @@ import { workerFigure } from './worker';
  */
 const SECTIONS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   receiver: receiverFigures,
+  'receiver-accounts': receiverAccountsFigures,
   enqueue: enqueueFigure,
   worker: workerFigure,
   'end-to-end': endToEndFigures,

@@ -14,6 +14,8 @@ export const ALERT_QUEUE = 'alerts';
 /** What an operator needs to act: which meeting, what went wrong, Zoom's code, how hard we tried. */
 export interface Alert {
   type: AlertType;
+  /** The account (see `accounts/`) the alert is about; absent for the default account. */
+  account?: string;
   kind: EventKind;
   meetingId: string;
   topic: string | undefined;
@@ -58,12 +60,14 @@ export function alertBody(alert: Alert): Record<string, unknown> {
   const reason = printable(alert.reason);
   const quoted = topic ? ` "${topic}"` : '';
   const code = alert.zoomCode !== undefined ? `, Zoom code ${alert.zoomCode}` : '';
+  const inAccount = alert.account !== undefined ? ` (account ${alert.account})` : '';
   const tried = WITHOUT_ATTEMPTS.has(alert.type) ? '' : ` (${alert.attempts} attempts${code})`;
   return {
     text: slackEscape(
-      `:rotating_light: ${HEADLINES[alert.type]} for ${alert.kind} ${alert.meetingId}${quoted}: ${reason}${tried}`,
+      `:rotating_light: ${HEADLINES[alert.type]}${inAccount} for ${alert.kind} ${alert.meetingId}${quoted}: ${reason}${tried}`,
     ),
     type: alert.type,
+    ...(alert.account !== undefined && { account: alert.account }),
     kind: alert.kind,
     meeting_id: alert.meetingId,
     topic: topic ?? null,

@@ -98,7 +98,10 @@ async function runDemo(demo: Demo): Promise<number> {
     say(
       `Zoom          meeting ${DEMO_MEETING_ID} is live; its meeting.started webhook is lost (none sent). The sweep runs every ${DEMO_SWEEP_MS / 1000} s here (RECONCILE_INTERVAL_MS, 60 s by default)`,
     );
-  } else if (!(await sendDemoWebhook(io, say, service.url, secret, uuid))) return EXIT.failure;
+  } else if (
+    !(await sendDemoWebhook(io, say, service.url, secret, uuid, zoom.credentials.accountId))
+  )
+    return EXIT.failure;
   return waitForStream(io, zoom, Date.now() + delayMs * 2 + 30_000);
 }
 

@@ -5,19 +5,23 @@ import type { Say } from './demo-narration';
 /** The meeting the demo starts a stream for. */
 export const DEMO_MEETING_ID = '85012345678';
 
-/** Sends the signed `meeting.started` as Zoom would; false when it was not answered 204. */
+/**
+ * Sends the signed `meeting.started` of the Zoom account `accountId` as Zoom would; false when it
+ * was not answered 204.
+ */
 export async function sendDemoWebhook(
   io: CliIo,
   say: Say,
   url: string,
   secret: string,
   uuid: string,
+  accountId: string,
 ): Promise<boolean> {
   const body = JSON.stringify({
     event: 'meeting.started',
     event_ts: Date.now(),
     payload: {
-      account_id: 'demo',
+      account_id: accountId,
       object: {
         id: Number(DEMO_MEETING_ID),
         uuid,

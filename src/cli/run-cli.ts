@@ -74,8 +74,11 @@ function addSetupCommands(program: Command, io: CliIo, done: (code: number) => v
     .description(
       'check the deployment from its configuration: Redis, Zoom credentials and scopes, rules, alerts',
     )
-    .addHelpText('after', example('doctor'))
-    .action(async () => done(await (await import('./doctor-command')).doctorCommand(io)));
+    .option('--account <name>', 'check only this account of ACCOUNTS_FILE')
+    .addHelpText('after', example('doctor', 'doctor --account campus'))
+    .action(async (o: { account?: string }) =>
+      done(await (await import('./doctor-command')).doctorCommand(io, o)),
+    );
 }
 
 /** `sandbox` and `demo`: running against a local Zoom, with no account. */

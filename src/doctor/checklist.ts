@@ -9,6 +9,8 @@ export interface CheckResult {
   detail?: string;
   /** What to do about a failure or warning. */
   fix?: string;
+  /** The account checked, when the accounts come from `ACCOUNTS_FILE` (the CLI groups by it). */
+  account?: string;
 }
 
 export const ok = (title: string, detail?: string): CheckResult => ({

@@ -4,7 +4,6 @@ import {
   loadConfig,
   loadToolConfig,
   runsReceiver,
-  runsWorker,
   type Config,
 } from '../config/load-config';
 import { createLogger } from '../logging/create-logger';
@@ -15,20 +14,24 @@ import {
   startEmbeddedRedis,
   type EmbeddedRedis,
 } from '../redis/embedded-redis';
-import { createZoomDispatcher } from '../zoom/http';
-import { tokenFetcher } from '../zoom/zoom-stack';
+import { checkAccounts } from './account-checks';
 import { fail, ok, type CheckResult } from './checklist';
 import { checkRedis, redisWhere } from './redis-checks';
-import { checkAlerts, checkRules } from './setup-checks';
-import { checkZoom } from './zoom-checks';
+
+export interface DoctorOptions {
+  /** Check only this account (the deployment's own checks still run). */
+  account?: string;
+}
 
 /**
  * Every check of a deployment, from the configuration the service would run with (`env`), with
- * the connection code the service uses. Never returns a secret in any text.
+ * the connection code the service uses, and every account's checks (or one account's). Never
+ * returns a secret in any text.
  */
 export async function runDoctor(
   env: Record<string, string | undefined>,
   cwd: string,
+  options: DoctorOptions = {},
 ): Promise<CheckResult[]> {
   const { config, results } = checkConfiguration(env);
   // With an invalid configuration, Redis can still be checked when its own variables are right.
@@ -42,7 +45,7 @@ export async function runDoctor(
     });
     return results;
   }
-  if (config && runsReceiver(config.role))
+  if (config && runsReceiver(config.role) && config.accountsFile === undefined)
     results.push(
       ok('Webhook secret token set', `${config.webhook.secrets.length} secret token(s) accepted`),
     );
@@ -53,7 +56,7 @@ export async function runDoctor(
       results.push(
         ...(await checkRedis(redis.connection, redis.where, redisConfig.redis.queuePrefix)),
       );
-    if (config && runsWorker(config.role)) results.push(...(await checkWorkerSetup(config, env)));
+    if (config) results.push(...(await checkAccounts(config, env, options.account)));
   } finally {
     redis.connection?.disconnect();
     await redis.embedded?.stop();
@@ -128,25 +131,6 @@ async function openRedis(
   } catch (err) {
     await embedded?.stop();
     throw err;
-  }
-}
-
-/** What the worker needs: Zoom's credentials and scopes, the rules file, the alert channels. */
-async function checkWorkerSetup(
-  config: Config,
-  env: Record<string, string | undefined>,
-): Promise<CheckResult[]> {
-  // One OAuth request, as the worker's token provider makes it (not the token shared in
-  // Redis, which could hide a secret changed since).
-  const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
-  try {
-    return [
-      ...(await checkZoom(tokenFetcher(config, dispatcher))),
-      checkRules(config.livestream.rulesFile, env),
-      await checkAlerts(config, dispatcher),
-    ];
-  } finally {
-    await dispatcher.destroy();
   }
 }
 

@@ -1,6 +1,5 @@
 import type { Dispatcher } from 'undici';
 import { printable } from '../domain/plain-text';
-import type { Config } from '../config/load-config';
 import { loadRules } from '../policy/load-rules';
 import { DEFAULT_RULES, type Rule } from '../policy/rules';
 import { ZoomNetworkError } from '../zoom/errors';
@@ -48,23 +47,28 @@ export function describeRule(rule: Rule): string {
  * chat message and no page), which proves DNS, TCP, TLS and an HTTP answer. Any answer below 500
  * counts: many webhook endpoints refuse HEAD with 400, 404 or 405, and that is still an answer.
  */
-export async function checkAlerts(config: Config, dispatcher: Dispatcher): Promise<CheckResult> {
+export async function checkAlerts(
+  url: string | undefined,
+  timeoutMs: number,
+  dispatcher: Dispatcher,
+  /** What sets the URL, for the text: the variable, or an account's `alert_webhook_url`. */
+  setting = 'ALERT_WEBHOOK_URL',
+): Promise<CheckResult> {
   const title = 'Alert endpoint reachable (HEAD request, no alert sent)';
-  const url = config.alertWebhookUrl;
-  if (!url) return { status: 'info', title, detail: 'ALERT_WEBHOOK_URL unset: no alerts are sent' };
+  if (!url) return { status: 'info', title, detail: `${setting} unset: no alerts are sent` };
   const origin = new URL(url).origin; // the path of a chat webhook is its secret
   try {
     const answer = await sendOnce(dispatcher, 'alert', url, {
       method: 'HEAD',
       headers: {},
-      timeoutMs: config.zoom.httpTimeoutMs,
+      timeoutMs,
     });
     if (answer.status >= 500)
       return {
         status: 'warn',
         title,
         detail: `${origin} answered ${answer.status}`,
-        fix: 'the endpoint is reachable but failing; check the service behind ALERT_WEBHOOK_URL',
+        fix: `the endpoint is reachable but failing; check the service behind ${setting}`,
       };
     return ok(title, `${origin} answered ${answer.status}`);
   } catch (err) {
@@ -72,7 +76,7 @@ export async function checkAlerts(config: Config, dispatcher: Dispatcher): Promi
     return fail(
       title,
       `no answer from ${origin} (${code})`,
-      'check ALERT_WEBHOOK_URL and that this machine reaches it (DNS, proxy, firewall)',
+      `check ${setting} and that this machine reaches it (DNS, proxy, firewall)`,
     );
   }
 }

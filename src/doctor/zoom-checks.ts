@@ -12,36 +12,49 @@ const NEEDED = {
   webinars: ['webinar:write:admin', 'webinar:update:livestream_status:admin'],
 } as const;
 
-const CREDENTIALS_FIX =
+export const CREDENTIALS_FIX =
   'copy Account ID, Client ID and Client Secret of your Server-to-Server OAuth app (Zoom App Marketplace → Manage → the app → App Credentials) into ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET, and make sure the app is activated';
 
 const TITLE = 'Zoom accepts the OAuth credentials';
 
-/** One OAuth request with the configured credentials, and the scopes Zoom says it granted. */
-export async function checkZoom(fetchToken: () => Promise<FetchedToken>): Promise<CheckResult[]> {
+/**
+ * One OAuth request with the configured credentials, and the scopes Zoom says it granted; the
+ * token, when Zoom issued one, for the checks that call Zoom with it.
+ */
+export async function checkZoom(
+  fetchToken: () => Promise<FetchedToken>,
+  credentialsFix = CREDENTIALS_FIX,
+): Promise<{ results: CheckResult[]; token?: string }> {
   let token: FetchedToken;
   try {
     token = await fetchToken();
   } catch (err) {
-    return [tokenFailure(err)];
+    return { results: [tokenFailure(err, credentialsFix)] };
   }
   const issued = ok(TITLE, `token issued for ${token.expiresInSec} s`);
   if (token.scopes === undefined)
-    return [
-      issued,
-      {
-        status: 'info',
-        title: 'Zoom scopes',
-        detail: 'Zoom did not list the granted scopes; not checked',
-      },
-    ];
-  return [issued, ...checkScopes(token.scopes)];
+    return {
+      results: [
+        issued,
+        {
+          status: 'info',
+          title: 'Zoom scopes',
+          detail: 'Zoom did not list the granted scopes; not checked',
+        },
+      ],
+      token: token.accessToken,
+    };
+  return { results: [issued, ...checkScopes(token.scopes)], token: token.accessToken };
 }
 
 /** Why the token request failed and what to fix; an error that is not Zoom's is thrown on. */
-function tokenFailure(err: unknown): CheckResult {
+function tokenFailure(err: unknown, credentialsFix: string): CheckResult {
   if (err instanceof ZoomCredentialsError)
-    return fail(TITLE, `Zoom answered ${err.status}${reason(err.reason)}`, CREDENTIALS_FIX);
+    return fail(
+      TITLE,
+      `Zoom rejected the credentials: it answered ${err.status}${reason(err.reason)}`,
+      credentialsFix,
+    );
   if (err instanceof ZoomNetworkError)
     return fail(
       TITLE,
@@ -54,7 +67,7 @@ function tokenFailure(err: unknown): CheckResult {
       `Zoom answered ${err.status}${reason(err.zoomMessage)}`,
       'try again later; if it persists, check Zoom status and ZOOM_OAUTH_TOKEN_URL',
     );
-  if (err instanceof ZoomError) return fail(TITLE, err.message, CREDENTIALS_FIX);
+  if (err instanceof ZoomError) return fail(TITLE, err.message, credentialsFix);
   throw err;
 }
 

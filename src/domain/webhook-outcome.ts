@@ -1,6 +1,7 @@
 /**
  * What a webhook came to, one name in logs and metrics alike (`ended`: an `*.ended` event recorded
- * that the instance ended).
+ * that the instance ended; `unknown_account`: the path names no account in force;
+ * `foreign_account`: a signed event of another Zoom account than the path's).
  */
 export type WebhookOutcome =
   | 'accepted'
@@ -11,6 +12,8 @@ export type WebhookOutcome =
   | 'validated'
   | 'ignored'
   | 'bad_signature'
+  | 'unknown_account'
+  | 'foreign_account'
   | 'stale'
   | 'invalid'
   | 'too_large'

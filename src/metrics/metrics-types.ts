@@ -8,7 +8,8 @@ import type { WatchedStarts } from './queue-gauges';
 
 export interface Metrics {
   registry: Registry;
-  webhook: (event: string, outcome: WebhookOutcome) => void;
+  /** A webhook answered; `account` from the registry, `''` when its path named no account. */
+  webhook: (event: string, outcome: WebhookOutcome, account: string) => void;
   zoomAnswer: (endpoint: string, status: number | 'error') => void;
   tokenFetch: (outcome: 'ok' | 'rejected' | 'error') => void;
   decision: (decision: Decision, receivedAt: number, now: number) => void;

@@ -8,8 +8,8 @@ export function createQueueingMetrics(
 ): Pick<Metrics, 'webhook' | 'startQueued' | 'sweep'> {
   const webhooks = new Counter({
     name: 'zlw_webhooks_total',
-    help: 'Webhook requests by event and outcome (accepted, duplicate, bad_signature, stale, invalid, unavailable, ...).',
-    labelNames: ['event', 'outcome'] as const,
+    help: 'Webhook requests by event, outcome (accepted, duplicate, bad_signature, stale, invalid, unavailable, ...) and account (empty when the path named none).',
+    labelNames: ['event', 'outcome', 'account'] as const,
     registers: [registry],
   });
   const queued = new Counter({
@@ -36,8 +36,8 @@ export function createQueueingMetrics(
     registers: [registry],
   });
   return {
-    webhook: (event, outcome) => {
-      webhooks.inc({ event: eventLabel(event), outcome });
+    webhook: (event, outcome, account) => {
+      webhooks.inc({ event: eventLabel(event), outcome, account });
       // An accepted *.started webhook is a start job added (a duplicate says `duplicate`).
       if (outcome === 'accepted' && event.endsWith('.started')) queued.inc({ source: 'webhook' });
     },

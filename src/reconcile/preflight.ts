@@ -1,7 +1,8 @@
+import { DEFAULT_ACCOUNT } from '../domain/account';
 import { matchRule, type Rule } from '../policy/rules';
 import { ZoomApiError } from '../zoom/errors';
 import type { ListedMeeting } from './list-client';
-import type { SweepDeps, SweepReport } from './sweep-types';
+import { accountScoped, type SweepDeps, type SweepReport } from './sweep-types';
 
 /** After the start time a checked occurrence is forgotten this much later. */
 const MARK_SLACK_MS = 3_600_000;
@@ -45,7 +46,7 @@ async function checkUpcoming(
   });
   if (rule?.action !== 'stream') return;
   report.upcoming++;
-  const occurrence = `meeting-${meetingId}-${startMs}`;
+  const occurrence = accountScoped(deps.account, `meeting-${meetingId}-${startMs}`);
   const client = deps.redis;
   const mark = deps.queue.toKey(`preflight-${occurrence}`);
   if ((await client.exists(mark)) === 1) return;
@@ -94,11 +95,18 @@ interface PreflightProblem {
 async function reportProblem(deps: SweepDeps, p: PreflightProblem): Promise<void> {
   const meetingId = String(p.meeting.id);
   deps.log.warn(
-    { meetingId, startTime: p.meeting.start_time, rule: p.rule.name, reason: p.problem },
+    {
+      meetingId,
+      startTime: p.meeting.start_time,
+      rule: p.rule.name,
+      reason: p.problem,
+      ...named(deps.account),
+    },
     'preflight failed: this meeting cannot stream as things stand',
   );
   await deps.alert?.({
     type: 'preflight_failed',
+    ...named(deps.account),
     kind: 'meeting',
     meetingId,
     topic: p.meeting.topic,
@@ -108,4 +116,9 @@ async function reportProblem(deps: SweepDeps, p: PreflightProblem): Promise<void
     jobId: p.occurrence,
     at: new Date(p.t).toISOString(),
   });
+}
+
+/** The account, for a log line or an alert: none for the default account (as before accounts). */
+function named(account: string | undefined): { account?: string } {
+  return account === undefined || account === DEFAULT_ACCOUNT ? {} : { account };
 }

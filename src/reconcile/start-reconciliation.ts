@@ -1,17 +1,17 @@
-import type { Queue } from 'bullmq';
-import type { RedisConnection } from '../redis/connect';
 import type { Dispatcher } from 'undici';
+import type { Account } from '../accounts/account-types';
 import type { Alert } from '../alerts/alerts';
 import type { Config } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import type { Rule } from '../policy/rules';
-import type { StartJobData } from '../domain/start-job';
+import type { StartQueues } from '../queue/start-queues';
+import type { RedisConnection } from '../redis/connect';
 import type { Tracing } from '../telemetry/tracing';
-import { createPacer } from '../zoom/pacer';
-import type { TokenProvider } from '../zoom/token-provider';
-import { createListClient } from './list-client';
+import { createAccountSweeps } from './account-sweeps';
+import type { AccountZoomSource } from './account-zoom';
+import { createListClient, type ListClient } from './list-client';
 import { startReconcileRunner } from './reconcile-runner';
-import { createSweep, ruleHosts } from './sweep';
+import { ruleHosts } from './sweep';
 import type { SweepReport } from './sweep-types';
 import { createSweepSlots } from './sweep-slots';
 
@@ -25,53 +25,36 @@ export interface ReconcileMetrics {
 export interface ReconciliationDeps {
   config: Pick<Config, 'reconcile' | 'zoom' | 'redis' | 'worker' | 'logRepeatIntervalMs'>;
   connection: RedisConnection;
-  /** The start queue: the sweep adds starts through `enqueueStart` like the webhook. */
-  queue: Queue<StartJobData>;
+  /** The accounts in force (the registry): each tick sweeps the accounts it names then. */
+  accounts: { names(): string[]; get(name: string): Account | undefined };
+  /** The start queues: the sweep adds an account's starts to its shard, like the webhook. */
+  queues: Pick<StartQueues, 'forAccount'>;
   dispatcher: Dispatcher;
-  tokens: TokenProvider;
-  rules: () => readonly Rule[];
+  /** Each account's token and pacing. */
+  zoomFor: AccountZoomSource;
+  /** Each account's rules. */
+  rulesFor: (account: Account) => () => readonly Rule[];
   alert: ((alert: Alert) => Promise<unknown>) | undefined;
   metrics: ReconcileMetrics;
   log: Logger;
   /** Zoom's list calls are client spans of this; default: none. */
   tracing?: Tracing;
+  /** Instead of Zoom's list endpoints at `ZOOM_API_BASE_URL` (tests: one Zoom per account). */
+  listFor?: (account: Account) => ListClient;
 }
 
-/** The worker's reconciliation: the sweep (live meetings, then preflight) on its scheduler. */
+/** The worker's reconciliation: each account's sweep (live meetings, then preflight) on one scheduler. */
 export async function startReconciliation(deps: ReconciliationDeps) {
   const { config, log } = deps;
   const { reconcile } = config;
-  if (reconcile.intervalMs > 0 && reconcile.users.kind === 'rules') {
-    const hosts = ruleHosts(deps.rules());
-    if (hosts.length === 0)
-      log.info(
-        'reconciliation has no users: RECONCILE_USERS is unset and no streaming rule names host_ids',
-      );
-  }
+  if (reconcile.intervalMs > 0) logAccountsWithoutUsers(deps);
   let stopping = false;
-  const list = createListClient({
-    baseUrl: config.zoom.apiBaseUrl,
-    dispatcher: deps.dispatcher,
-    tokens: deps.tokens,
-    timeoutMs: config.zoom.httpTimeoutMs,
-    ...(deps.tracing && { tracing: deps.tracing }),
-    slot: createSweepSlots({
-      pacer: createPacer({
-        redis: deps.connection,
-        keyPrefix: config.redis.queuePrefix,
-        maxPerSecond: config.zoom.maxRequestsPerSecond,
-        maxInlineWaitMs: 0,
-      }),
-      maxPerSecond: config.zoom.maxRequestsPerSecond,
-    }),
-    onAnswer: deps.metrics.zoomAnswer,
-  });
-  const sweep = createSweep({
-    list,
-    queue: deps.queue,
+  const sweepOf = createAccountSweeps({
+    accounts: deps.accounts,
+    listFor: deps.listFor ?? ((account) => accountListClient(deps, account)),
+    queueFor: (account) => deps.queues.forAccount(account),
+    rulesFor: deps.rulesFor,
     redis: deps.connection,
-    users: reconcile.users,
-    rules: deps.rules,
     preflightLeadMs: reconcile.preflightLeadMs,
     ...(deps.alert && { alert: deps.alert }),
     log,
@@ -82,10 +65,11 @@ export async function startReconciliation(deps: ReconciliationDeps) {
     connection: deps.connection,
     prefix: config.redis.queuePrefix,
     intervalMs: reconcile.intervalMs,
-    sweep,
+    accounts: () => deps.accounts.names(),
+    sweepOf,
     log,
     shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
-    onSweep: deps.metrics.sweep,
+    onSweep: (report, durationMs) => deps.metrics.sweep(report, durationMs),
     logRepeatIntervalMs: config.logRepeatIntervalMs,
   });
   return {
@@ -95,4 +79,35 @@ export async function startReconciliation(deps: ReconciliationDeps) {
     },
     abort: runner.abort,
   };
+}
+
+/** An account's list calls: its own token, and slots of its own pacer that starts do not need. */
+function accountListClient(deps: ReconciliationDeps, account: Account): ListClient {
+  const { config } = deps;
+  const zoom = deps.zoomFor(account);
+  return createListClient({
+    baseUrl: config.zoom.apiBaseUrl,
+    dispatcher: deps.dispatcher,
+    tokens: zoom.tokens,
+    timeoutMs: config.zoom.httpTimeoutMs,
+    ...(deps.tracing && { tracing: deps.tracing }),
+    slot: createSweepSlots({
+      pacer: zoom.sweepPacer,
+      maxPerSecond: account.zoom.maxRequestsPerSecond,
+    }),
+    onAnswer: deps.metrics.zoomAnswer,
+  });
+}
+
+/** Says which accounts the sweep has nobody to ask about (users from rules that name no hosts). */
+function logAccountsWithoutUsers(deps: ReconciliationDeps): void {
+  for (const name of deps.accounts.names()) {
+    const account = deps.accounts.get(name);
+    if (account?.reconcileUsers.kind !== 'rules') continue;
+    if (ruleHosts(deps.rulesFor(account)()).length > 0) continue;
+    deps.log.info(
+      { account: name },
+      'reconciliation has no users: RECONCILE_USERS is unset and no streaming rule names host_ids',
+    );
+  }
 }

@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq';
 import type { Logger } from '../logging/create-logger';
 import type { RedisConnection } from '../redis/connect';
 import type { SweepReport } from './sweep-types';
@@ -6,57 +5,75 @@ import type { SweepReport } from './sweep-types';
 /** The running sweep's lock, renewed every third of it while the sweep runs. */
 const SWEEP_LOCK_MS = 10_000;
 
-export interface SweepJobOptions {
-  connection: RedisConnection;
-  /** The lock key held while a sweep runs. */
+/** The Redis keys of one account's sweeps. */
+export interface SweepKeys {
+  /** The lock key held while the account's sweep runs. */
   running: string;
-  /** The key set after a 429 with Retry-After: no sweep while it exists. */
+  /** The key set after a 429 with Retry-After: no sweep of the account while it exists. */
   backoff: string;
-  sweep: () => Promise<SweepReport>;
-  log: Logger;
-  onSweep?: (report: SweepReport, durationMs: number) => void;
 }
 
+export interface SweepJobOptions {
+  connection: RedisConnection;
+  keys: (account: string) => SweepKeys;
+  /** The account's sweep; undefined when the account is no longer served. */
+  sweepOf: (account: string) => Promise<(() => Promise<SweepReport>) | undefined>;
+  log: Logger;
+  onSweep?: (report: SweepReport, durationMs: number, account: string) => void;
+}
+
+export type SweepOutcome = SweepReport | { skipped: string };
+
 export interface SweepJob {
-  /** The reconcile worker's processor: one sweep per job, unless skipped. */
-  process(job: Job): Promise<SweepReport | { skipped: string }>;
+  /** One sweep of `account` under its lock, unless skipped. */
+  process(account: string, lockValue: string): Promise<SweepOutcome>;
   /** No new sweep from now on (the service is shutting down). */
   stop(): void;
-  /** Stops renewing the running sweep's lock (the sweep was cut off). */
+  /** Stops renewing the running sweeps' locks (the sweeps were cut off). */
   cutOff(): void;
 }
 
 /**
- * One reconcile job: skipped while shutting down, while a 429's backoff holds, or while the
- * previous sweep still holds the lock; otherwise it sweeps under the lock, renewed as it goes, so
- * a worker that dies mid-sweep blocks the next sweeps for one lock time at most.
+ * One account's sweep: skipped while shutting down, while the account's 429 backoff holds, while
+ * the account's previous sweep still holds its lock, or when the account is gone; otherwise it
+ * sweeps under the lock, renewed as it goes, so a worker that dies mid-sweep blocks that
+ * account's next sweeps for one lock time at most. Locks and backoffs are per account: one
+ * account's slow or rate-limited sweep never holds back another's.
  */
 export function createSweepJob(options: SweepJobOptions): SweepJob {
-  const { connection, running, backoff, log } = options;
+  const { connection, log } = options;
   let stopping = false;
-  /** Renews the running sweep's lock; cleared when the sweep ends or is cut off. */
-  let renew: NodeJS.Timeout | undefined;
+  /** Renew the running sweeps' locks; each cleared when its sweep ends or is cut off. */
+  const renewing = new Set<NodeJS.Timeout>();
   return {
-    async process(job) {
+    async process(account, lockValue) {
       if (stopping) return { skipped: 'shutdown' };
+      const { running, backoff } = options.keys(account);
       if ((await connection.exists(backoff)) === 1) return { skipped: 'rate_limited' };
-      if ((await connection.set(running, job.id ?? '1', 'PX', SWEEP_LOCK_MS, 'NX')) !== 'OK')
+      const sweep = await options.sweepOf(account);
+      if (!sweep) return { skipped: 'account removed' };
+      if ((await connection.set(running, lockValue, 'PX', SWEEP_LOCK_MS, 'NX')) !== 'OK')
         return { skipped: 'previous sweep still running' };
-      renew = setInterval(
+      const renew = setInterval(
         () => void connection.pexpire(running, SWEEP_LOCK_MS).catch(() => undefined),
         SWEEP_LOCK_MS / 3,
       );
+      renewing.add(renew);
       const began = performance.now();
       try {
-        const report = await options.sweep();
+        const report = await sweep();
         const durationMs = Math.round(performance.now() - began);
         if (report.backoffMs !== undefined && report.backoffMs > 0)
           await connection.set(backoff, '1', 'PX', Math.ceil(report.backoffMs));
-        options.onSweep?.(report, durationMs);
-        log[report.stoppedBy ? 'warn' : 'info']({ ...report, durationMs }, 'reconcile sweep done');
+        options.onSweep?.(report, durationMs, account);
+        log[report.stoppedBy ? 'warn' : 'info'](
+          { account, ...report, durationMs },
+          'reconcile sweep done',
+        );
         return report;
       } finally {
         clearInterval(renew);
+        renewing.delete(renew);
         await connection.del(running);
       }
     },
@@ -64,7 +81,8 @@ export function createSweepJob(options: SweepJobOptions): SweepJob {
       stopping = true;
     },
     cutOff() {
-      clearInterval(renew);
+      for (const renew of renewing) clearInterval(renew);
+      renewing.clear();
     },
   };
 }

@@ -10,6 +10,23 @@ export interface SweepSlotOptions {
   maxPerSecond: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** A wait longer than this (the account is paused after a 429) defers the sweep instead. */
+  deferAfterMs?: number;
+}
+
+/** The longest wait for one slot the sweep sleeps through; longer ones defer the sweep. */
+export const DEFER_AFTER_MS = 5000;
+
+/**
+ * The account's Zoom calls are paused (an account-wide 429 of its starts) for longer than the
+ * sweep waits in place: its sweep ends and the next waits until then, rather than keep one of
+ * the reconcile worker's slots asleep.
+ */
+export class SweepDeferredError extends Error {
+  override name = 'SweepDeferredError' as const;
+  constructor(readonly waitMs: number) {
+    super(`the account's Zoom calls are paused for ${waitMs} ms`);
+  }
 }
 
 /**
@@ -35,6 +52,8 @@ export function createSweepSlots(options: SweepSlotOptions): () => Promise<void>
         return;
       } catch (err) {
         if (!(err instanceof PacerBusyError)) throw err;
+        if (err.waitMs > (options.deferAfterMs ?? DEFER_AFTER_MS))
+          throw new SweepDeferredError(err.waitMs);
         await sleep(Math.max(err.waitMs, spacingMs));
       }
     }

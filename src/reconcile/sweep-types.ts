@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Alert } from '../alerts/alerts';
 import type { ReconcileUsers } from '../config/reconcile-config';
+import { DEFAULT_ACCOUNT } from '../domain/account';
 import type { StartJobData } from '../domain/start-job';
 import type { Logger } from '../logging/create-logger';
 import type { Rule } from '../policy/rules';
@@ -9,7 +10,10 @@ import type { ListClient } from './list-client';
 
 /** What a sweep needs: the list client, the queue it adds starts to, and who the users are. */
 export interface SweepDeps {
+  /** The account swept (its starts carry it); default: the `default` account. */
+  account?: string;
   list: ListClient;
+  /** The start queue of the account's shard. */
   queue: Queue<StartJobData>;
   /** For preflight's marks of checked occurrences (under the queue's prefix). */
   redis: RedisConnection;
@@ -39,4 +43,13 @@ export interface SweepReport {
   stoppedBy?: string;
   /** Set when Zoom answered a list call 429 with a Retry-After: no sweep before then. */
   backoffMs?: number;
+}
+
+/**
+ * A key or id the sweep keeps for `account`: the default account keeps the name it had before
+ * accounts existed (so an upgraded deployment keeps its rotation point and preflight marks);
+ * another account gets its name in front, as its start job ids do (`campus.meeting-…`).
+ */
+export function accountScoped(account: string | undefined, base: string): string {
+  return account === undefined || account === DEFAULT_ACCOUNT ? base : `${account}.${base}`;
 }

@@ -2,8 +2,9 @@ import type { Rule } from '../policy/rules';
 import { ZoomApiError } from '../zoom/errors';
 import { createPreflight } from './preflight';
 import { reconcileLive } from './reconcile-live';
-import type { SweepDeps, SweepReport } from './sweep-types';
+import { accountScoped, type SweepDeps, type SweepReport } from './sweep-types';
 import { createSweepRotation } from './sweep-rotation';
+import { SweepDeferredError } from './sweep-slots';
 import { createUserStep, type UserStep } from './sweep-user-step';
 
 export { RECONCILED_MESSAGE } from './reconcile-live';
@@ -29,7 +30,8 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
   const stopping = deps.stopping ?? (() => false);
   const preflight = createPreflight(deps);
   const perUser = createUserStep(deps.log);
-  const rotation = createSweepRotation(deps.redis, deps.queue.toKey('reconcile-rotation'));
+  const rotationKey = deps.queue.toKey(accountScoped(deps.account, 'reconcile-rotation'));
+  const rotation = createSweepRotation(deps.redis, rotationKey);
 
   return async function sweep(): Promise<SweepReport> {
     const report = emptyReport();
@@ -99,8 +101,13 @@ async function sweepLive(
   return listed;
 }
 
-/** The report of a sweep an error ended: a 429 carries Zoom's Retry-After as the backoff. */
+/**
+ * The report of a sweep an error ended: a 429 carries Zoom's Retry-After as the backoff, a
+ * paused account the rest of its pause.
+ */
 function stoppedReport(report: SweepReport, err: unknown): SweepReport {
+  if (err instanceof SweepDeferredError)
+    return { ...report, stoppedBy: 'paused', backoffMs: err.waitMs };
   if (err instanceof ZoomApiError && err.status === 429)
     return {
       ...report,

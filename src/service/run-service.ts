@@ -80,6 +80,7 @@ export async function runService(
           metrics,
           closers,
           tracing,
+          env,
         })
       : undefined;
     const readiness = startReadiness(config, log, redis, metrics, closers, workerRole?.credentials);

@@ -7,14 +7,15 @@ import { createDashboardRouter } from '../dashboard/dashboard-router';
 import type { Logger } from '../logging/create-logger';
 import type { Metrics } from '../metrics/metrics';
 import { createMetricsRouter } from '../metrics/metrics-router';
-import { createReplicatedJobs } from '../queue/replicated-enqueue';
+import { createShardedJobs } from '../queue/replicated-enqueue';
 import type { Tracing } from '../telemetry/tracing';
 import { createWebhookRouter } from '../webhook/webhook-router';
 import type { ServiceRedis } from './service-redis';
 
 /**
  * The routers of the roles the service runs: metrics always; the dashboard and the console when
- * an admin is configured; the webhook receiver, storing through the replicated enqueue.
+ * an admin is configured; the webhook receiver (a path per account, each account's starts in its
+ * shard), storing through the replicated enqueue.
  */
 export function serviceRouters(deps: {
   config: Config;
@@ -28,7 +29,7 @@ export function serviceRouters(deps: {
   tracing: Tracing;
 }): Router[] {
   const { config, log, metrics, tracing } = deps;
-  const { queue, producer } = deps.redis;
+  const { queue, queues, producer } = deps.redis;
   const routers = [createMetricsRouter(metrics)];
   if (config.admin) {
     routers.push(createDashboardRouter(queue, config.admin.username, config.admin.password));
@@ -47,11 +48,11 @@ export function serviceRouters(deps: {
   if (runsReceiver(config.role)) {
     routers.push(
       createWebhookRouter({
-        secrets: config.webhook.secrets,
+        accounts: deps.accounts,
         toleranceSeconds: config.webhook.toleranceSeconds,
         bodyLimitBytes: config.webhook.bodyLimitBytes,
         storeTimeoutMs: config.webhook.redisBudgetMs,
-        jobs: createReplicatedJobs(queue, {
+        jobs: createShardedJobs(queues, {
           connection: producer,
           replicas: config.redis.minReplicasAck,
           budgetMs: config.webhook.redisBudgetMs,

@@ -5,7 +5,6 @@ import { createStartProcessor } from '../livestream/start-processor';
 import { createStartWorker } from '../livestream/start-worker';
 import type { Logger } from '../logging/create-logger';
 import type { createMetrics } from '../metrics/metrics';
-import { startReconciliation } from '../reconcile/start-reconciliation';
 import type { RulesStore } from '../policy/rules-store';
 import { bullmqTelemetry, type Tracing } from '../telemetry/tracing';
 import { createStartQueue, readInstanceFacts } from '../queue/start-queue';
@@ -14,6 +13,7 @@ import { createWorkerConnection, quit } from '../redis/connections';
 import type { CredentialsState } from '../zoom/token-provider';
 import { createZoomStack } from '../zoom/zoom-stack';
 import { startAlerts } from './alert-role';
+import { startReconcileRole } from './reconcile-role';
 import { workerCloser } from '../queue/worker-closer';
 import { disconnectNow, type Closer } from './shutdown';
 
@@ -28,6 +28,8 @@ export interface WorkerRoleDeps {
   /** Where each started part registers its close (run in reverse order). */
   closers: Closer[];
   tracing: Tracing;
+  /** For `${VAR}` references in the accounts' rules files. */
+  env?: Record<string, string | undefined>;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface WorkerRoleDeps {
 export async function startWorkerRole(
   deps: WorkerRoleDeps,
 ): Promise<{ worker: Worker; credentials: () => CredentialsState }> {
-  const { config, log, rules, metrics, closers, tracing } = deps;
+  const { config, log, metrics, closers, tracing } = deps;
   const redis = openWorkerRedis(config, deps.mode, log, closers, tracing);
   const zoomStack = openZoomStack(deps, redis.workerConnection);
   const { dispatcher, tokens } = zoomStack;
@@ -45,19 +47,7 @@ export async function startWorkerRole(
   const alert = startAlerts(config, redis.workerConnection, dispatcher, log, closers, tracing);
   const w = createWorker(deps, redis, zoomStack, alert);
   metrics.watchWorker(w);
-  const reconcile = await startReconciliation({
-    config,
-    connection: redis.workerConnection,
-    queue: redis.workerQueue,
-    dispatcher,
-    tokens,
-    alert,
-    rules: rules.current,
-    metrics,
-    log: log.child({ component: 'reconcile' }),
-    tracing,
-  });
-  closers.push({ name: 'reconcile sweep', close: reconcile.close, abort: reconcile.abort });
+  await startReconcileRole(deps, redis.workerConnection, zoomStack, alert);
   // Registered last, so closed first: starts in flight come before a sweep.
   closers.push({
     name: 'start worker (jobs in flight are taken up again by another worker)',

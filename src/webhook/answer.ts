@@ -1,4 +1,6 @@
 import type { WebhookOutcome } from '../domain/webhook-outcome';
+import type { EventKind, StartJobData } from '../domain/start-job';
+import type { ZoomFact } from '../domain/zoom-events';
 
 export type { WebhookOutcome } from '../domain/webhook-outcome';
 
@@ -19,3 +21,23 @@ export interface Answer {
 export function jsonError(code: string, message: string): { error: string; message: string } {
   return { error: code, message };
 }
+
+/**
+ * What a believed event asks to be stored before Zoom is answered; `account` is absent for the
+ * default account (as in the job data).
+ */
+export type Work =
+  | { type: 'enqueue'; data: StartJobData }
+  | {
+      type: 'record';
+      kind: EventKind;
+      uuid: string;
+      fact: ZoomFact;
+      at: number;
+      account?: string;
+    };
+
+/** Answered now, or once the work is stored (see `settle`). */
+export type Decision =
+  | { type: 'answer'; answer: Answer }
+  | { type: 'store'; work: Work; event: string; fields: LogFields };

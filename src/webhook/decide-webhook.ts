@@ -1,28 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { header, requestFields, tooLargeAnswer, type ReceiverSettings } from './admit';
-import { jsonError, type Answer, type LogFields } from './answer';
-import {
-  describeIssue,
-  envelopeSchema,
-  meetingPayloadSchema,
-  urlValidationPayloadSchema,
-  type Envelope,
-  type MeetingObject,
-} from './envelope';
+import { jsonError, type Answer, type Decision, type LogFields } from './answer';
+import { decideEvent } from './decide-event';
+import { describeIssue, envelopeSchema, type Envelope } from './envelope';
 import type { BodyRead } from './read-body';
-import { encryptPlainToken, verifyZoomWebhook } from './signature';
-import { FACT_OUTCOME, ZOOM_EVENTS, type EventAction, type ZoomFact } from '../domain/zoom-events';
-import type { EventKind, StartJobData } from '../domain/start-job';
+import { verifyZoomWebhook } from './signature';
+import { FACT_OUTCOME } from '../domain/zoom-events';
 
-/** What a believed event asks to be stored before Zoom is answered. */
-export type Work =
-  | { type: 'enqueue'; data: StartJobData }
-  | { type: 'record'; kind: EventKind; uuid: string; fact: ZoomFact; at: number };
-
-/** Answered now, or once the work is stored (see {@link settle}). */
-export type Decision =
-  | { type: 'answer'; answer: Answer }
-  | { type: 'store'; work: Work; event: string; fields: LogFields };
+export type { Decision, Work } from './answer';
 
 /** A body read to its end, or over the limit (the 413); a body cut short gets no answer. */
 export type ReadBody = Exclude<BodyRead, { kind: 'cut' }>;
@@ -36,7 +21,8 @@ const answer = (a: Answer): Decision => ({ type: 'answer', answer: a });
 
 /**
  * The receiver's decision on a request whose head was admitted: no I/O, no clock of its own.
- * Nothing is believed before the signature: 413, then 401, then 400, then the event.
+ * Nothing is believed before the signature: 413, then 401, then 400, then the event (403 when
+ * it is about another Zoom account than the path's).
  * @see https://developers.zoom.us/docs/api/webhooks/
  */
 export function decideWebhook(
@@ -69,62 +55,7 @@ export function decideWebhook(
     const error = jsonError('invalid_body', envelope);
     return answer({ event: 'unknown', outcome: 'invalid', status: 400, body: error, fields });
   }
-  return decideEvent(envelope, verified.secret, now, fields);
-}
-
-function decideEvent(envelope: Envelope, secret: string, now: number, fields: LogFields): Decision {
-  const { event } = envelope;
-  const invalid = (issue: string) =>
-    answer({
-      event,
-      outcome: 'invalid',
-      status: 400,
-      body: jsonError('invalid_body', `payload.${issue}`),
-      fields,
-    });
-  if (event === 'endpoint.url_validation') {
-    const payload = urlValidationPayloadSchema.safeParse(envelope.payload);
-    if (!payload.success) return invalid(describeIssue(payload.error));
-    const { plainToken } = payload.data;
-    const encryptedToken = encryptPlainToken(secret, plainToken);
-    return answer({
-      event,
-      outcome: 'validated',
-      status: 200,
-      body: { plainToken, encryptedToken },
-      fields,
-    });
-  }
-  const action = ZOOM_EVENTS[event];
-  if (!action) return answer({ event, outcome: 'ignored', status: 204, fields });
-  const payload = meetingPayloadSchema.safeParse(envelope.payload);
-  if (!payload.success) return invalid(describeIssue(payload.error));
-  const object = payload.data.object;
-  const about = {
-    ...fields,
-    meetingId: object.id,
-    ...(object.topic !== undefined && { topic: object.topic }),
-  };
-  const work = workFor(action, object, envelope.event_ts ?? now, now);
-  return { type: 'store', work, event, fields: about };
-}
-
-/** A start to enqueue, received `now`; or a fact about the instance, at Zoom's event time. */
-function workFor(action: EventAction, object: MeetingObject, eventAt: number, now: number): Work {
-  if (action.type === 'fact') {
-    return { type: 'record', kind: action.kind, uuid: object.uuid, fact: action.fact, at: eventAt };
-  }
-  const data: StartJobData = {
-    kind: action.kind,
-    meetingId: object.id,
-    uuid: object.uuid,
-    receivedAt: now,
-    source: 'webhook',
-    ...(object.topic !== undefined && { topic: object.topic }),
-    ...(object.host_id !== undefined && { hostId: object.host_id }),
-    ...(object.type !== undefined && { meetingType: object.type }),
-  };
-  return { type: 'enqueue', data };
+  return decideEvent(envelope, verified.secret, now, fields, settings.account);
 }
 
 /** What storing the work came to: the enqueue's or the record's answer, or why it failed. */

@@ -1,6 +1,6 @@
 import { startArrivalsServer, maxInWindow, type ArrivalsServer } from '../support/arrivals-server';
 import { eventually, startTestService, type TestService } from '../support/service';
-import { meetingEvent, post, signed } from '../support/webhook';
+import { meetingEvent, post, signed, ZOOM_ACCOUNT_ID } from '../support/webhook';
 
 let zoom: ArrivalsServer;
 let service: TestService | undefined;
@@ -28,7 +28,7 @@ it(`holds ${LIMIT} calls per second as counted where they arrive, while the work
   zoom = await startArrivalsServer();
   service = await startTestService({
     ROLE: 'all',
-    ZOOM_ACCOUNT_ID: 'acc',
+    ZOOM_ACCOUNT_ID,
     ZOOM_CLIENT_ID: 'cid',
     ZOOM_CLIENT_SECRET: 'secret',
     ZOOM_API_BASE_URL: `${zoom.origin}/v2`,

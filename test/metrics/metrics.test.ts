@@ -30,7 +30,12 @@ function value(text: string, series: string): number {
 it('counts webhooks by outcome, Zoom answers, 429 waits, token fetches and start latency', async () => {
   const before = await scrape();
   expect(before).toContain('process_cpu_user_seconds_total'); // default Node metrics
-  expect(value(before, 'zlw_webhooks_total{event="meeting.started",outcome="accepted"}')).toBe(0);
+  expect(
+    value(
+      before,
+      'zlw_webhooks_total{event="meeting.started",outcome="accepted",account="default"}',
+    ),
+  ).toBe(0);
 
   await post(service.url, signed(meetingEvent('meeting.started')));
   await post(service.url, signed(meetingEvent('meeting.started')));
@@ -45,11 +50,27 @@ it('counts webhooks by outcome, Zoom answers, 429 waits, token fetches and start
       ? text
       : undefined;
   });
-  expect(value(after, 'zlw_webhooks_total{event="meeting.started",outcome="accepted"}')).toBe(1);
-  expect(value(after, 'zlw_webhooks_total{event="meeting.started",outcome="duplicate"}')).toBe(1);
-  expect(value(after, 'zlw_webhooks_total{event="unknown",outcome="bad_signature"}')).toBe(1);
-  expect(value(after, 'zlw_webhooks_total{event="unknown",outcome="stale"}')).toBe(1);
-  expect(value(after, 'zlw_webhooks_total{event="unknown",outcome="invalid"}')).toBe(1);
+  expect(
+    value(
+      after,
+      'zlw_webhooks_total{event="meeting.started",outcome="accepted",account="default"}',
+    ),
+  ).toBe(1);
+  expect(
+    value(
+      after,
+      'zlw_webhooks_total{event="meeting.started",outcome="duplicate",account="default"}',
+    ),
+  ).toBe(1);
+  expect(
+    value(after, 'zlw_webhooks_total{event="unknown",outcome="bad_signature",account="default"}'),
+  ).toBe(1);
+  expect(
+    value(after, 'zlw_webhooks_total{event="unknown",outcome="stale",account="default"}'),
+  ).toBe(1);
+  expect(
+    value(after, 'zlw_webhooks_total{event="unknown",outcome="invalid",account="default"}'),
+  ).toBe(1);
   expect(value(after, 'zlw_zoom_requests_total{endpoint="livestream.status",status="429"}')).toBe(
     1,
   );
@@ -83,6 +104,9 @@ it('counts 503s while Redis cannot take the job', async () => {
     client.disconnect();
   }
   expect(
-    value(await scrape(), 'zlw_webhooks_total{event="meeting.started",outcome="unavailable"}'),
+    value(
+      await scrape(),
+      'zlw_webhooks_total{event="meeting.started",outcome="unavailable",account="default"}',
+    ),
   ).toBe(1);
 });

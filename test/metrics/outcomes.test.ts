@@ -23,7 +23,7 @@ it('counts made-up event names as one "other" series', async () => {
     expect((await post(service.url, signed({ event, payload: {} }))).status).toBe(204);
   const text = await scrape();
   expect(series(text, 'zlw_webhooks_total{event="other"')).toEqual([
-    'zlw_webhooks_total{event="other",outcome="ignored"} 3',
+    'zlw_webhooks_total{event="other",outcome="ignored",account="default"} 3',
   ]);
   expect(text).not.toContain('made.up');
 });
@@ -50,7 +50,7 @@ it('tells a cancelled start from a started one, and an end of an unknown meeting
   ]);
   // Two ends were recorded; only one start existed to cancel, and nothing counts as completed.
   expect(series(text, 'zlw_webhooks_total{event="meeting.ended"')).toEqual([
-    'zlw_webhooks_total{event="meeting.ended",outcome="ended"} 2',
+    'zlw_webhooks_total{event="meeting.ended",outcome="ended",account="default"} 2',
   ]);
   expect(text).not.toContain('outcome="cancelled"');
   // The log line of each says the same word as the metric.

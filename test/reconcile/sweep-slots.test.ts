@@ -1,4 +1,4 @@
-import { createSweepSlots } from '../../src/reconcile/sweep-slots';
+import { createSweepSlots, SweepDeferredError } from '../../src/reconcile/sweep-slots';
 import { PacerBusyError, type Grant, type Pacer } from '../../src/zoom/pacer';
 
 const GRANT: Grant = { fresh: () => true };
@@ -71,4 +71,15 @@ it('passes on any other error of the pacer (Redis down) without retrying it', as
   await expect(w.slot()).rejects.toBe(down);
   expect(w.asked).toHaveLength(1);
   expect(w.sleeps).toEqual([]);
+});
+
+it('defers instead of sleeping through a long pause of the account (its 429): no slot is held', async () => {
+  const w = world([4000, 'grant', 30_000]);
+  await w.slot(); // a wait up to 5 s is slept through
+  expect(w.sleeps).toEqual([4000]);
+  w.pass(1000);
+  const deferred = await w.slot().catch((err: unknown) => err);
+  expect(deferred).toBeInstanceOf(SweepDeferredError);
+  expect(deferred).toMatchObject({ waitMs: 30_000 });
+  expect(w.sleeps).toEqual([4000]);
 });

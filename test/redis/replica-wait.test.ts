@@ -10,7 +10,8 @@ import { createReplicatedJobs } from '../../src/queue/replicated-enqueue';
 import { createWebhookRouter } from '../../src/webhook/webhook-router';
 import { captureLog } from '../support/log-capture';
 import { redisUrl, uniquePrefix } from '../support/redis';
-import { meetingEvent, post, SECRET, signed } from '../support/webhook';
+import { accountsOf, testAccount } from '../support/accounts';
+import { meetingEvent, post, signed } from '../support/webhook';
 import { startJobId, type StartJobData } from '../../src/domain/start-job';
 
 /** A connection whose `WAIT` answers that `acknowledged` replicas hold the writes, at once. */
@@ -81,7 +82,7 @@ describe('the webhook with REDIS_MIN_REPLICAS_ACK', () => {
     const app = express();
     app.use(
       createWebhookRouter({
-        secrets: [SECRET],
+        accounts: accountsOf(testAccount()),
         toleranceSeconds: 300,
         bodyLimitBytes: 65_536,
         storeTimeoutMs: 500,

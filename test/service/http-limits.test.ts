@@ -65,7 +65,9 @@ it('answers 408 and closes when a body trickles in past HTTP_REQUEST_TIMEOUT_MS'
   const line = await eventually(() => service!.logs.lines.find((l) => l.msg === 'webhook handled'));
   expect(line).toMatchObject({ outcome: 'timeout', cutBy: 'request_timeout', status: 408 });
   const metrics = await (await fetch(`${service.url}/metrics`)).text();
-  expect(metrics).toContain('zlw_webhooks_total{event="unknown",outcome="timeout"} 1');
+  expect(metrics).toContain(
+    'zlw_webhooks_total{event="unknown",outcome="timeout",account="default"} 1',
+  );
   expect(metrics).not.toContain('outcome="invalid"');
 });
 

@@ -1,6 +1,11 @@
 import { signZoomWebhook } from '../../src/webhook/signature';
 
 export const SECRET = 'test-webhook-secret';
+/**
+ * The Zoom account id events carry: the sandbox's own, so a service started on the sandbox takes
+ * them as its account's (a receiver without `ZOOM_ACCOUNT_ID` does not check it).
+ */
+export const ZOOM_ACCOUNT_ID = 'sandbox-account';
 
 export interface SignedDelivery {
   headers: Record<string, string>;
@@ -34,12 +39,13 @@ export function meetingEvent(
     host_id?: string;
     type?: number;
   } = {},
+  accountId: string = ZOOM_ACCOUNT_ID,
 ): object {
   return {
     event,
     event_ts: Date.now(),
     payload: {
-      account_id: 'acc',
+      account_id: accountId,
       object: {
         id: 85012345678,
         uuid: 'uuid-1==',
@@ -52,8 +58,14 @@ export function meetingEvent(
   };
 }
 
-export async function post(baseUrl: string, delivery: SignedDelivery): Promise<Response> {
-  return fetch(`${baseUrl}/webhooks/zoom`, {
+/** POSTs the delivery to the default account's path, or to `/webhooks/zoom/{account}`. */
+export async function post(
+  baseUrl: string,
+  delivery: SignedDelivery,
+  account?: string,
+): Promise<Response> {
+  const path = account === undefined ? '/webhooks/zoom' : `/webhooks/zoom/${account}`;
+  return fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: delivery.headers,
     body: delivery.body,

@@ -70,7 +70,7 @@ it('uses the tracer it is given for the webhook, each attempt, each Zoom call an
   const job = await finishedJob(s, startJobId('meeting', 'uuid-1=='));
   expect(job.returnvalue).toMatchObject({ state: 'started', attempts: 2 });
 
-  expect(seen.routes).toEqual(['/webhooks/zoom']);
+  expect(seen.routes).toEqual(['/webhooks/zoom', '/webhooks/zoom/{name}']);
   expect(seen.requests).toBe(1);
   expect(seen.annotations).toContainEqual({
     'zoom.meeting.id': '85012345678',

@@ -1,5 +1,4 @@
 import type { SandboxChaos } from '../src/sandbox/sandbox-chaos';
-import type { ZoomSandbox } from '../src/sandbox/zoom-sandbox';
 import type { Fleet } from './fleet';
 import type { FaultRecord, Ledger } from './ledger';
 import type { Random } from './random';
@@ -9,7 +8,6 @@ import type { SoakRedis } from './topology';
 export interface InjectDeps {
   ledger: Ledger;
   chaos: SandboxChaos;
-  sandbox: ZoomSandbox;
   fleet: Fleet;
   redis: SoakRedis;
   random: Random;
@@ -43,8 +41,6 @@ export async function inject(fault: ScheduledFault, deps: InjectDeps): Promise<v
       ...(fault.retryAfterSeconds !== undefined && { retryAfterSeconds: fault.retryAfterSeconds }),
       ...(fault.delayMs !== undefined && { delayMs: fault.delayMs }),
     });
-    // An outage matters when a token is needed: the cached ones expire as it begins.
-    if (fault.kind === 'oauth_outage') deps.sandbox.revokeTokens();
     return;
   }
   try {

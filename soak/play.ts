@@ -45,7 +45,6 @@ export async function play(input: PlayInput): Promise<void> {
     ...world,
     ledger,
     chaos: world.zoom.chaos,
-    sandbox: world.zoom.sandbox,
     random: input.random,
     log: say,
   };

@@ -1,73 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import type { Answer } from './directory-types';
 import type { RecordedRequest, ScriptedAnswer } from './sandbox-reply';
+import type { ChaosFault, ChaosHooks, ChaosOptions, ChaosWindow } from './chaos-types';
 
-/** The kinds of trouble the sandbox can make, as Zoom makes them. */
-export type ChaosFault =
-  | 'first_429'
-  | 'storm_429'
-  | 'account_429'
-  | 'daily_429'
-  | 'server_error'
-  | 'slow'
-  | 'reset'
-  | 'oauth_outage'
-  | 'answer_lost';
-
-/** Trouble for the calls of one account (or of every account) until `until` (ms since epoch). */
-export interface ChaosWindow {
-  fault: Exclude<ChaosFault, 'first_429'>;
-  until: number;
-  /** Only this account's calls; unset: every call. */
-  account?: string;
-  /** The share of matching calls that get the fault (default 1). */
-  probability?: number;
-  /**
-   * `account_429` and `daily_429`: the `Retry-After` sent, in seconds (fractions allowed); unset,
-   * the time left until the window ends (a daily limit lasts until "midnight").
-   */
-  retryAfterSeconds?: number;
-  /** `slow`: how long the answer is held after Zoom acted. */
-  delayMs?: number;
-}
-
-/** One fault the sandbox made, for the caller's record. */
-export interface ChaosEvent {
-  fault: ChaosFault;
-  account: string | undefined;
-  /** The meeting or webinar id of a livestream call. */
-  meetingId: string | undefined;
-  at: number;
-  /** Zoom-imposed wait of a 429, in ms (what the service must wait before trying again). */
-  waitMs?: number;
-}
-
-export interface ChaosOptions {
-  now: () => number;
-  /** A number in [0, 1): seed it for a reproducible run. */
-  random: () => number;
-  /** The account of a meeting or webinar id; undefined when unknown. */
-  accountOfMeeting: (meetingId: string) => string | undefined;
-  /** The account of a Zoom account id (the OAuth call's `account_id`). */
-  accountOfZoomId: (zoomAccountId: string) => string | undefined;
-  /**
-   * The instance a meeting id is now (recurring meetings reuse ids): the usual first 429 is
-   * given once per instance. Undefined: no first 429.
-   */
-  instanceOf: (meetingId: string) => string | undefined;
-  /** The wait the usual livestream 429 imposes ("retry after 30 seconds", maybe time-scaled). */
-  livestreamWaitMs: number;
-  /** Every fault made, and every start Zoom carried out whose answer never reached the caller. */
-  onEvent: (event: ChaosEvent) => void;
-  /** Every livestream start Zoom carried out (answered 204), whether or not the answer arrives. */
-  onStarted?: (meetingId: string, at: number) => void;
-}
-
-/** The hooks the sandbox server calls: before Zoom acts, and after. */
-export interface ChaosHooks {
-  before(record: RecordedRequest, url: URL): ScriptedAnswer | undefined;
-  after(record: RecordedRequest, answer: Answer, res: ServerResponse): ScriptedAnswer | undefined;
-}
+export type { ChaosEvent, ChaosFault, ChaosHooks, ChaosOptions, ChaosWindow } from './chaos-types';
 
 export interface SandboxChaos extends ChaosHooks {
   open(window: ChaosWindow): void;
@@ -136,6 +72,10 @@ export function createSandboxChaos(options: ChaosOptions): SandboxChaos {
       event('oauth_outage');
       return { status: 503, body: { reason: 'Service Unavailable' } };
     }
+    if (expiredByOutage(record, account)) {
+      event('oauth_outage');
+      return { status: 401, body: { code: 124, message: 'Invalid access token.' } };
+    }
     if (hit('reset', account)) return (event('reset'), { reset: true });
     const failing = hit('server_error', account);
     if (failing) {
@@ -166,12 +106,29 @@ export function createSandboxChaos(options: ChaosOptions): SandboxChaos {
     return { status: 429, body: { code: 429, message: LIVESTREAM_429 } };
   }
 
+  /** Tokens issued, and when: an outage makes the tokens issued before it expire as it begins. */
+  const issued = new Map<string, number>();
+  function expiredByOutage(record: RecordedRequest, account: string | undefined): boolean {
+    const bearer = /^Bearer (.+)$/.exec(record.headers.authorization ?? '')?.[1];
+    const at = bearer === undefined ? undefined : issued.get(bearer);
+    if (at === undefined) return false;
+    const outage = windows.find(
+      (w) =>
+        w.fault === 'oauth_outage' &&
+        w.until > now() &&
+        (w.account === undefined || w.account === account),
+    );
+    return outage !== undefined && at < (outage.from ?? 0);
+  }
+
   function after(
     record: RecordedRequest,
     answer: Answer,
     res: ServerResponse,
   ): ScriptedAnswer | undefined {
     const url = new URL(record.path, 'http://sandbox');
+    const token = (answer.body as { access_token?: unknown } | undefined)?.access_token;
+    if (url.pathname === '/oauth/token' && typeof token === 'string') issued.set(token, now());
     const start = answer.status === 204 ? isStart(record, url) : undefined;
     if (start === undefined) return undefined;
     const account = accountOf(url);
@@ -191,7 +148,7 @@ export function createSandboxChaos(options: ChaosOptions): SandboxChaos {
   return {
     before,
     after,
-    open: (window) => void windows.push(window),
+    open: (window) => void windows.push({ from: now(), ...window }),
     calm: () => void (windows = []),
     active: () => windows.filter((w) => w.until > now()),
   };

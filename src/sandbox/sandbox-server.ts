@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { createSandboxApi } from './sandbox-api';
-import type { ChaosHooks } from './sandbox-chaos';
+import type { ChaosHooks } from './chaos-types';
 import type { SandboxOAuth } from './sandbox-oauth';
 import {
   playScripted,

@@ -1,5 +1,5 @@
 import { createSandboxApi } from './sandbox-api';
-import type { ChaosHooks } from './sandbox-chaos';
+import type { ChaosHooks } from './chaos-types';
 import {
   createSandboxDirectory,
   type DeclaredMeeting,

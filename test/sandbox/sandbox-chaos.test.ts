@@ -107,9 +107,16 @@ it('loses the answer after Zoom acted: the stream is started, the caller sees th
   expect(events).toEqual([expect.objectContaining({ fault: 'answer_lost', meetingId: '102' })]);
 });
 
-it("fails one account's token calls during an OAuth outage, 5xx bursts and resets before Zoom acts", async () => {
+it("fails one account's token calls during an OAuth outage and expires its tokens issued before; 5xx bursts and resets before Zoom acts", async () => {
+  const before = await token();
+  now += 1;
   chaos.open({ fault: 'oauth_outage', account: 'a', until: now + 1000 });
   expect((await oauth()).status).toBe(503);
+  expect(await start('106', before)).toMatchObject({
+    status: 401,
+    body: expect.stringContaining('"code":124'),
+  });
+  expect(zoom.started.has('106')).toBe(false);
   chaos.calm();
   const bearer = await token();
   chaos.open({ fault: 'server_error', until: now + 1000 });
@@ -118,7 +125,12 @@ it("fails one account's token calls during an OAuth outage, 5xx bursts and reset
   chaos.open({ fault: 'reset', until: now + 1000 });
   await expect(start('104', bearer)).rejects.toThrow();
   expect(zoom.started.has('103') || zoom.started.has('104')).toBe(false);
-  expect(events.map((e) => e.fault)).toEqual(['oauth_outage', 'server_error', 'reset']);
+  expect(events.map((e) => e.fault)).toEqual([
+    'oauth_outage',
+    'oauth_outage',
+    'server_error',
+    'reset',
+  ]);
 });
 
 it('holds a slow answer after Zoom acted, and the answer still arrives', async () => {

@@ -8,14 +8,13 @@ import { sendOnce } from '../zoom/http';
 import { printable } from '../domain/plain-text';
 import type { AlertType } from '../domain/alert-type';
 import type { Tracing } from '../telemetry/tracing';
+import { DEFAULT_ACCOUNT } from '../domain/account';
 
 export const ALERT_QUEUE = 'alerts';
 
 /** What an operator needs to act: which meeting, what went wrong, Zoom's code, how hard we tried. */
 export interface Alert {
   type: AlertType;
-  /** The account (see `accounts/`) the alert is about; absent for the default account. */
-  account?: string;
   kind: EventKind;
   meetingId: string;
   topic: string | undefined;
@@ -26,6 +25,11 @@ export interface Alert {
   at: string;
   /** Alerts about the deployment, not one meeting: one per type and key (instead of per job). */
   key?: string;
+  /**
+   * The account the alert is about; it decides where the alert goes (its `alert_webhook_url`).
+   * Absent in alerts queued before accounts existed: the default account's.
+   */
+  account?: string;
 }
 
 const HEADLINES: Record<AlertType, string> = {
@@ -60,14 +64,19 @@ export function alertBody(alert: Alert): Record<string, unknown> {
   const reason = printable(alert.reason);
   const quoted = topic ? ` "${topic}"` : '';
   const code = alert.zoomCode !== undefined ? `, Zoom code ${alert.zoomCode}` : '';
-  const inAccount = alert.account !== undefined ? ` (account ${alert.account})` : '';
+  // Named in the text when the deployment serves accounts other than the default one.
+  const inAccount =
+    alert.account !== undefined && alert.account !== DEFAULT_ACCOUNT
+      ? ` (account ${alert.account})`
+      : '';
   const tried = WITHOUT_ATTEMPTS.has(alert.type) ? '' : ` (${alert.attempts} attempts${code})`;
+  const account = alert.account ?? DEFAULT_ACCOUNT;
   return {
     text: slackEscape(
       `:rotating_light: ${HEADLINES[alert.type]}${inAccount} for ${alert.kind} ${alert.meetingId}${quoted}: ${reason}${tried}`,
     ),
     type: alert.type,
-    ...(alert.account !== undefined && { account: alert.account }),
+    account,
     kind: alert.kind,
     meeting_id: alert.meetingId,
     topic: topic ?? null,
@@ -119,7 +128,12 @@ export async function enqueueAlert(queue: Queue<Alert>, alert: Alert): Promise<s
 export interface AlertWorkerOptions {
   connection: RedisConnection;
   prefix: string;
-  url: string;
+  /**
+   * Where each alert goes: one URL, or the URL of the alert's account at delivery time (a reload
+   * that changes it applies to alerts still queued; none: the alert is dropped, and logged).
+   * Never logged: a chat webhook's URL is its secret.
+   */
+  url: string | ((alert: Alert) => string | undefined);
   dispatcher: Dispatcher;
   timeoutMs: number;
   log: Logger;
@@ -137,7 +151,19 @@ export function createAlertWorker(options: AlertWorkerOptions): Worker<Alert> {
   const worker = new Worker<Alert>(
     ALERT_QUEUE,
     async (job) => {
-      const answer = await sendOnce(options.dispatcher, 'alert', options.url, {
+      const url = typeof options.url === 'string' ? options.url : options.url(job.data);
+      if (url === undefined) {
+        options.log.warn(
+          {
+            alert: job.data.type,
+            account: job.data.account ?? DEFAULT_ACCOUNT,
+            jobId: job.data.jobId,
+          },
+          'alert dropped: its account has no alert endpoint any more',
+        );
+        return;
+      }
+      const answer = await sendOnce(options.dispatcher, 'alert', url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(alertBody(job.data)),
@@ -148,6 +174,7 @@ export function createAlertWorker(options: AlertWorkerOptions): Worker<Alert> {
       options.log.info(
         {
           alert: job.data.type,
+          account: job.data.account ?? DEFAULT_ACCOUNT,
           meetingId: job.data.meetingId,
           topic: job.data.topic,
           jobId: job.data.jobId,

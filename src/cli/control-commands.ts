@@ -1,9 +1,8 @@
-import type { Account } from '../accounts/account-types';
-import { loadConfig, type Config } from '../config/load-config';
+import { loadConfig } from '../config/load-config';
 import { cancelWaiting, stopLive } from '../operator/actions';
 import type { MeetingStatus } from '../status/meeting-status';
 import { ZoomError } from '../zoom/errors';
-import { createZoomStack } from '../zoom/zoom-stack';
+import { openAccountZoom } from '../operator/account-zoom';
 import { meetingTarget, ofAccount, type MeetingOptions } from './commands';
 import { meetingId } from './meeting-id';
 import { CliError, EXIT, type CliIo } from './io';
@@ -41,14 +40,6 @@ export async function cancelCommand(io: CliIo, id: string, o: MeetingOptions): P
 }
 
 /**
- * The worker's config with the account's Server-to-Server app in place of the `ZOOM_*` one: the
- * Zoom stack `stop` builds then calls Zoom with that account's credentials and limit.
- */
-export function accountZoomConfig(config: Config, account: Account): Config {
-  return { ...config, zoom: { ...config.zoom, ...account.zoom } };
-}
-
-/**
  * `stop <meetingId> [--uuid] [--account]`: `{"action":"stop"}` to Zoom through the paced client,
  * with the account's credentials, then every tracked instance (or the `--uuid` one) of that
  * account is recorded as stopped by the operator.
@@ -65,7 +56,7 @@ export async function stopCommand(io: CliIo, id: string, o: MeetingOptions): Pro
   return withToolQueues(
     io,
     async (queues, connection) => {
-      const stack = createZoomStack(accountZoomConfig(config, account), connection, log);
+      const stack = await openAccountZoom(config, account, connection, queues.shardMap, log);
       let streaming: MeetingStatus[];
       try {
         streaming = await stopLive(queues, stack.zoom, meeting, options, operator, log);
@@ -73,7 +64,7 @@ export async function stopCommand(io: CliIo, id: string, o: MeetingOptions): Pro
         if (!(err instanceof ZoomError)) throw err;
         throw new CliError(`Zoom did not stop the live stream: ${err.message}`, EXIT.failure);
       } finally {
-        await stack.dispatcher.destroy();
+        await stack.close();
       }
       io.out(
         `stopped the live stream of ${kind} ${meeting}${ofAccount(accounts, account.name)}` +

@@ -79,6 +79,13 @@ function addSetupCommands(program: Command, io: CliIo, done: (code: number) => v
     .action(async (o: { account?: string }) =>
       done(await (await import('./doctor-command')).doctorCommand(io, o)),
     );
+  program
+    .command('hash-password')
+    .description("print a console user's password_hash: reads the password from stdin (no echo)")
+    .addHelpText('after', example('hash-password < password.txt'))
+    .action(async () =>
+      done(await (await import('./hash-password-command')).hashPasswordCommand(io)),
+    );
 }
 
 /** `sandbox` and `demo`: running against a local Zoom, with no account. */

@@ -5,14 +5,19 @@ import {
   retryMeeting,
   stopLive,
   triggerStart,
+  type AccountQueues,
   type InstanceOptions,
 } from '../operator/actions';
-import type { StartQueues } from '../queue/start-queues';
 import { ZoomError } from '../zoom/errors';
 import type { ZoomClient } from '../zoom/zoom-client';
 
-/** A Zoom client for one operator call, closed after it (absent when this role has no Zoom side). */
-export type OpenZoom = () => { zoom: ZoomClient; close: () => Promise<void> };
+/**
+ * A Zoom client of one account (unset: the default account) for one operator call, closed after
+ * it (absent when this role has no Zoom side).
+ */
+export type OpenZoom = (
+  account?: string,
+) => Promise<{ zoom: ZoomClient; close: () => Promise<void> }>;
 
 export const ACTIONS = ['retry', 'cancel', 'trigger', 'stop'] as const;
 export type ConsoleAction = (typeof ACTIONS)[number];
@@ -27,7 +32,10 @@ const form = z.object({
 });
 
 export interface ActionDeps {
-  queues: StartQueues;
+  /** Where each account's starts are (the queue of its shard). */
+  queues: AccountQueues;
+  /** The account acted on: only its starts are cancelled, retried, stopped; a trigger is its. */
+  account: string;
   log: Logger;
   openZoom: OpenZoom | undefined;
 }
@@ -60,11 +68,12 @@ export async function runAction(
   const options: InstanceOptions = {
     ...(uuid !== undefined && { uuid }),
     ...(kind === 'webinar' && { webinar: true }),
+    account: deps.account,
   };
-  const { queues: queue, log } = deps;
+  const { queues, log } = deps;
   switch (action) {
     case 'retry': {
-      const r = await retryMeeting(queue, meetingId, options, operator, log);
+      const r = await retryMeeting(queues, meetingId, options, operator, log);
       return r.ok
         ? done(`Retrying the start of meeting ${meetingId} from zero.`)
         : refused(
@@ -72,7 +81,7 @@ export async function runAction(
           );
     }
     case 'cancel': {
-      const cancelled = await cancelWaiting(queue, meetingId, options, operator, log);
+      const cancelled = await cancelWaiting(queues, meetingId, options, operator, log);
       return cancelled.length > 0
         ? done(`Cancelled the start of meeting ${meetingId}; it will not be started again.`)
         : refused(
@@ -80,7 +89,7 @@ export async function runAction(
           );
     }
     case 'trigger': {
-      const r = await triggerStart(queue, meetingId, {}, operator, log);
+      const r = await triggerStart(queues, meetingId, { account: deps.account }, operator, log);
       return r.duplicate
         ? refused(`Meeting ${meetingId} already has that start queued: nothing added.`)
         : done(`Queued a livestream start for meeting ${meetingId}.`);
@@ -100,7 +109,7 @@ async function stop(
     return refused(
       'Not stopped: this process has no Zoom credentials. Use the console of a worker, or run `stop` there.',
     );
-  const { zoom, close } = deps.openZoom();
+  const { zoom, close } = await deps.openZoom(deps.account);
   try {
     await stopLive(deps.queues, zoom, meetingId, options, operator, deps.log);
     return done(`Stopped the live stream of meeting ${meetingId}.`);

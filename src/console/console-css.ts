@@ -11,7 +11,9 @@ h2 { margin: 1rem 0 0.5rem; font-size: 1.15rem; }
 .why { font-size: 0.8rem; font-weight: 600; color: #7d1a1a; white-space: nowrap; }
 .toolbar { display: grid; grid-template-columns: auto 1fr 22rem; gap: 0.75rem; align-items: center; margin-top: 1rem; }
 .toolbar .list-title { margin: 0; }
+.toolbar:has(.trigger select) { grid-template-columns: auto 1fr 26rem; }
 .trigger fieldset { margin-bottom: 0; }
+.trigger select { flex: 0 0 8.5rem; margin-bottom: 0; padding-block: 0.3rem; height: auto; }
 .trigger input, .trigger button { padding-block: 0.3rem; height: auto; }
 .trigger button { white-space: nowrap; }
 table.meetings { margin-bottom: 0.5rem; }
@@ -22,6 +24,7 @@ table.meetings .answer { white-space: nowrap; }
 .actions form { display: inline-block; margin: 0 0.25rem 0 0; }
 .actions button { padding: 0.15rem 0.6rem; margin: 0; font-size: 0.8rem; }
 #filters { display: grid; grid-template-columns: 9rem 9rem 1fr; gap: 0.5rem; }
+#filters:has(#account-filter) { grid-template-columns: 10rem 9.5rem 10rem 1fr; }
 #filters select, #filters input { margin-bottom: 0; padding-block: 0.3rem; height: auto; }
 .summary { margin: 0.5rem 0 0.25rem; color: var(--pico-muted-color); font-size: 0.85rem; }
 .paging { display: flex; gap: 1rem; }
@@ -32,6 +35,9 @@ table.meetings .answer { white-space: nowrap; }
 .count.zero { opacity: 0.55; }
 .by-source { margin-left: auto; font-size: 0.85rem; }
 .by-source a { margin-left: 0.75rem; color: var(--pico-muted-color); }
+.by-account { margin-left: 0.5rem; font-size: 0.85rem; color: var(--pico-muted-color); }
+.by-account a { margin-left: 0.5rem; }
+.by-account a[aria-current] { font-weight: 700; text-decoration: underline; }
 .window { margin: 0.25rem 0 0.5rem; color: var(--pico-muted-color); }
 .attention { border-left: 4px solid #c92a2a; padding-left: 0.75rem; margin-bottom: 0.75rem; }
 .attention h2 { margin-top: 0.25rem; color: #7d1a1a; }
@@ -61,9 +67,12 @@ table.meetings .answer { white-space: nowrap; }
   table.meetings td[data-label="Next attempt"] small { display: inline; margin-left: 0.4rem; }
   table.meetings td[data-label="Last Zoom answer"]::before { content: 'Zoom: '; color: var(--pico-muted-color); }
   table.meetings td.actions form { margin-top: 0.2rem; }
+  table.meetings td.account::before { content: 'account '; color: var(--pico-muted-color); }
   table.timeline td::before { content: attr(data-label) ': '; font-size: 0.75rem; color: var(--pico-muted-color); }
-  .toolbar { grid-template-columns: 1fr; gap: 0.5rem; }
-  #filters { grid-template-columns: 1fr 1fr; }
+  .toolbar, .toolbar:has(.trigger select) { grid-template-columns: 1fr; gap: 0.5rem; }
+  #filters, #filters:has(#account-filter) { grid-template-columns: 1fr 1fr; }
+  #filters:has(#account-filter) #account-filter { grid-column: 1 / -1; }
+  .by-account { margin-left: 0; }
   #filters input { grid-column: 1 / -1; }
   .charts { grid-template-columns: 1fr; gap: 0.25rem; }
   .chart text { font-size: 16px; }

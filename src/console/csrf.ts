@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
+import type { Principal } from './console-auth';
 
 export const CSRF_HEADER = 'x-csrf-token';
 export const CSRF_FIELD = '_csrf';
@@ -9,24 +10,25 @@ export type CsrfVerdict = 'ok' | 'bad-token' | 'cross-site';
 
 export interface Csrf {
   /** The token of a signed-in user (in the page's meta tag and forms). */
-  tokenFor(user: string): string;
-  verify(req: Request, user: string): CsrfVerdict;
+  tokenFor(user: Pick<Principal, 'name' | 'secret'>): string;
+  verify(req: Request, user: Pick<Principal, 'name' | 'secret'>): CsrfVerdict;
 }
 
 /**
  * Cross-site request protection for the console's POSTs. The token is an HMAC of the signed-in
- * user keyed by `secret` (`CONSOLE_CSRF_SECRET`, else one derived from `ADMIN_PASSWORD`), so every
- * process of a deployment makes and accepts the same token: a load balancer may send each click to
- * any of them. Changing the secret (or the password it is derived from) rotates every token.
- * The browser's own word that the request comes from this origin (`Sec-Fetch-Site`, `Origin`) is
- * checked too.
+ * user's name keyed by `CONSOLE_CSRF_SECRET`, else by a key derived from a secret of that user
+ * (the admin's `ADMIN_PASSWORD`, a console user's password hash), so every process of a
+ * deployment makes and accepts the same token: a load balancer may send each click to any of
+ * them. Each user has their own token; changing the secret (or the password it derives from)
+ * rotates it. The browser's own word that the request comes from this origin
+ * (`Sec-Fetch-Site`, `Origin`) is checked too.
  */
-export function createCsrf(secret: { csrfSecret?: string | undefined; password: string }): Csrf {
-  const key =
+export function createCsrf(secret: { csrfSecret?: string | undefined }): Csrf {
+  const keyOf = (user: Pick<Principal, 'secret'>) =>
     secret.csrfSecret ??
-    createHmac('sha256', secret.password).update('zlw console csrf key').digest('hex');
-  const tokenFor = (user: string): string =>
-    createHmac('sha256', key).update(`console csrf token\0${user}`).digest('hex');
+    createHmac('sha256', user.secret).update('zlw console csrf key').digest('hex');
+  const tokenFor = (user: Pick<Principal, 'name' | 'secret'>): string =>
+    createHmac('sha256', keyOf(user)).update(`console csrf token\0${user.name}`).digest('hex');
   return {
     tokenFor,
     verify(req, user) {

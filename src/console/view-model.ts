@@ -20,6 +20,7 @@ export interface AnswerView {
 }
 
 export interface RowView {
+  account: string;
   jobId: string;
   meetingId: string;
   uuid: string;
@@ -99,6 +100,7 @@ export function answerView(a: AttemptRecord): AnswerView {
 
 export function rowView(s: MeetingStatus, now: number, canStop: boolean): RowView {
   return {
+    account: s.account,
     jobId: s.jobId,
     meetingId: s.meetingId,
     uuid: s.uuid,
@@ -133,12 +135,13 @@ export interface PageView {
 /** The rows of one page and the links to the pages beside it (keeping the filters). */
 export function pageView(
   page: MeetingPage,
-  filters: { state?: string; source?: string; q?: string },
+  filters: { account?: string; state?: string; source?: string; q?: string },
   now: number,
   canStop: boolean,
 ): PageView {
   const link = (offset: number) => {
     const params = new URLSearchParams();
+    if (filters.account) params.set('account', filters.account);
     if (filters.state) params.set('state', filters.state);
     if (filters.source) params.set('source', filters.source);
     if (filters.q) params.set('q', filters.q);

@@ -11,6 +11,12 @@ export interface PageContext {
   base: string;
   csrf: string;
   user: string;
+  /** The accounts this user may see (in force), for the filter and the trigger form. */
+  accounts: readonly string[];
+  /** The account the page is filtered to; empty: all of the user's. */
+  account: string;
+  /** More than one account to tell apart: the list shows an account column and filter. */
+  showAccount: boolean;
 }
 
 export interface ListInput {
@@ -43,8 +49,11 @@ const WHY = { credentials: 'credentials rejected', failed: '', 'waiting long': '
 
 function overviewData(ctx: PageContext, { overview: o, now, canStop }: OverviewInput) {
   const shown = new Set(['waiting', 'failed']);
+  // The overview's links keep the account filter of the page.
+  const scoped = ctx.account ? `account=${encodeURIComponent(ctx.account)}&` : '';
   return {
     ...ctx,
+    scoped,
     counts: MEETING_STATES.map((key) => ({ key, n: o.byState[key] ?? 0 })).filter(
       (c) => c.n > 0 || shown.has(c.key),
     ),

@@ -19,10 +19,3 @@ export function basicAuth(username: string, password: string, realm: string): Re
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
-
-/** The user name a request authenticated with (call after {@link basicAuth} let it through). */
-export function basicAuthUser(authorization: string | undefined): string {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(authorization ?? '');
-  const given = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
-  return given.slice(0, Math.max(0, given.indexOf(':')));
-}

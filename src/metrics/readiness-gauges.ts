@@ -18,7 +18,7 @@ export function registerReadinessGauges(registry: Registry): (check: ReadinessCh
     })());
   new Gauge({
     name: 'zlw_ready',
-    help: '1 when /readyz answers 200 (Redis accepts writes and never evicts; for workers, Zoom accepts the credentials), else 0.',
+    help: '1 when /readyz answers 200 (Redis accepts writes and never evicts; for workers, Zoom accepts the credentials of at least one account), else 0.',
     registers: [registry],
     async collect() {
       const r = await report();

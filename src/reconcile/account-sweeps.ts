@@ -14,7 +14,7 @@ export interface AccountSweepsDeps {
   /** The accounts in force (the registry): read at each sweep, so a reload reaches the next one. */
   accounts: { get(name: string): Account | undefined };
   /** The account's list calls, with its own token and its own pacing. */
-  listFor: (account: Account) => ListClient;
+  listFor: (account: Account) => ListClient | Promise<ListClient>;
   /** The start queue of the account's shard. */
   queueFor: (account: string) => Promise<Queue<StartJobData>>;
   /** The account's rules (its `rules_file`, or the deployment's). */
@@ -53,7 +53,7 @@ export function createAccountSweeps(
     const log = deps.log.child({ account: name });
     const sweep = createSweep({
       account: name,
-      list: deps.listFor(account),
+      list: await deps.listFor(account),
       queue: await deps.queueFor(name),
       redis: deps.redis,
       users: account.reconcileUsers,

@@ -1,13 +1,7 @@
-import type { Dispatcher } from 'undici';
 import type { Account } from '../accounts/account-types';
-import type { Config } from '../config/load-config';
-import { DEFAULT_ACCOUNT } from '../domain/account';
-import type { Logger } from '../logging/create-logger';
 import type { RedisConnection } from '../redis/connect';
-import type { Tracing } from '../telemetry/tracing';
-import { fetchAccessToken } from '../zoom/oauth';
 import { createPacer, type Pacer } from '../zoom/pacer';
-import { createTokenProvider, type TokenProvider } from '../zoom/token-provider';
+import type { TokenProvider } from '../zoom/token-provider';
 
 /** What the sweep needs of an account's Zoom side: its token, and its pacing (for list calls). */
 export interface AccountZoom {
@@ -19,58 +13,31 @@ export interface AccountZoom {
   sweepPacer: Pacer;
 }
 
-/** An account's Zoom side, as the worker builds it for that account's starts. */
-export type AccountZoomSource = (account: Account) => AccountZoom;
+/** An account's Zoom side for its sweep. */
+export type AccountZoomSource = (account: Account) => Promise<AccountZoom>;
 
 export interface AccountZoomOptions {
-  config: Pick<Config, 'zoom' | 'redis'>;
+  /** The token the account's starts use (the worker's side); undefined: not served. */
+  tokensOf: (name: string) => Promise<TokenProvider | undefined>;
+  /** The key prefix of the account's pacing slots: the one its starts are paced under. */
+  pacerPrefixOf: (name: string) => Promise<string>;
   redis: RedisConnection;
-  dispatcher: Dispatcher;
-  /** The default account's token provider: the one the worker's starts use. */
-  defaultTokens: TokenProvider;
-  log: Logger;
-  onFetch?: (outcome: 'ok' | 'rejected' | 'error') => void;
-  tracing?: Tracing;
 }
 
 /**
- * Each account's token provider and sweep pacer. The default account shares the worker's token
- * and the pacing keys of the release before accounts (`<prefix>:zoom:slot`); another account has
- * its own token (shared in Redis under a hash of its name and credentials) and its own pacing keys
- * (`<prefix>:zoom:<name>:…`) at its own `max_requests_per_second`. A new object per call: the
- * caller keeps it for as long as the account's settings stay the same.
+ * Each account's sweep side: the very token its starts use, and a pacer over the same slots at
+ * the account's own limit that never waits in place, so list calls and start calls of one account
+ * share its rate limit and another account's never touch it.
  */
 export function createAccountZoomSource(options: AccountZoomOptions): AccountZoomSource {
-  const { config, redis } = options;
-  return (account) => {
-    const own = account.name !== DEFAULT_ACCOUNT;
-    const keyPrefix = own
-      ? `${config.redis.queuePrefix}:zoom:${account.name}`
-      : config.redis.queuePrefix;
+  return async (account) => {
+    const tokens = await options.tokensOf(account.name);
+    if (!tokens) throw new Error(`account ${account.name} is no longer served`);
     const sweepPacer = createPacer({
-      redis,
-      keyPrefix,
+      redis: options.redis,
+      keyPrefix: await options.pacerPrefixOf(account.name),
       maxPerSecond: account.zoom.maxRequestsPerSecond,
       maxInlineWaitMs: 0,
-    });
-    if (!own) return { tokens: options.defaultTokens, sweepPacer };
-    const { accountId, clientId, clientSecret } = account.zoom;
-    const tokens = createTokenProvider({
-      redis,
-      keyPrefix: config.redis.queuePrefix,
-      appId: [account.name, accountId, clientId, clientSecret].join('\0'),
-      fetchToken: () =>
-        fetchAccessToken(options.dispatcher, {
-          tokenUrl: config.zoom.oauthTokenUrl,
-          accountId,
-          clientId,
-          clientSecret,
-          timeoutMs: config.zoom.httpTimeoutMs,
-          ...(options.tracing && { tracing: options.tracing }),
-        }),
-      log: options.log.child({ component: 'oauth', account: account.name }),
-      ...(options.onFetch && { onFetch: options.onFetch }),
-      lockTtlMs: config.zoom.httpTimeoutMs + 2000,
     });
     return { tokens, sweepPacer };
   };

@@ -40,7 +40,7 @@ export interface ReconciliationDeps {
   /** Zoom's list calls are client spans of this; default: none. */
   tracing?: Tracing;
   /** Instead of Zoom's list endpoints at `ZOOM_API_BASE_URL` (tests: one Zoom per account). */
-  listFor?: (account: Account) => ListClient;
+  listFor?: (account: Account) => ListClient | Promise<ListClient>;
 }
 
 /** The worker's reconciliation: each account's sweep (live meetings, then preflight) on one scheduler. */
@@ -82,9 +82,9 @@ export async function startReconciliation(deps: ReconciliationDeps) {
 }
 
 /** An account's list calls: its own token, and slots of its own pacer that starts do not need. */
-function accountListClient(deps: ReconciliationDeps, account: Account): ListClient {
+async function accountListClient(deps: ReconciliationDeps, account: Account): Promise<ListClient> {
   const { config } = deps;
-  const zoom = deps.zoomFor(account);
+  const zoom = await deps.zoomFor(account);
   return createListClient({
     baseUrl: config.zoom.apiBaseUrl,
     dispatcher: deps.dispatcher,

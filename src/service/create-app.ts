@@ -39,11 +39,11 @@ export function createApp(deps: AppDeps): Express {
   });
   app.get('/readyz', async (_req, res) => {
     const report = await deps.ready();
-    res
-      .status(report.ready ? 200 : 503)
-      .json(
-        report.ready ? { status: 'ready' } : { status: 'not ready', problems: report.problems },
-      );
+    res.status(report.ready ? 200 : 503).json({
+      ...(report.ready ? { status: 'ready' } : { status: 'not ready', problems: report.problems }),
+      // What is wrong with part of the work (one account), not with this process.
+      ...(report.warnings && report.warnings.length > 0 && { warnings: report.warnings }),
+    });
   });
   for (const router of deps.routers ?? []) app.use(router);
   app.use((_req, res) => {

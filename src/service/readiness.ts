@@ -6,6 +6,7 @@ import type { EmbeddedRedisState } from '../redis/redis-supervisor';
 import type { CredentialsState } from '../zoom/token-provider';
 import { errorShape } from '../logging/log-throttle';
 import { evictionPolicy } from '../redis/redis-policy';
+import { DEFAULT_ACCOUNT } from '../domain/account';
 
 export interface ReadinessDeps {
   redis: RedisConnection;
@@ -15,17 +16,25 @@ export interface ReadinessDeps {
   checkIntervalMs: number;
   /** Longest wait for Redis within one check. */
   timeoutMs: number;
-  /** Workers: what Zoom said of the client credentials. */
-  credentials?: () => CredentialsState;
+  /** Workers: what Zoom last said of each account's client credentials. */
+  credentials?: () => readonly AccountCredentials[];
   /** The embedded Redis' supervisor, when this process runs one. */
   embedded?: () => EmbeddedRedisState;
   log: Logger;
+}
+
+/** What Zoom last said of one account's client credentials. */
+export interface AccountCredentials {
+  account: string;
+  state: CredentialsState;
 }
 
 export interface ReadinessReport {
   ready: boolean;
   /** What is wrong, in words an operator can act on; empty when ready. */
   problems: string[];
+  /** What is wrong with part of the work only (an account's credentials); ready all the same. */
+  warnings?: string[];
   /** Redis' part: it accepts writes and never evicts. */
   redis: boolean;
 }
@@ -51,14 +60,42 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
     async check() {
       const problems = await redisProblems(deps, key, policy.current);
       const redis = problems.length === 0;
-      if (deps.credentials?.() === 'rejected')
-        problems.push(
-          'zoom rejected the client credentials: check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET',
-        );
-      logChange(problems);
-      return { ready: problems.length === 0, problems, redis };
+      const credentials = credentialsReport(deps.credentials?.() ?? []);
+      problems.push(...credentials.problems);
+      logChange([...problems, ...credentials.warnings]);
+      return { ready: problems.length === 0, problems, redis, warnings: credentials.warnings };
     },
     stop: policy.stop,
+  };
+}
+
+/**
+ * Rejected credentials make the process unready only when they are every account's (it can do
+ * no work at all); one account's rejection is a warning naming it: the others keep starting, so
+ * the load balancer keeps the process.
+ */
+export function credentialsReport(accounts: readonly AccountCredentials[]): {
+  problems: string[];
+  warnings: string[];
+} {
+  const rejected = accounts.filter((a) => a.state === 'rejected').map((a) => a.account);
+  if (rejected.length === 0) return { problems: [], warnings: [] };
+  if (rejected.length < accounts.length)
+    return {
+      problems: [],
+      warnings: rejected.map(
+        (name) =>
+          `zoom rejected the client credentials of account ${name}: its starts wait until they are fixed; the other accounts keep starting`,
+      ),
+    };
+  const only = accounts.length === 1 && accounts[0]!.account === DEFAULT_ACCOUNT;
+  return {
+    problems: [
+      only
+        ? 'zoom rejected the client credentials: check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET'
+        : `zoom rejected the client credentials of every account (${rejected.join(', ')}): check their client_id and client_secret`,
+    ],
+    warnings: [],
   };
 }
 

@@ -4,10 +4,9 @@ import { createAccountRegistry, type AccountRegistry } from '../accounts/account
 import { loadAccounts } from '../accounts/load-accounts';
 import { createMetrics, type Metrics } from '../metrics/metrics';
 import { createRulesStore, type RulesStore } from '../policy/rules-store';
-import type { CredentialsState } from '../zoom/token-provider';
 import { noTracing, type Tracing } from '../telemetry/tracing';
 import { createApp } from './create-app';
-import { createReadiness, type Readiness } from './readiness';
+import { createReadiness, type AccountCredentials, type Readiness } from './readiness';
 import { serveHttp } from './serve-http';
 import { connectServiceRedis, type ServiceRedis } from './service-redis';
 import { serviceRouters } from './service-routers';
@@ -83,7 +82,9 @@ export async function runService(
           env,
         })
       : undefined;
-    const readiness = startReadiness(config, log, redis, metrics, closers, workerRole?.credentials);
+    const credentials = workerRole && (() => workerRole.credentials());
+    if (credentials) metrics.watchCredentials(credentials);
+    const readiness = startReadiness(config, log, redis, metrics, closers, credentials);
     const app = createApp({
       log,
       ready: () => readiness.check(),
@@ -98,7 +99,8 @@ export async function runService(
       redisUrl: redis.redisUrl,
       close: closeAll,
       reloadRules: () => {
-        rules?.reload();
+        // Every rules file in use first; an account the reload adds or changes reads its own.
+        workerRole?.reloadRules();
         accounts.reload();
       },
       accounts,
@@ -117,7 +119,7 @@ function startReadiness(
   redis: ServiceRedis,
   metrics: Metrics,
   closers: Closer[],
-  credentials: (() => CredentialsState) | undefined,
+  credentials: (() => AccountCredentials[]) | undefined,
 ): Readiness {
   const readiness = createReadiness({
     redis: redis.producer,

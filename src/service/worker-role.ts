@@ -1,20 +1,24 @@
 import type { Worker } from 'bullmq';
 import type { AccountRegistry } from '../accounts/account-registry';
 import type { Config } from '../config/load-config';
+import { accountOf, DEFAULT_ACCOUNT } from '../domain/account';
+import type { InstanceFacts } from '../domain/instance-facts';
+import { createAccountDispatch, type StartProcessor } from '../livestream/account-dispatch';
+import type { AccountSide } from '../livestream/account-sides';
 import { createStartProcessor } from '../livestream/start-processor';
-import { createStartWorker } from '../livestream/start-worker';
 import type { Logger } from '../logging/create-logger';
 import type { createMetrics } from '../metrics/metrics';
 import type { RulesStore } from '../policy/rules-store';
-import { bullmqTelemetry, type Tracing } from '../telemetry/tracing';
-import { createStartQueue, readInstanceFacts } from '../queue/start-queue';
+import { createStartQueues } from '../queue/start-queues';
 import type { ConnectMode } from '../redis/connect';
 import { createWorkerConnection, quit } from '../redis/connections';
-import type { CredentialsState } from '../zoom/token-provider';
-import { createZoomStack } from '../zoom/zoom-stack';
+import type { Tracing } from '../telemetry/tracing';
+import { createZoomDispatcher } from '../zoom/http';
 import { startAlerts } from './alert-role';
 import { startReconcileRole } from './reconcile-role';
-import { workerCloser } from '../queue/worker-closer';
+import type { AccountCredentials } from './readiness';
+import { startShardWorkers } from './shard-workers';
+import { followReloads, openAccountSides } from './worker-accounts';
 import { disconnectNow, type Closer } from './shutdown';
 
 export interface WorkerRoleDeps {
@@ -23,6 +27,7 @@ export interface WorkerRoleDeps {
   accounts: AccountRegistry;
   log: Logger;
   mode: ConnectMode;
+  /** The rules of `LIVESTREAM_RULES_FILE` (every account without a `rules_file` of its own). */
   rules: RulesStore;
   metrics: ReturnType<typeof createMetrics>;
   /** Where each started part registers its close (run in reverse order). */
@@ -32,113 +37,123 @@ export interface WorkerRoleDeps {
   env?: Record<string, string | undefined>;
 }
 
+export interface WorkerRole {
+  /** One BullMQ worker per shard queue. */
+  workers(): Worker[];
+  /** What Zoom last said of each account's credentials (readiness). */
+  credentials(): AccountCredentials[];
+  /** SIGHUP: re-reads every rules file in use (the accounts are reloaded by their registry). */
+  reloadRules(): void;
+}
+
 /**
- * The worker role: its patient Redis connection, the OAuth token shared through Redis, the
- * account-wide pacer, alerts, and the BullMQ worker that starts streams.
+ * The worker role: its patient Redis connection, each account's Zoom side (token shared through
+ * Redis, pacer, rules, alerts), and a BullMQ worker on every shard whose one processor hands each
+ * job to its account.
  */
-export async function startWorkerRole(
-  deps: WorkerRoleDeps,
-): Promise<{ worker: Worker; credentials: () => CredentialsState }> {
-  const { config, log, metrics, closers, tracing } = deps;
-  const redis = openWorkerRedis(config, deps.mode, log, closers, tracing);
-  const zoomStack = openZoomStack(deps, redis.workerConnection);
-  const { dispatcher, tokens } = zoomStack;
-  if ((await tokens.verify()) === 'accepted') log.info('zoom credentials accepted');
-  const alert = startAlerts(config, redis.workerConnection, dispatcher, log, closers, tracing);
-  const w = createWorker(deps, redis, zoomStack, alert);
-  metrics.watchWorker(w);
-  await startReconcileRole(deps, redis.workerConnection, zoomStack, alert);
+export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole> {
+  const { config, log, metrics, closers, tracing, accounts } = deps;
+  const redis = openWorkerRedis(deps);
+  const dispatcher = createZoomDispatcher(config.zoom.httpTimeoutMs);
+  // Closed after the workers (closers run in reverse): a call still in flight then belongs to a
+  // job that SHUTDOWN_TIMEOUT_MS abandoned, so it is cut off instead of awaited.
+  const cutZoomCalls = () => dispatcher.destroy();
+  closers.push({ name: 'Zoom calls', close: cutZoomCalls, abort: cutZoomCalls });
+  const { workerConnection: connection } = redis;
+  const alerts = startAlerts(config, accounts, connection, dispatcher, log, closers, tracing);
+  const { sides, rules } = openAccountSides(deps, connection, dispatcher, redis.queues, alerts);
+  await sides.verify(accounts.names());
+  const workerLog = log.child({ component: 'worker' });
+  const shards = await startShardWorkers({
+    config,
+    connection,
+    queues: redis.queues,
+    processorFor: createAccountDispatch({
+      sides,
+      compose: (side, facts) => composeProcessor(deps, side, facts),
+      log: workerLog,
+    }),
+    // The label is a registry name: job data naming no account in force counts as `unknown`.
+    onWorker: (w) =>
+      metrics.watchWorker(w, (job) => {
+        const name = job ? accountOf(job.data as { account?: string }) : DEFAULT_ACCOUNT;
+        return accounts.get(name) ? name : 'unknown';
+      }),
+    log: workerLog,
+    tracing,
+  });
+  followReloads(accounts, sides, redis.queues, () => shards.consumeNewShards(), workerLog);
+  await startReconcileRole(deps, {
+    connection,
+    queues: redis.queues,
+    dispatcher,
+    sides,
+    rules,
+    alerts,
+  });
   // Registered last, so closed first: starts in flight come before a sweep.
   closers.push({
     name: 'start worker (jobs in flight are taken up again by another worker)',
     // Cut off, the Zoom calls are cut next; the job's lock lapses and stall recovery hands it on.
-    ...workerCloser(w),
+    ...shards.closer,
   });
-  return { worker: w, credentials: () => tokens.credentials() };
+  return {
+    workers: () => shards.workers(),
+    credentials: () => sides.credentials(),
+    reloadRules: () => rules.reload(),
+  };
 }
 
-type WorkerRedis = ReturnType<typeof openWorkerRedis>;
-type ZoomStack = ReturnType<typeof createZoomStack>;
-
-/** The Zoom client, shared token and pacer over the worker's connection, with its cut-off registered. */
-function openZoomStack(
+/**
+ * The processor of one account's starts: the one place where it is composed from the account's
+ * Zoom side, rules and alerts, and the facts of the job's own shard.
+ */
+function composeProcessor(
   deps: WorkerRoleDeps,
-  workerConnection: WorkerRedis['workerConnection'],
-): ZoomStack {
-  const { config, log, metrics, closers, tracing } = deps;
-  const stack = createZoomStack(
-    config,
-    workerConnection,
-    log,
-    { onFetch: metrics.tokenFetch, onAnswer: metrics.zoomAnswer },
+  side: AccountSide,
+  facts: (jobId: string) => Promise<InstanceFacts>,
+): StartProcessor {
+  const { config, log, metrics, tracing } = deps;
+  return createStartProcessor({
+    zoom: side.zoom,
+    // Over the worker's own connection, which waits out a Redis outage: a blip must never
+    // turn into an error that BullMQ counts as an attempt.
+    facts,
+    rules: side.rules,
+    reserveSlot: () => side.pacer.acquire(),
+    // Zoom's account-level 429 holds this account's calls only.
+    pauseZoomCalls: side.pacer.pause,
+    ...(side.alert && { alert: side.alert }),
+    policy: config.livestream,
+    settings: config.livestream.settings,
+    log: log.child({ component: 'worker', account: side.name }),
+    onDecision: (decision, data) =>
+      metrics.decision(decision, data.receivedAt, Date.now(), side.name),
     tracing,
-  );
-  // Closed after the worker (closers run in reverse): a call still in flight then belongs to a
-  // job that SHUTDOWN_TIMEOUT_MS abandoned, so it is cut off instead of awaited.
-  const cutZoomCalls = () => stack.dispatcher.destroy();
-  closers.push({ name: 'Zoom calls', close: cutZoomCalls, abort: cutZoomCalls });
-  return stack;
-}
-
-/** The BullMQ worker that starts streams, with its processor wired to Zoom, the rules and alerts. */
-function createWorker(
-  deps: WorkerRoleDeps,
-  { workerConnection, workerQueue }: WorkerRedis,
-  { zoom, pacer }: ZoomStack,
-  alert: ReturnType<typeof startAlerts>,
-): Worker {
-  const { config, log, rules, metrics, tracing } = deps;
-  return createStartWorker({
-    connection: workerConnection,
-    prefix: config.redis.queuePrefix,
-    concurrency: config.worker.concurrency,
-    lockDurationMs: config.worker.lockDurationMs,
-    log: log.child({ component: 'worker' }),
-    logRepeatIntervalMs: config.logRepeatIntervalMs,
-    ...bullmqTelemetry(tracing),
-    processor: createStartProcessor({
-      zoom,
-      // Over the worker's own connection, which waits out a Redis outage: a blip must never
-      // turn into an error that BullMQ counts as an attempt.
-      facts: (jobId) => readInstanceFacts(workerQueue, jobId),
-      rules: rules.current,
-      reserveSlot: () => pacer.acquire(),
-      pauseZoomCalls: pacer.pause,
-      ...(alert && { alert }),
-      policy: config.livestream,
-      settings: config.livestream.settings,
-      log: log.child({ component: 'worker' }),
-      onDecision: (decision, data) => metrics.decision(decision, data.receivedAt, Date.now()),
-      tracing,
-    }),
   });
 }
 
-/** The worker's own patient connection (it waits out a Redis outage) and its view of the queue. */
-function openWorkerRedis(
-  config: Config,
-  mode: ConnectMode,
-  log: Logger,
-  closers: Closer[],
-  tracing: Tracing,
-) {
-  const workerConnection = createWorkerConnection(mode, log);
+/** The worker's own patient connection (it waits out a Redis outage) and its view of the shards. */
+function openWorkerRedis(deps: WorkerRoleDeps) {
+  const { config, log, closers, tracing } = deps;
+  const workerConnection = createWorkerConnection(deps.mode, log);
   closers.push({
     name: 'worker redis connection',
     close: () => quit(workerConnection),
     abort: () => workerConnection.disconnect(),
   });
-  const workerQueue = createStartQueue(
-    workerConnection,
-    config.redis.queuePrefix,
+  const queues = createStartQueues({
+    connection: workerConnection,
+    prefix: config.redis.queuePrefix,
+    shards: config.redis.queueShards,
     log,
-    config.logRepeatIntervalMs,
-    tracing.bullmq,
-  );
-  closers.push({
-    name: 'worker queue',
-    close: () => workerQueue.close(),
-    abort: disconnectNow(workerQueue),
+    logRepeatIntervalMs: config.logRepeatIntervalMs,
+    ...(tracing.bullmq && { telemetry: tracing.bullmq }),
   });
-  return { workerConnection, workerQueue };
+  closers.push({
+    name: 'worker queues',
+    close: () => queues.close(),
+    abort: () => queues.opened().forEach((q) => disconnectNow(q)()),
+  });
+  return { workerConnection, queues };
 }

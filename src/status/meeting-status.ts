@@ -11,14 +11,14 @@ import type { StreamTarget } from '../domain/stream-target';
 import { accountOf } from '../domain/account';
 
 export interface MeetingStatus {
+  /** The account the start belongs to (`default` for jobs stored before accounts existed). */
+  account: string;
   meetingId: string;
   uuid: string;
   kind: string;
   topic: string | undefined;
   hostId?: string;
   jobId: string;
-  /** The account the start belongs to (`default` without an accounts file). */
-  account: string;
   /** What queued the start: webhook, reconcile (the sweep found it live) or manual. */
   source: StartSource;
   state: MeetingState;
@@ -69,13 +69,13 @@ export function describeJob(
         ? 'live'
         : (progress.confirmation ?? 'unknown');
   return {
+    account: accountOf(job.data),
     meetingId: job.data.meetingId,
     uuid: job.data.uuid,
     kind: job.data.kind,
     topic: job.data.topic,
     ...(job.data.hostId !== undefined && { hostId: job.data.hostId }),
     jobId: job.id ?? '',
-    account: accountOf(job.data),
     source: startSource(job.data),
     state: meetingState,
     attempts: progress.attempts,

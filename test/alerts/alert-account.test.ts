@@ -20,8 +20,8 @@ it("names another account than default in the alert's text and in an account fie
   expect(body.account).toBe('campus');
 });
 
-it('leaves the alert of the default account as it was before accounts: no account field', () => {
+it("leaves the text of the default account's alert as it was before accounts; its field says default", () => {
   const body = alertBody(ALERT);
-  expect(body).not.toHaveProperty('account');
+  expect(body).toHaveProperty('account', 'default');
   expect(body.text).not.toContain('account');
 });

@@ -1,7 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { verifyPassword } from '../../src/accounts/password-hash';
 import { redisUrl, uniquePrefix } from '../support/redis';
 import { eventually } from '../support/service';
 import { SECRET } from '../support/webhook';
@@ -12,7 +13,7 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   version: string;
 };
 
-// The compiled package, as an operator runs it. Both tests share one build (tests of a file run in
+// The compiled package, as an operator runs it. The tests share one build (tests of a file run in
 // order, and the second `--if-stale` finds nothing changed), so no two builds write dist/ at once.
 beforeAll(async () => {
   // What `npm start` does first: compile only if src/ changed since the last build.
@@ -72,4 +73,16 @@ it('the compiled service serves the console page from its template files', async
     child.kill('SIGTERM');
     await exited;
   }
+}, 60_000);
+
+// What an operator pipes in to make a console user's password_hash.
+it('`hash-password` prints a hash line that verifies the piped password', async () => {
+  const made = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'hash-password'], {
+    input: 'a piped password\n',
+    encoding: 'utf8',
+  });
+  expect(made.status).toBe(0);
+  expect(made.stderr).toContain('password_hash of a console user');
+  expect(await verifyPassword('a piped password', made.stdout.trim())).toBe(true);
+  expect(await verifyPassword('a piped passwort', made.stdout.trim())).toBe(false);
 }, 60_000);

@@ -11,7 +11,10 @@ const chromiumHere = haveChromium('console');
 
 const ADMIN = { username: 'producer', password: 'correct-horse-battery' };
 const AUTH = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
-/** Screenshots go outside the repository: SCREENSHOT_DIR, else the system's temporary directory. */
+/**
+ * Screenshots go outside the repository: SCREENSHOT_DIR, else the system's temporary directory.
+ * The overview's are drawn with two accounts (console-accounts.browser.test.ts).
+ */
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'console-shots');
 const HOSTILE_TOPIC = '<img src=x onerror="alert(1)"> Sunday service';
 const ZONE = 'America/New_York';
@@ -197,7 +200,6 @@ async function act(page: Page, click: () => Promise<void>): Promise<number> {
     // The hostile topic is text, never markup.
     await waiting.getByText(HOSTILE_TOPIC).waitFor();
     expect(await page.locator('img').count()).toBe(0);
-    await page.screenshot({ path: `${SHOTS}/console-desktop.png` });
     await waiting.getByRole('link').first().click();
     await page.getByRole('heading', { name: 'Attempt timeline' }).waitFor();
     await page
@@ -212,7 +214,6 @@ async function act(page: Page, click: () => Promise<void>): Promise<number> {
     const phone = await openConsole(390, 844);
     await phone.page.goto(`${service.url}/console`);
     await row(phone.page, 85055555555).getByText('waiting', { exact: true }).waitFor();
-    await phone.page.screenshot({ path: `${SHOTS}/console-phone.png`, fullPage: true });
     await phone.page.goto(detailUrl);
     await phone.page.getByRole('heading', { name: 'Attempt timeline' }).waitFor();
     await phone.page.screenshot({ path: `${SHOTS}/console-detail-phone.png`, fullPage: true });

@@ -274,9 +274,10 @@ describe('alerts (ALERT_WEBHOOK_URL)', () => {
     await eventually(() => sink!.received.length === 1);
     expect(sink.received[0]!.body).toEqual({
       text: expect.stringMatching(
-        /^:rotating_light: Livestream start failed for meeting 85012345678 "Sunday service": .*code 3000/,
+        /^:rotating_light: Livestream start failed for meeting 85012345678 "Sunday service": .*code 3000\)$/,
       ),
       type: 'start_failed',
+      account: 'default',
       kind: 'meeting',
       meeting_id: '85012345678',
       topic: 'Sunday service',

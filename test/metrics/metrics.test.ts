@@ -46,44 +46,46 @@ it('counts webhooks by outcome, Zoom answers, 429 waits, token fetches and start
   // The outcome is counted once the job has recorded it, just after Zoom's answer.
   const after = await eventually(async () => {
     const text = await scrape();
-    return value(text, 'zlw_livestream_start_outcomes_total{outcome="started"}') === 1
+    return value(
+      text,
+      'zlw_livestream_start_outcomes_total{account="default",outcome="started"}',
+    ) === 1
       ? text
       : undefined;
   });
+  for (const [outcome, event] of [
+    ['accepted', 'meeting.started'],
+    ['duplicate', 'meeting.started'],
+    ['bad_signature', 'unknown'],
+    ['stale', 'unknown'],
+    ['invalid', 'unknown'],
+  ])
+    expect(
+      value(after, `zlw_webhooks_total{event="${event}",outcome="${outcome}",account="default"}`),
+    ).toBe(1);
+  for (const status of ['429', '204'])
+    expect(
+      value(
+        after,
+        `zlw_zoom_requests_total{account="default",endpoint="livestream.status",status="${status}"}`,
+      ),
+    ).toBe(1);
   expect(
-    value(
-      after,
-      'zlw_webhooks_total{event="meeting.started",outcome="accepted",account="default"}',
-    ),
+    value(after, 'zlw_livestream_waits_total{account="default",reason="livestream_rate_limited"}'),
   ).toBe(1);
   expect(
-    value(
-      after,
-      'zlw_webhooks_total{event="meeting.started",outcome="duplicate",account="default"}',
-    ),
+    value(after, 'zlw_livestream_start_outcomes_total{account="default",outcome="started"}'),
   ).toBe(1);
+  expect(value(after, 'zlw_oauth_token_fetches_total{account="default",outcome="ok"}')).toBe(1);
+  expect(value(after, 'zlw_livestream_start_latency_seconds_count{account="default"}')).toBe(1);
   expect(
-    value(after, 'zlw_webhooks_total{event="unknown",outcome="bad_signature",account="default"}'),
-  ).toBe(1);
-  expect(
-    value(after, 'zlw_webhooks_total{event="unknown",outcome="stale",account="default"}'),
-  ).toBe(1);
-  expect(
-    value(after, 'zlw_webhooks_total{event="unknown",outcome="invalid",account="default"}'),
-  ).toBe(1);
-  expect(value(after, 'zlw_zoom_requests_total{endpoint="livestream.status",status="429"}')).toBe(
-    1,
+    value(after, 'zlw_livestream_start_latency_seconds_bucket{le="0.1",account="default"}'),
+  ).toBe(0);
+  expect(after).toContain(
+    'zlw_livestream_start_latency_seconds_bucket{le="0.1",account="default"}',
   );
-  expect(value(after, 'zlw_zoom_requests_total{endpoint="livestream.status",status="204"}')).toBe(
-    1,
-  );
-  expect(value(after, 'zlw_livestream_waits_total{reason="livestream_rate_limited"}')).toBe(1);
-  expect(value(after, 'zlw_livestream_start_outcomes_total{outcome="started"}')).toBe(1);
-  expect(value(after, 'zlw_oauth_token_fetches_total{outcome="ok"}')).toBe(1);
-  expect(value(after, 'zlw_livestream_start_latency_seconds_count')).toBe(1);
-  expect(value(after, 'zlw_livestream_start_latency_seconds_bucket{le="0.1"}')).toBe(0);
   await eventually(async () =>
-    value(await scrape(), 'zlw_start_jobs_finished_total{state="started"}') === 1
+    value(await scrape(), 'zlw_start_jobs_finished_total{account="default",state="started"}') === 1
       ? true
       : undefined,
   );

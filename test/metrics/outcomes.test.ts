@@ -38,15 +38,17 @@ it('tells a cancelled start from a started one, and an end of an unknown meeting
 
   const text = await eventually(async () => {
     const t = await scrape();
-    return t.includes('zlw_start_jobs_finished_total{state="cancelled"} 1') ? t : undefined;
+    return t.includes('zlw_start_jobs_finished_total{account="default",state="cancelled"} 1')
+      ? t
+      : undefined;
   });
   expect(series(text, 'zlw_start_jobs_finished_total')).toEqual([
-    'zlw_start_jobs_finished_total{state="started"} 0',
-    'zlw_start_jobs_finished_total{state="live"} 0',
-    'zlw_start_jobs_finished_total{state="stopped"} 0',
-    'zlw_start_jobs_finished_total{state="skipped"} 0',
-    'zlw_start_jobs_finished_total{state="cancelled"} 1',
-    'zlw_start_jobs_finished_total{state="failed"} 0',
+    'zlw_start_jobs_finished_total{account="default",state="started"} 0',
+    'zlw_start_jobs_finished_total{account="default",state="live"} 0',
+    'zlw_start_jobs_finished_total{account="default",state="stopped"} 0',
+    'zlw_start_jobs_finished_total{account="default",state="skipped"} 0',
+    'zlw_start_jobs_finished_total{account="default",state="cancelled"} 1',
+    'zlw_start_jobs_finished_total{account="default",state="failed"} 0',
   ]);
   // Two ends were recorded; only one start existed to cancel, and nothing counts as completed.
   expect(series(text, 'zlw_webhooks_total{event="meeting.ended"')).toEqual([
@@ -63,7 +65,9 @@ it('counts a start that failed for good once, as failed', async () => {
   zoom.script({ status: 400, body: { code: 3000, message: 'Cannot access meeting info.' } });
   await post(service.url, signed(meetingEvent('meeting.started', { uuid: 'doomed' })));
   await eventually(async () =>
-    (await scrape()).includes('zlw_start_jobs_finished_total{state="failed"} 1') ? true : undefined,
+    (await scrape()).includes('zlw_start_jobs_finished_total{account="default",state="failed"} 1')
+      ? true
+      : undefined,
   );
   expect(series(await scrape(), 'zlw_jobs{account="default",state="failed"}')).toEqual([
     'zlw_jobs{account="default",state="failed"} 1',

@@ -6,10 +6,9 @@ import { loadConfig } from '../../src/config/load-config';
 import { startJobId } from '../../src/domain/start-job';
 import { createStartQueues, type StartQueues } from '../../src/queue/start-queues';
 import { shardPrefix } from '../../src/queue/shards';
-import { createAccountRules } from '../../src/reconcile/account-rules';
+import { createRulesBook } from '../../src/policy/rules-book';
 import { createListClient } from '../../src/reconcile/list-client';
 import { startReconciliation } from '../../src/reconcile/start-reconciliation';
-import { DEFAULT_RULES } from '../../src/policy/rules';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
 import { createZoomDispatcher } from '../../src/zoom/http';
 import { fetchAccessToken } from '../../src/zoom/oauth';
@@ -81,7 +80,7 @@ async function startSweeps(registry: AccountRegistry): Promise<void> {
     PREFLIGHT_LEAD_MS: '0',
     SHUTDOWN_TIMEOUT_MS: '2000',
   });
-  const rules = createAccountRules({ file: undefined, current: () => DEFAULT_RULES }, {}, logs.log);
+  const rules = createRulesBook({}, logs.log);
   running = await startReconciliation({
     config,
     connection: redis,
@@ -91,7 +90,7 @@ async function startSweeps(registry: AccountRegistry): Promise<void> {
     zoomFor: () => {
       throw new Error('each account lists at its own Zoom here (listFor)');
     },
-    rulesFor: (a) => rules.rulesFor(a),
+    rulesFor: (a) => rules.forFile(a.rulesFile),
     alert: (a) => Promise.resolve(alerts.push(a)),
     metrics: { zoomAnswer: () => undefined, startQueued: () => undefined, sweep: () => undefined },
     log: logs.log,

@@ -12,7 +12,7 @@ import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandb
 import { ZoomCredentialsError } from '../../src/zoom/errors';
 import { createZoomDispatcher } from '../../src/zoom/http';
 import { PacerBusyError } from '../../src/zoom/pacer';
-import type { TokenProvider } from '../../src/zoom/token-provider';
+import { accountKeyPrefix, createAccountZoom } from '../../src/zoom/zoom-stack';
 import { captureLog } from '../support/log-capture';
 import { redisUrl, uniquePrefix } from '../support/redis';
 
@@ -41,39 +41,47 @@ const account = (name: string, secret: string, perSecond = 1): Account => ({
 });
 
 describe("an account's Zoom side for the sweep", () => {
-  const source = (defaultTokens: TokenProvider) =>
-    createAccountZoomSource({
-      config: loadConfig({
-        ROLE: 'receiver',
-        ZOOM_WEBHOOK_SECRET_TOKEN: 'unused',
-        QUEUE_PREFIX: prefix,
-        ZOOM_OAUTH_TOKEN_URL: zoom.oauthTokenUrl,
-        ZOOM_HTTP_TIMEOUT_MS: '2000',
-      }),
-      redis,
-      dispatcher,
-      defaultTokens,
-      log: captureLog().log,
+  it("uses the token of the account's starts and paces list calls on the account's own slots", async () => {
+    const config = loadConfig({
+      ROLE: 'receiver',
+      ZOOM_WEBHOOK_SECRET_TOKEN: 'unused',
+      QUEUE_PREFIX: prefix,
+      ZOOM_OAUTH_TOKEN_URL: zoom.oauthTokenUrl,
+      ZOOM_HTTP_TIMEOUT_MS: '2000',
     });
-
-  it("gives each account its own token (its credentials) and its own pacing; default keeps the worker's token", async () => {
-    const workerTokens = { get: () => Promise.resolve('worker-token') } as TokenProvider;
-    const zoomFor = source(workerTokens);
-    expect(zoomFor(account('default', 'x')).tokens).toBe(workerTokens);
-
-    const campus = zoomFor(account('campus', 'campus-secret'));
-    const clinic = zoomFor(account('clinic', 'a-wrong-secret'));
+    // The starts' side of each account, as the worker builds it.
+    const starts = new Map(
+      [account('campus', 'campus-secret'), account('clinic', 'a-wrong-secret')].map((a) => [
+        a.name,
+        createAccountZoom({
+          config,
+          account: { name: a.name, ...a.zoom },
+          redis,
+          dispatcher,
+          shardPrefix: prefix,
+          log: captureLog().log,
+        }),
+      ]),
+    );
+    const zoomFor = createAccountZoomSource({
+      tokensOf: (name) => Promise.resolve(starts.get(name)?.tokens),
+      pacerPrefixOf: (name) => Promise.resolve(accountKeyPrefix(prefix, name)),
+      redis,
+    });
+    const campus = await zoomFor(account('campus', 'campus-secret'));
+    const clinic = await zoomFor(account('clinic', 'a-wrong-secret'));
+    expect(campus.tokens).toBe(starts.get('campus')!.tokens);
     expect(await campus.tokens.get()).toEqual(expect.any(String));
     await expect(clinic.tokens.get()).rejects.toBeInstanceOf(ZoomCredentialsError);
     // Zoom was asked once per account: clinic's rejection never touched campus's token.
     expect(zoom.requests.filter((r) => r.path.startsWith('/oauth/token'))).toHaveLength(2);
-    expect(await campus.tokens.get()).toEqual(expect.any(String));
 
-    // At one call a second, campus's next slot is not free now; clinic's and default's are.
-    await campus.sweepPacer.acquire();
+    // At one call a second, a start of campus takes the slot its sweep would have had;
+    // clinic's slots are its own.
+    await starts.get('campus')!.pacer.acquire();
     await expect(campus.sweepPacer.acquire()).rejects.toBeInstanceOf(PacerBusyError);
     await expect(clinic.sweepPacer.acquire()).resolves.toBeDefined();
-    await expect(zoomFor(account('default', 'x')).sweepPacer.acquire()).resolves.toBeDefined();
+    await expect(zoomFor(account('gone', 'x'))).rejects.toThrow('no longer served');
   });
 });
 

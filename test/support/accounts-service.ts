@@ -1,82 +1,101 @@
-import { writeFileSync } from 'node:fs';
-import { Queue } from 'bullmq';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
-import { shardPrefix } from '../../src/queue/shards';
+import { loadConfig } from '../../src/config/load-config';
 import type { StartJobData } from '../../src/domain/start-job';
-import { tempFile } from './files';
-import { redisUrl } from './redis';
-import { startTestService, type TestService } from './service';
+import { enqueueStart } from '../../src/queue/start-queue';
+import { createStartQueues, type StartQueues } from '../../src/queue/start-queues';
+import { runService, type RunningService } from '../../src/service/run-service';
+import type { AccountsZoom } from './accounts-zoom';
+import { captureLog, type CapturedLog } from './log-capture';
+import { redisUrl, uniquePrefix } from './redis';
 
-/** One account of a test's accounts file: its secret is `${<NAME>_SECRET}`, set by the test. */
-export interface FileAccount {
-  name: string;
-  zoomAccountId: string;
-  /** Read the secret from this file (`webhook_secret_token_file`) instead. */
-  secretFile?: string;
+/** One entry of the accounts file, in the file's own words (secrets as `${VAR}` or `*_file`). */
+export type AccountEntry = Record<string, string | number>;
+
+/** Writes an accounts file (JSON, which is YAML) into `dir` and returns its path. */
+export function writeAccountsFile(dir: string, accounts: AccountEntry[]): string {
+  const path = join(dir, 'accounts.yaml');
+  writeFileSync(path, JSON.stringify({ accounts }, null, 2));
+  return path;
 }
 
-export const secretOf = (name: string): string => `${name}-webhook-secret`;
-const variableOf = (name: string): string => `${name.toUpperCase().replace(/-/g, '_')}_SECRET`;
-
-/** The YAML of an accounts file holding `accounts`, secrets as `${VAR}` references. */
-export function accountsYaml(accounts: readonly FileAccount[]): string {
-  const entries = accounts.map(
-    (a) =>
-      `  - name: ${a.name}\n    zoom_account_id: ${a.zoomAccountId}\n` +
-      (a.secretFile === undefined
-        ? `    webhook_secret_token: \${${variableOf(a.name)}}\n`
-        : `    webhook_secret_token_file: ${a.secretFile}\n`),
-  );
-  return `accounts:\n${entries.join('')}`;
-}
-
-export interface AccountsService extends TestService {
-  file: string;
-  /** Rewrites the accounts file with `accounts` and reloads it, as SIGHUP does. */
-  rewrite(accounts: readonly FileAccount[]): void;
-  /** The start queue of shard `n` (the test's own view of it). */
-  shardQueue(n: number): Queue<StartJobData>;
+export interface AccountsService extends RunningService {
+  prefix: string;
+  dir: string;
+  logs: CapturedLog;
+  /** The test's own view of the shard queues. */
+  queues: StartQueues;
+  /** Queues a start for `account` (undefined: a job of the shape stored before accounts). */
+  enqueue(account: string | undefined, meetingId: string, uuid?: string): Promise<string>;
+  stop(): Promise<void>;
 }
 
 /**
- * A receiver serving `accounts` from an `ACCOUNTS_FILE`; the secrets of `known` (default: the
- * accounts) are in its environment, so a later rewrite may add those.
+ * The real service with `ACCOUNTS_FILE` (worker role unless `env.ROLE` says otherwise) against a
+ * fake Zoom of several accounts. `env` holds the secrets the file refers to.
  */
 export async function startAccountsService(
-  accounts: readonly FileAccount[],
+  zoom: AccountsZoom,
+  dir: string,
+  accounts: AccountEntry[],
   env: Record<string, string> = {},
-  known: readonly FileAccount[] = accounts,
 ): Promise<AccountsService> {
-  const file = tempFile('accounts.yaml', accountsYaml(accounts));
-  const secrets = Object.fromEntries(known.map((a) => [variableOf(a.name), secretOf(a.name)]));
-  const service = await startTestService({
-    ACCOUNTS_FILE: file,
-    ZOOM_WEBHOOK_SECRET_TOKEN: '',
-    ...secrets,
+  const prefix = env.QUEUE_PREFIX ?? uniquePrefix();
+  const fullEnv: Record<string, string> = {
+    REDIS_URL: redisUrl(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ROLE: 'worker',
+    ACCOUNTS_FILE: writeAccountsFile(dir, accounts),
+    ZOOM_API_BASE_URL: zoom.apiBaseUrl,
+    ZOOM_OAUTH_TOKEN_URL: zoom.oauthTokenUrl,
+    LIVESTREAM_RETRY_DELAY_MS: '300',
+    LIVESTREAM_BACKOFF_BASE_MS: '50',
+    LIVESTREAM_BACKOFF_MAX_MS: '200',
+    ZOOM_HTTP_TIMEOUT_MS: '1000',
+    SHUTDOWN_TIMEOUT_MS: '3000',
+    RECONCILE_INTERVAL_MS: '0',
     ...env,
-  });
+    QUEUE_PREFIX: prefix,
+  };
+  const config = loadConfig(fullEnv);
+  const logs = captureLog('debug');
+  const service = await runService(config, logs.log, fullEnv);
   const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
-  const queues: Queue<StartJobData>[] = [];
+  const queues = createStartQueues({
+    connection,
+    prefix,
+    shards: config.redis.queueShards,
+    log: logs.log,
+  });
   return {
     ...service,
-    file,
-    rewrite(next) {
-      writeFileSync(file, accountsYaml(next));
-      service.reloadRules();
-    },
-    shardQueue(n) {
-      const queue = new Queue<StartJobData>(LIVESTREAM_QUEUE, {
-        connection,
-        prefix: shardPrefix(service.prefix, n),
-      });
-      queues.push(queue);
-      return queue;
+    prefix,
+    dir,
+    logs,
+    queues,
+    async enqueue(account, meetingId, uuid = `u-${meetingId}`) {
+      const data: StartJobData = {
+        kind: 'meeting',
+        meetingId,
+        uuid,
+        topic: `meeting ${meetingId}`,
+        receivedAt: Date.now(),
+        source: 'webhook',
+        ...(account !== undefined && { account }),
+      };
+      const { jobId } = await enqueueStart(await queues.forAccount(account ?? 'default'), data);
+      return jobId;
     },
     stop: async () => {
-      await service.stop();
-      for (const queue of queues) await queue.close();
+      await service.close();
+      await queues.close();
       connection.disconnect();
     },
   };
 }
+
+/** A new temp directory for an accounts file and the files it names. */
+export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'zlw-accounts-'));

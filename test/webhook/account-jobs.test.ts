@@ -7,7 +7,7 @@ import {
   startAccountsService,
   type AccountsService,
   type FileAccount,
-} from '../support/accounts-service';
+} from '../support/webhook-accounts-service';
 import { tempFile } from '../support/files';
 import { redisUrl } from '../support/redis';
 import { meetingEvent, post, signed } from '../support/webhook';

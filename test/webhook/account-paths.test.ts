@@ -6,7 +6,7 @@ import {
   startAccountsService,
   type AccountsService,
   type FileAccount,
-} from '../support/accounts-service';
+} from '../support/webhook-accounts-service';
 import { openConnection } from '../support/raw-socket';
 import { startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';

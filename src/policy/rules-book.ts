@@ -1,0 +1,35 @@
+import type { Logger } from '../logging/create-logger';
+import type { Rule } from './rules';
+import { createRulesStore, type RulesStore } from './rules-store';
+
+/** The rules of every rules file in use: one store per distinct file, shared by its accounts. */
+export interface RulesBook {
+  /** The rules in force for `file` (undefined: the default rules); the file is read the first time. */
+  forFile(file: string | undefined): () => readonly Rule[];
+  /** Re-reads every file (SIGHUP); an invalid one keeps its rules in force. */
+  reload(): void;
+}
+
+/** `seed` is the store the service already loaded (`LIVESTREAM_RULES_FILE`). */
+export function createRulesBook(
+  env: Record<string, string | undefined>,
+  log: Logger,
+  seed?: { file: string | undefined; store: RulesStore },
+): RulesBook {
+  const stores = new Map<string | undefined, RulesStore>();
+  if (seed) stores.set(seed.file, seed.store);
+  return {
+    forFile(file) {
+      let store = stores.get(file);
+      if (!store) {
+        // Throws for an invalid file: the accounts loader checked it, so only a file broken since.
+        store = createRulesStore(file, env, log);
+        stores.set(file, store);
+      }
+      return store.current;
+    },
+    reload() {
+      for (const store of stores.values()) store.reload();
+    },
+  };
+}

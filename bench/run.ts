@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedRedis } from '../src/redis/embedded-redis';
 import { endToEndFigures } from './end-to-end';
+import { fairnessFigures } from './fairness';
 import type { BenchContext } from './fixtures';
 import { memoryFigure } from './memory';
 import { mixedFigures } from './mixed';
@@ -32,6 +33,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<void>> = {
     await workerRoundTrips(ctx);
   },
   mixed: mixedFigures,
+  fairness: fairnessFigures,
 };
 
 async function main(): Promise<void> {

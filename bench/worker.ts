@@ -15,14 +15,18 @@ import { pairedRatios } from './stats';
 const ROUNDS = 3;
 const JOBS = 2000;
 
-/** Our worker against a no-op BullMQ worker at the same concurrency, interleaved rounds. */
+/**
+ * Our worker against what a user would write instead (bench/naive-worker.ts: BullMQ, an undici
+ * PATCH with an in-memory token, moveToDelayed on a 429) and against a no-op BullMQ worker, all
+ * at the same concurrency and on the same sandbox, in interleaved rounds.
+ */
 export async function workerFigure(ctx: BenchContext): Promise<void> {
   console.log(
     `worker throughput (${JOBS} jobs per run, concurrency 50, sandbox Zoom in its own process; ${ROUNDS} interleaved rounds)`,
   );
   const sandbox = await sandboxProcess(0);
   ctx.cleanups.push(() => sandbox.stop());
-  const run = async (kind: 'ours' | 'noop', runNo: number): Promise<number> => {
+  const run = async (kind: 'ours' | 'naive' | 'noop', runNo: number): Promise<number> => {
     const prefix = `bench4${kind}${runNo}`;
     const c = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
     const q = benchQueue(c, prefix);
@@ -39,9 +43,14 @@ export async function workerFigure(ctx: BenchContext): Promise<void> {
             ...zoomEnv(sandbox.zoom),
           })
         : await spawnTs(
-            'bench/baseline-worker.ts',
+            kind === 'naive' ? 'bench/naive-worker.ts' : 'bench/baseline-worker.ts',
             [],
-            { ...env, QUEUE_NAME: LIVESTREAM_QUEUE, CONCURRENCY: '50' },
+            {
+              ...env,
+              QUEUE_NAME: LIVESTREAM_QUEUE,
+              CONCURRENCY: '50',
+              ZOOM_API_BASE_URL: sandbox.zoom.apiBaseUrl,
+            },
             /ready/,
           );
     const began = performance.now();
@@ -54,12 +63,21 @@ export async function workerFigure(ctx: BenchContext): Promise<void> {
     c.disconnect();
     return perSecond;
   };
-  const ours: number[] = [];
-  const noop: number[] = [];
+  const seen = { ours: [] as number[], naive: [] as number[], noop: [] as number[] };
   for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 === 0 ? (['noop', 'ours'] as const) : (['ours', 'noop'] as const);
-    for (const kind of order) (kind === 'ours' ? ours : noop).push(await run(kind, r));
+    const order =
+      r % 2 === 0 ? (['noop', 'naive', 'ours'] as const) : (['ours', 'naive', 'noop'] as const);
+    for (const kind of order) seen[kind].push(await run(kind, r));
   }
+  const { ours, naive, noop } = seen;
+  const n = pairedRatios(ours, naive);
+  record({
+    name: 'worker throughput against a naive worker (BullMQ + undici PATCH + in-memory token)',
+    unit: 'jobs/s',
+    ...n,
+    target: 'ratio >= 0.8',
+    pass: n.ratio >= 0.8,
+  });
   const w = pairedRatios(ours, noop);
   record({
     name: 'worker throughput (each job: token + paced PATCH + progress)',

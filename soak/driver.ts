@@ -99,7 +99,7 @@ export function createDriver(deps: DriverDeps) {
   function goLive(r: InstanceRecord): void {
     r.liveAtWall = Date.now();
     if (r.plan.kind === 'meeting')
-      deps.sandbox.declareMeeting({
+      deps.sandbox.account(r.plan.account).declareMeeting({
         id: Number(r.plan.meetingId),
         uuid: r.plan.uuid,
         topic: r.plan.topic,
@@ -110,7 +110,7 @@ export function createDriver(deps: DriverDeps) {
   function end(r: InstanceRecord): void {
     r.endedAtWall ??= Date.now();
     if (r.plan.kind === 'meeting' && ledger.instanceAt(r.plan.meetingId, Date.now()) === r)
-      deps.sandbox.declareMeeting({
+      deps.sandbox.account(r.plan.account).declareMeeting({
         id: Number(r.plan.meetingId),
         uuid: r.plan.uuid,
         status: 'ended',

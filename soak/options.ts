@@ -26,7 +26,7 @@ export interface SoakOptions {
 export const DEFAULTS: Omit<SoakOptions, 'seed' | 'out'> = {
   minutes: 5,
   timeScale: 60,
-  accounts: 1,
+  accounts: 3,
   receivers: 2,
   workers: 2,
   redis: 'sentinel',

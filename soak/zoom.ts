@@ -40,11 +40,14 @@ export async function startSoakZoom(
     onStarted: (id, at) => ledger.onStarted(id, at),
   });
   const statusCounts = new Map<number, number>();
-  const first = accounts[0]!;
   const sandbox = await startZoomSandbox({
-    accountId: first.zoomAccountId,
-    clientId: first.clientId,
-    clientSecret: first.clientSecret,
+    accounts: accounts.map((a) => ({
+      name: a.name,
+      accountId: a.zoomAccountId,
+      clientId: a.clientId,
+      clientSecret: a.clientSecret,
+      webhookSecret: a.webhookSecret,
+    })),
     rateLimitedStarts: 0,
     tokenTtlSeconds: Math.max(180, Math.round(3600 / timeScale)),
     chaos,

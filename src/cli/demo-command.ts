@@ -7,6 +7,8 @@ import { createLogger } from '../logging/create-logger';
 import { startEmbeddedRedis } from '../redis/embedded-redis';
 import { startZoomSandbox, type ZoomSandbox } from '../sandbox/zoom-sandbox';
 import { runService } from '../service/run-service';
+import { runAccountsDemo } from './demo-accounts';
+import { MAX_DEMO_ACCOUNTS } from './demo-accounts-setup';
 import { createDemoStory, narrateZoomAnswer, type DemoProgress, type Say } from './demo-narration';
 import { DEMO_MEETING_ID, sendDemoWebhook } from './demo-webhook';
 import { EXIT, type CliIo } from './io';
@@ -18,9 +20,12 @@ export interface DemoOptions {
   short?: boolean;
   delayMs?: string;
   missedWebhook?: boolean;
+  /** Several Zoom accounts in one deployment, one of them in a 429 storm. */
+  accounts?: string;
 }
 
-interface Demo {
+/** What every demo shares: where it prints, its working directory, what it tears down. */
+export interface DemoRun {
   io: CliIo;
   options: DemoOptions;
   missed: boolean;
@@ -41,7 +46,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
   const clock = () => new Date().toISOString().slice(11, 19);
   const say = (text: string) => io.out(`${clock()}  ${text}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'zlw-demo-'));
-  const demo: Demo = {
+  const demo: DemoRun = {
     io,
     options,
     missed: options.missedWebhook === true,
@@ -51,7 +56,25 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
     dir,
     cleanups: [() => Promise.resolve(rmSync(dir, { recursive: true, force: true }))],
   };
+  const accounts = options.accounts === undefined ? undefined : Number(options.accounts);
+  if (
+    accounts !== undefined &&
+    (!(accounts >= 1 && accounts <= MAX_DEMO_ACCOUNTS) || demo.missed)
+  ) {
+    io.err(
+      `zoom-livestream-worker: --accounts takes 1 to ${MAX_DEMO_ACCOUNTS}, and not with --missed-webhook\n`,
+    );
+    return EXIT.usage;
+  }
   try {
+    if (accounts !== undefined) {
+      const code = await runAccountsDemo(demo, accounts);
+      if (code === EXIT.ok)
+        say(
+          `done: ${accounts} accounts' streams are live in the sandbox, ${((Date.now() - began) / 1000).toFixed(1)} s in all`,
+        );
+      return code;
+    }
     const code = await runDemo(demo);
     if (code !== EXIT.ok) return code;
     await new Promise((r) => setTimeout(r, 200)); // let the worker's last log line arrive
@@ -65,7 +88,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
 }
 
 /** Starts Redis, the sandbox and the service, lets the meeting start, and waits for the stream. */
-async function runDemo(demo: Demo): Promise<number> {
+async function runDemo(demo: DemoRun): Promise<number> {
   const { io, say, missed, delayMs, cleanups } = demo;
   const progress: DemoProgress = { queued: false };
   const redis = await startEmbeddedRedis({ dataDir: join(demo.dir, 'redis'), env: io.env });
@@ -106,7 +129,7 @@ async function runDemo(demo: Demo): Promise<number> {
 }
 
 /** The service's configuration for the demo: everything local, the 429 wait as asked. */
-function demoConfig(redisUrl: string, zoom: ZoomSandbox, secret: string, demo: Demo): Config {
+function demoConfig(redisUrl: string, zoom: ZoomSandbox, secret: string, demo: DemoRun): Config {
   return loadConfig({
     ROLE: 'all',
     PORT: '0',

@@ -5,6 +5,7 @@ import { CliError, EXIT, type CliIo } from './io';
 import { addOperatorCommands, example } from './operator-program';
 import { printableLines } from '../domain/plain-text';
 import { packageVersion } from './version';
+import type { SandboxCommandOptions } from './sandbox-command';
 
 // Each command's module (and what it pulls in: BullMQ, Express, …) loads only when that command
 // runs, so `--version`, `--help` and the start of `start` do not pay for the others.
@@ -103,10 +104,11 @@ function addLocalCommands(program: Command, io: CliIo, done: (code: number) => v
       'a meeting that is live from the start, with no webhook (for the reconcile sweep)',
       digits,
     )
+    .option('--accounts <names>', 'play several Zoom accounts (comma-separated names)')
+    .option('--account-rate <n>', "each account's API calls per second before a 429", digits)
     .addHelpText('after', example('sandbox --port 9090 --rate-limited-starts 2'))
-    .action(
-      async (o: { port: string; host: string; rateLimitedStarts: string; liveMeeting?: string }) =>
-        done(await (await import('./sandbox-command')).sandboxCommand(io, o)),
+    .action(async (o: SandboxCommandOptions) =>
+      done(await (await import('./sandbox-command')).sandboxCommand(io, o)),
     );
   program
     .command('demo')
@@ -116,9 +118,19 @@ function addLocalCommands(program: Command, io: CliIo, done: (code: number) => v
     .option('--short', 'wait 5 s after the 429 instead of the real 30 s')
     .option('--delay-ms <ms>', 'wait this long after the 429', digits)
     .option('--missed-webhook', 'send no webhook: the reconcile sweep finds the live meeting')
-    .addHelpText('after', example('demo --short'))
-    .action(async (o: { short?: boolean; delayMs?: string; missedWebhook?: boolean }) =>
-      done(await (await import('./demo-command')).demoCommand(io, o)),
+    .option(
+      '--accounts <n>',
+      'n Zoom accounts in one deployment (up to 10), the second in a 429 storm',
+      digits,
+    )
+    .addHelpText('after', example('demo --short --accounts 3'))
+    .action(
+      async (o: {
+        short?: boolean;
+        delayMs?: string;
+        missedWebhook?: boolean;
+        accounts?: string;
+      }) => done(await (await import('./demo-command')).demoCommand(io, o)),
     );
 }
 

@@ -50,6 +50,8 @@ export interface Config {
     oauthTokenUrl: string;
     httpTimeoutMs: number;
     maxRequestsPerSecond: number;
+    /** A pacing slot at most this far away is slept on in place; a later one is waited for in the queue. */
+    pacerInlineWaitMs: number;
   };
   livestream: {
     retryDelayMs: number;
@@ -69,7 +71,13 @@ export interface Config {
   alertWebhookUrl: string | undefined;
   /** OpenTelemetry tracing; off (no exporter) unless the OTEL variables turn it on. */
   tracing: TracingConfig;
-  worker: { concurrency: number; lockDurationMs: number; shutdownTimeoutMs: number };
+  worker: {
+    concurrency: number;
+    /** Most worker slots one account holds at once in a process; unset: see `accountSlotLimit`. */
+    slotsPerAccount: number | undefined;
+    lockDurationMs: number;
+    shutdownTimeoutMs: number;
+  };
   /** Dashboard credentials; the dashboard is off when unset. */
   admin: { username: string; password: string } | undefined;
   console: {

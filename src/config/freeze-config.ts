@@ -56,6 +56,7 @@ export function freeze(role: Role, v: Parsed, reconcile: ReconcileConfig): Confi
       oauthTokenUrl: v.ZOOM_OAUTH_TOKEN_URL!,
       httpTimeoutMs: v.ZOOM_HTTP_TIMEOUT_MS!,
       maxRequestsPerSecond: v.ZOOM_MAX_REQUESTS_PER_SECOND!,
+      pacerInlineWaitMs: v.ZOOM_PACER_INLINE_WAIT_MS!,
     },
     livestream: {
       retryDelayMs: v.LIVESTREAM_RETRY_DELAY_MS!,
@@ -72,6 +73,7 @@ export function freeze(role: Role, v: Parsed, reconcile: ReconcileConfig): Confi
     tracing: tracingConfig(v),
     worker: {
       concurrency: v.WORKER_CONCURRENCY!,
+      slotsPerAccount: v.WORKER_SLOTS_PER_ACCOUNT,
       lockDurationMs: v.WORKER_LOCK_DURATION_MS!,
       shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS!,
     },

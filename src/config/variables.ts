@@ -56,8 +56,11 @@ export const VARIABLES = {
   LIVESTREAM_RULES_FILE: { schema: required },
   LIVESTREAM_CONFIRM_TIMEOUT_MS: { schema: int(0, 3_600_000), default: '0' },
   ZOOM_MAX_REQUESTS_PER_SECOND: { schema: int(1, 100_000), default: '20' },
+  ZOOM_PACER_INLINE_WAIT_MS: { schema: int(0, 10_000), default: '250' },
   ALERT_WEBHOOK_URL: { schema: httpUrl, secret: true },
   WORKER_CONCURRENCY: { schema: int(1, 1000), default: '10' },
+  /** Unset: the whole concurrency with one account, half of it (rounded up) with several. */
+  WORKER_SLOTS_PER_ACCOUNT: { schema: int(1, 1000) },
   WORKER_LOCK_DURATION_MS: { schema: int(1000, 600_000), default: '30000' },
   SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600_000), default: '25000' },
   ADMIN_USERNAME: {

@@ -45,6 +45,15 @@ export interface StartResult {
 /** Whether Zoom told us the stream is really live (`…live_streaming_started`). */
 export type Confirmation = 'awaiting' | 'live' | 'stopped' | 'missing';
 
+/**
+ * A pacing slot reserved ahead for a job handed back to the queue until it: its time on Redis'
+ * clock and the account's pause count when it was reserved (a later account pause voids it).
+ */
+export interface SlotReservation {
+  at: number;
+  epoch: number;
+}
+
 /** One Zoom answer (or failure to get one). */
 export interface AttemptRecord {
   at: number;
@@ -83,6 +92,8 @@ export interface StartProgress extends RetryCounters {
   confirmation?: Confirmation;
   /** Alerts queued for this meeting. */
   alerts?: { type: AlertType; at: number }[];
+  /** The pacing slot this waiting job returns for (it waits in BullMQ's delayed set until then). */
+  reservedSlot?: SlotReservation;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { LivestreamSettings } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import type { Rule } from '../policy/rules';
 import { noTracing, type Tracing } from '../telemetry/tracing';
-import type { Grant } from '../zoom/pacer';
+import type { Grant, SlotReservation } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';
 import { advance, attemptRecord, describeAttempt } from './attempt-record';
 import { decide } from './decide';
@@ -34,8 +34,11 @@ export interface StartProcessorDeps {
   policy: StartPolicy;
   /** Settings from the environment; a rule's settings override them. */
   settings: LivestreamSettings;
-  /** Reserves the account-wide pacing slot for this run's Zoom call (see `Pacer.acquire`). */
-  reserveSlot?: () => Promise<Grant>;
+  /**
+   * Reserves the account-wide pacing slot for this run's Zoom call, or uses the one reserved
+   * on the run that handed the job back (see `Pacer.acquire` with `reserveAhead`).
+   */
+  reserveSlot?: (reserved?: SlotReservation) => Promise<Grant>;
   /** Holds every worker after Zoom's account-level 429. */
   pauseZoomCalls?: (ms: number) => Promise<void>;
   /** Queues an alert; absent when no alert endpoint is configured. */

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { LivestreamSettings } from '../config/load-config';
 import type { Logger } from '../logging/create-logger';
 import type { Rule } from '../policy/rules';
-import { PacerBusyError, type Grant } from '../zoom/pacer';
+import { PacerBusyError, type Grant, type SlotReservation } from '../zoom/pacer';
 import type { ZoomClient } from '../zoom/zoom-client';
 import type { CallKind } from './attempt-record';
 import type { CallOutcome } from './decide';
@@ -44,7 +44,12 @@ export interface GateDeps {
   facts: (jobId: string) => Promise<InstanceFacts>;
   rules: () => readonly Rule[];
   policy: { giveUpAfterMs: number; confirmTimeoutMs: number };
-  reserveSlot?: () => Promise<Grant>;
+  /**
+   * The account's pacing slot for this run's call: the one reserved on an earlier run if still
+   * good, else the next. A slot beyond the inline wait is reserved and thrown back in a
+   * `PacerBusyError` (see `Pacer.acquire` with `reserveAhead`).
+   */
+  reserveSlot?: (reserved?: SlotReservation) => Promise<Grant>;
   now: () => number;
 }
 
@@ -68,14 +73,16 @@ export async function openRun(
   run: StartRun,
 ): Promise<{ result: StartResult } | { open: OpenRun }> {
   const { data, rec } = run;
-  let progress = readProgress(run.job.progress);
+  // A slot reserved on the run that handed the job back is presented once, then forgotten.
+  const { reservedSlot, ...stored } = readProgress(run.job.progress);
+  let progress: StartProgress = stored;
   const pastDeadline = deps.now() > deadlineBase(data) + deps.policy.giveUpAfterMs;
   const step = chooseStep(deps.rules(), data, progress.targetSetFor);
   // The pacing slot is reserved while the facts are read: one round trip for both. A slot left
   // unused (the meeting ended meanwhile) errs on the side of fewer calls.
   // Not for a run that most likely only records the confirmation it was woken for.
   const callLikely = !pastDeadline && step.call && progress.acceptedAt === undefined;
-  const slot = callLikely ? deps.reserveSlot?.() : undefined;
+  const slot = callLikely ? deps.reserveSlot?.(reservedSlot) : undefined;
   slot?.catch(() => undefined); // awaited (and its error handled) by the call below
 
   const settled = settleFromFacts(await deps.facts(run.jobId), progress);
@@ -143,15 +150,35 @@ export async function callOnce(
       return { result: await run.rec.finish(state, p, message, reason) };
     }
     if (!(err instanceof PacerBusyError)) throw err; // not a Zoom answer: BullMQ's attempts
-    // Spread out, so jobs sent back together do not all return at the same moment.
-    const at = deps.now() + Math.round(err.waitMs * (1 + deps.random() / 5));
-    return {
-      result: await run.rec.later(
-        at,
-        { ...progress, state: 'waiting', nextAttemptAt: at, reason: 'paced' },
-        'livestream start paced',
-        { reason: 'paced' },
-      ),
-    };
+    return { result: await handBack(deps, run, progress, err) };
   }
+}
+
+/**
+ * The pacer's slot is further away than a short wait in place: the job goes to the delayed set
+ * (not an attempt) and holds no worker slot meanwhile. With a reserved slot it comes back just
+ * before it, and uses it; without one (a missed or void slot) it comes back at a spread-out time,
+ * so jobs sent back together do not all return at the same moment.
+ */
+function handBack(
+  deps: CallDeps,
+  run: StartRun,
+  progress: StartProgress,
+  err: PacerBusyError,
+): Promise<never> {
+  const { reservation } = err;
+  const at = reservation
+    ? deps.now() + err.returnInMs
+    : deps.now() + Math.round(err.waitMs * (1 + deps.random() / 5));
+  const next: StartProgress = {
+    ...progress,
+    state: 'waiting',
+    nextAttemptAt: at,
+    reason: 'paced',
+    ...(reservation && { reservedSlot: reservation }),
+  };
+  return run.rec.later(at, next, 'livestream start paced', {
+    reason: 'paced',
+    ...(reservation && { slotInMs: err.waitMs }),
+  });
 }

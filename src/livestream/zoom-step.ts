@@ -21,7 +21,8 @@ export async function callZoom(
   slot: Promise<Grant> | undefined,
   beforeSend?: () => Promise<void>,
 ): Promise<CallOutcome> {
-  const options = { ...(slot && { slot }), ...(beforeSend && { beforeSend }) };
+  // A slot that went stale is replaced by one reserved ahead: the job waits for it in the queue.
+  const options = { ...(slot && { slot }), ...(beforeSend && { beforeSend }), reserveAhead: true };
   try {
     const answer =
       step.call === 'target'

@@ -22,4 +22,6 @@ export type DeclaredMeeting = Partial<SandboxMeeting> & { id: number };
 export interface Answer {
   status: number;
   body?: unknown;
+  /** Extra response headers (the `X-RateLimit-*` of an account-level 429). */
+  headers?: Record<string, string>;
 }

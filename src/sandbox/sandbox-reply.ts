@@ -8,6 +8,8 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: string;
   at: number;
+  /** The sandbox account the call was made for, once its credentials or token named one. */
+  account?: string;
 }
 
 /** A scripted answer: a status with JSON body and headers, or a misbehaviour. */
@@ -31,10 +33,10 @@ export type SendReply = (res: ServerResponse, record: RecordedRequest, reply: Re
  * `onAnswer` of each one first.
  */
 export function createReplier(
-  onAnswer?: (request: RecordedRequest, status: number) => void,
+  onAnswer?: (request: RecordedRequest, status: number, headers: Record<string, string>) => void,
 ): SendReply {
   return (res, record, { status, body, headers = {} }) => {
-    onAnswer?.(record, status);
+    onAnswer?.(record, status, headers);
     res.setHeader('x-zm-trackingid', `sandbox-${randomBytes(6).toString('hex')}`);
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     if (body === undefined) return void res.writeHead(status).end();

@@ -5,6 +5,7 @@ import type { ChaosHooks } from './chaos-types';
 import type { SandboxOAuth } from './sandbox-oauth';
 import {
   playScripted,
+  type Reply,
   type RecordedRequest,
   type ScriptedAnswer,
   type SendReply,
@@ -50,12 +51,19 @@ function receive(h: Handling, req: IncomingMessage, res: ServerResponse): void {
         : h.scripts.api;
     const scripted = script.shift() ?? h.chaos?.before(record, url);
     if (scripted) return playScripted(h.send, res, record, scripted);
-    const answer = isOAuth
-      ? h.oauth.issue(record.method, req.headers.authorization, url)
-      : h.api(record, url);
-    const after = h.chaos?.after(record, answer, res);
-    if (after) return playScripted(h.send, res, record, after);
-    h.send(res, record, answer);
+    const reply = (answer: Reply): void => {
+      const after = h.chaos?.after(record, answer, res);
+      if (after) return playScripted(h.send, res, record, after);
+      h.send(res, record, answer);
+    };
+    if (!isOAuth) {
+      const answer = h.api(record, url);
+      if (answer instanceof Promise) return void answer.then(reply);
+      return reply(answer);
+    }
+    const { account, ...answer } = h.oauth.issue(record.method, req.headers.authorization, url);
+    if (account !== undefined) record.account = account;
+    reply(answer);
   });
 }
 

@@ -33,6 +33,11 @@ export interface ShardWorkers {
   closer: Omit<Closer, 'name'>;
 }
 
+/** How many jobs each shard's worker takes at once: `WORKER_CONCURRENCY` ÷ shards, rounded up. */
+export function shardConcurrency(config: Pick<Config, 'worker' | 'redis'>): number {
+  return Math.max(1, Math.ceil(config.worker.concurrency / Math.max(1, config.redis.queueShards)));
+}
+
 /**
  * One BullMQ worker per shard queue, each taking `WORKER_CONCURRENCY` ÷ shards jobs at once (so
  * the process takes about `WORKER_CONCURRENCY` in all). Shards are every configured one plus every
@@ -41,10 +46,7 @@ export interface ShardWorkers {
 export async function startShardWorkers(deps: ShardWorkersDeps): Promise<ShardWorkers> {
   const { config } = deps;
   const running = new Map<string, { worker: Worker; closer: ReturnType<typeof workerCloser> }>();
-  const perShard = Math.max(
-    1,
-    Math.ceil(config.worker.concurrency / Math.max(1, config.redis.queueShards)),
-  );
+  const perShard = shardConcurrency(config);
   let closing = false;
   const consume = async (): Promise<void> => {
     for (const queue of await deps.queues.all()) {

@@ -5,6 +5,7 @@ import { accountOf, DEFAULT_ACCOUNT } from '../domain/account';
 import type { InstanceFacts } from '../domain/instance-facts';
 import { createAccountDispatch, type StartProcessor } from '../livestream/account-dispatch';
 import type { AccountSide } from '../livestream/account-sides';
+import { accountSlotLimit, withAccountSlots } from '../livestream/account-slots';
 import { createStartProcessor } from '../livestream/start-processor';
 import type { Logger } from '../logging/create-logger';
 import type { createMetrics } from '../metrics/metrics';
@@ -17,7 +18,7 @@ import { createZoomDispatcher } from '../zoom/http';
 import { startAlerts } from './alert-role';
 import { startReconcileRole } from './reconcile-role';
 import type { AccountCredentials } from './readiness';
-import { startShardWorkers } from './shard-workers';
+import { shardConcurrency, startShardWorkers } from './shard-workers';
 import { followReloads, openAccountSides } from './worker-accounts';
 import { disconnectNow, type Closer } from './shutdown';
 
@@ -64,15 +65,26 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<WorkerRole>
   const { sides, rules } = openAccountSides(deps, connection, dispatcher, redis.queues, alerts);
   await sides.verify(accounts.names());
   const workerLog = log.child({ component: 'worker' });
+  const dispatch = createAccountDispatch({
+    sides,
+    compose: (side, facts) => composeProcessor(deps, side, facts),
+    log: workerLog,
+  });
   const shards = await startShardWorkers({
     config,
     connection,
     queues: redis.queues,
-    processorFor: createAccountDispatch({
-      sides,
-      compose: (side, facts) => composeProcessor(deps, side, facts),
-      log: workerLog,
-    }),
+    // An account's starts all sit in its one shard, so each shard's worker caps how many of its
+    // slots one account holds: a backlog never fills every slot (see `withAccountSlots`).
+    processorFor: (queue) =>
+      withAccountSlots(dispatch(queue), {
+        perAccount: () =>
+          accountSlotLimit(
+            shardConcurrency(config),
+            accounts.names().length,
+            config.worker.slotsPerAccount,
+          ),
+      }),
     // The label is a registry name: job data naming no account in force counts as `unknown`.
     onWorker: (w) =>
       metrics.watchWorker(w, (job) => {
@@ -120,7 +132,8 @@ function composeProcessor(
     // turn into an error that BullMQ counts as an attempt.
     facts,
     rules: side.rules,
-    reserveSlot: () => side.pacer.acquire(),
+    // A slot beyond the inline wait is reserved; the job waits for it in the delayed set.
+    reserveSlot: (reserved) => side.pacer.acquire({ reserveAhead: true, reserved }),
     // Zoom's account-level 429 holds this account's calls only.
     pauseZoomCalls: side.pacer.pause,
     ...(side.alert && { alert: side.alert }),

@@ -1,14 +1,25 @@
 import type { RedisConnection } from '../redis/connect';
+import type { SlotReservation } from '../domain/start-progress';
+
+export type { SlotReservation } from '../domain/start-progress';
 
 /**
  * The pacer asks the caller to wait this long before the call, longer than it may wait in place:
- * the job is rescheduled instead of holding a worker slot.
+ * the job is handed back to the queue instead of holding a worker slot. With a `reservation` the
+ * slot is already the caller's: it comes back `returnInMs` from now (just before the slot, as
+ * its last short wait is slept in place) and presents the reservation to use it.
  */
 export class PacerBusyError extends Error {
   override name = 'PacerBusyError' as const;
   readonly code = 'PACER_BUSY';
-  constructor(readonly waitMs: number) {
+  readonly returnInMs: number;
+  constructor(
+    readonly waitMs: number,
+    readonly reservation?: SlotReservation,
+    leadMs = 0,
+  ) {
     super(`Zoom calls are paced: next slot in ${waitMs} ms`);
+    this.returnInMs = Math.max(0, waitMs - leadMs);
   }
 }
 
@@ -18,33 +29,59 @@ export interface Grant {
   fresh(): boolean;
 }
 
+export interface AcquireOptions {
+  /**
+   * A slot further away than the inline wait is reserved all the same and handed back in the
+   * {@link PacerBusyError} (the job waits in the queue until it). Without it nothing is reserved.
+   */
+  reserveAhead?: boolean;
+  /** A slot reserved earlier: used if still good (on time, no account pause since), else a new one. */
+  reserved?: SlotReservation | undefined;
+}
+
 export interface Pacer {
   /** Resolves at the caller's slot; throws {@link PacerBusyError} for long waits. */
-  acquire: () => Promise<Grant>;
+  acquire: (options?: AcquireOptions) => Promise<Grant>;
   /** Holds every caller, in every process, for `ms` (Zoom's account-level 429). */
   pause: (ms: number) => Promise<void>;
 }
 
 // Evenly spaced slots on Redis' own clock, so several hosts agree: each caller reserves the
 // next free slot, ARGV[1] ms after the one before (and not before an account pause ends), in one
-// round trip and without polling. Returns the ms to wait before calling (0: now), or minus the
-// wait when it is longer than ARGV[2] ms (then nothing is reserved: the job is rescheduled
-// instead of holding a worker slot).
+// round trip and without polling. A reservation presented back (ARGV[4], ARGV[5]) is the
+// caller's again if no pause came since (same epoch, KEYS[3]) and it is not more than ARGV[6]
+// ms past. Returns {wait, slot, epoch, late}: the ms to wait before calling (0: now), or minus
+// the wait when it is longer than ARGV[2] ms; slot is 0 when nothing is the caller's (a long wait
+// without ARGV[3] = 1: the job is rescheduled instead of holding a worker slot); late is how far
+// past its time a presented reservation already is.
 const ACQUIRE = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local spacing = tonumber(ARGV[1])
+local inline = tonumber(ARGV[2])
+local epoch = tonumber(redis.call('GET', KEYS[3]) or '0')
+local mine = tonumber(ARGV[4])
+if mine and tonumber(ARGV[5]) == epoch and now <= mine + tonumber(ARGV[6]) then
+  if mine - now > inline then return {now - mine, mine, epoch, 0} end
+  return {math.max(0, mine - now), mine, epoch, math.max(0, now - mine)}
+end
 local at = math.max(now, tonumber(redis.call('GET', KEYS[2]) or '0'))
 at = math.max(at, tonumber(redis.call('GET', KEYS[1]) or '0') + spacing)
-if at - now > tonumber(ARGV[2]) then return now - at end
+if at - now > inline and ARGV[3] ~= '1' then return {now - at, 0, epoch, 0} end
 redis.call('SET', KEYS[1], at, 'PX', math.ceil(at - now + spacing + 1000))
-return at - now`;
+if at - now > inline then return {now - at, at, epoch, 0} end
+return {at - now, at, epoch, 0}`;
 
+// An account pause: no slot before its end, and every slot reserved ahead before it is void
+// (a new epoch), so the next slot is the pause's end, not behind a backlog that no longer holds.
+// Slots within the inline wait may still be slept on in place elsewhere: they stay used.
 const PAUSE = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local untilMs = now + tonumber(ARGV[1])
-if untilMs > tonumber(redis.call('GET', KEYS[1]) or '0') then
-  redis.call('SET', KEYS[1], untilMs, 'PX', ARGV[1])
-end
+local untilMs = math.max(now + tonumber(ARGV[1]), tonumber(redis.call('GET', KEYS[1]) or '0'))
+redis.call('SET', KEYS[1], untilMs, 'PX', math.ceil(untilMs - now) + 1)
+redis.call('INCR', KEYS[3])
+local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+last = math.max(untilMs - tonumber(ARGV[2]), math.min(last, now + tonumber(ARGV[3])))
+redis.call('SET', KEYS[2], last, 'PX', math.ceil(last - now + tonumber(ARGV[2]) + 1000))
 return untilMs`;
 
 export interface PacerOptions {
@@ -85,10 +122,17 @@ export function slotSpacingMs(maxPerSecond: number): number {
  * of its slot, beyond the usual round trip to Redis (the least of the last few), takes a new one
  * instead. The missed slot stays used, which errs on the side of fewer calls. A process that
  * misses three slots in a row is overloaded and hands the job back to the queue for a second.
+ *
+ * A slot further away than `maxInlineWaitMs` is never slept on: with `reserveAhead` it is
+ * reserved and handed back with the {@link PacerBusyError}, and the job waits for it in the
+ * queue's delayed set, holding no worker slot. A backlog thus leaves the delayed set at the
+ * account's own rate, one job per slot, instead of all coming back at once.
  */
 export function createPacer(options: PacerOptions): Pacer {
   const lastSlot = `${options.keyPrefix}:zoom:slot`;
   const paused = `${options.keyPrefix}:zoom:paused`;
+  const epochKey = `${options.keyPrefix}:zoom:pauses`;
+  // The service passes ZOOM_PACER_INLINE_WAIT_MS (250 ms unless told); 2 s for other callers.
   const maxInline = options.maxInlineWaitMs ?? 2000;
   const grantTtl = options.grantTtlMs ?? 30;
   const spacingMs = slotSpacingMs(options.maxPerSecond);
@@ -97,18 +141,32 @@ export function createPacer(options: PacerOptions): Pacer {
   // are given up when they come due (other processes see the pause at their next reservation).
   let pausedUntil = 0;
   return {
-    async acquire() {
+    async acquire(request = {}) {
+      let reserved = request.reserved;
+      const ahead = request.reserveAhead === true ? '1' : '0';
       for (let missed = 0; missed < MAX_MISSED_SLOTS; missed++) {
         const asked = performance.now();
-        const wait = Number(
-          await options.redis.eval(ACQUIRE, 2, lastSlot, paused, spacingMs, maxInline),
-        );
+        const [wait, at, epoch, late] = (await options.redis.eval(
+          ACQUIRE,
+          3,
+          lastSlot,
+          paused,
+          epochKey,
+          spacingMs,
+          maxInline,
+          ahead,
+          reserved?.at ?? '',
+          reserved?.epoch ?? '',
+          grantTtl,
+        )) as [number, number, number, number];
+        reserved = undefined; // a reservation is presented once
         rtt.push(performance.now() - asked);
-        if (wait < 0) throw new PacerBusyError(-wait);
+        if (wait < 0)
+          throw new PacerBusyError(-wait, at > 0 ? { at, epoch } : undefined, maxInline);
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         // How late a call leaving now is, beyond the usual round trip to Redis: a busy event
         // loop (reading the reply, running the timer), or the caller's own work, shows here.
-        const slotAt = asked + wait + rtt.min();
+        const slotAt = asked + wait - late + rtt.min();
         const grant: Grant = { fresh: () => performance.now() - slotAt <= grantTtl };
         if (performance.now() < pausedUntil) continue;
         if (grant.fresh()) return grant;
@@ -117,7 +175,8 @@ export function createPacer(options: PacerOptions): Pacer {
     },
     async pause(ms) {
       pausedUntil = Math.max(pausedUntil, performance.now() + ms);
-      await options.redis.eval(PAUSE, 1, paused, Math.max(1, Math.round(ms)));
+      const pauseMs = Math.max(1, Math.round(ms));
+      await options.redis.eval(PAUSE, 3, paused, lastSlot, epochKey, pauseMs, spacingMs, maxInline);
     },
   };
 }

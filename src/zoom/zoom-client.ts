@@ -21,6 +21,12 @@ export interface CallOptions {
    * here, and nothing is sent.
    */
   beforeSend?: () => Promise<void>;
+  /**
+   * A new slot taken here (the caller's went stale) is reserved even when far away, and handed
+   * back in the `PacerBusyError` (a start job then waits for it in the queue). Off for calls
+   * that cannot come back for a slot, such as an operator's stop.
+   */
+  reserveAhead?: boolean;
 }
 
 export interface ZoomClient {
@@ -74,8 +80,9 @@ async function sendPaced(
   token: string,
   reserved: Grant | undefined,
   beforeSend: (() => Promise<void>) | undefined,
+  reserveAhead: boolean,
 ): Promise<RawAnswer> {
-  await leaveOnSlot(deps.pacer, reserved, beforeSend);
+  await leaveOnSlot(deps.pacer, reserved, beforeSend, reserveAhead);
   try {
     const answer = await sendOnce(deps.dispatcher, endpoint, `${deps.baseUrl}${path}`, {
       method: 'PATCH',
@@ -114,7 +121,8 @@ async function patch(
     // (a refresh): a late slot would bunch calls on arrival. A repeat (new token) takes its own.
     const reserved = slot && (await slot);
     slot = undefined;
-    return sendPaced(deps, endpoint, path, body, token, reserved, options.beforeSend);
+    const ahead = options.reserveAhead === true;
+    return sendPaced(deps, endpoint, path, body, token, reserved, options.beforeSend, ahead);
   };
   const token = await deps.tokens.get();
   let answer = await send(token);
@@ -137,10 +145,11 @@ async function leaveOnSlot(
   pacer: Pacer | undefined,
   reserved: Grant | undefined,
   beforeSend: (() => Promise<void>) | undefined,
+  reserveAhead: boolean,
 ): Promise<void> {
   let grant = reserved;
   for (let stale = 0; stale < MAX_STALE_CHECKS; stale++) {
-    if (!grant?.fresh()) grant = await pacer?.acquire();
+    if (!grant?.fresh()) grant = await pacer?.acquire(reserveAhead ? { reserveAhead } : undefined);
     await beforeSend?.();
     if (!grant || grant.fresh()) return;
     grant = undefined;

@@ -114,7 +114,12 @@ export function createAccountZoom(options: AccountZoomOptions): AccountZoom {
     // A fetcher that died mid-call holds the lock no longer than one OAuth call can take.
     lockTtlMs: config.zoom.httpTimeoutMs + 2000,
   });
-  const pacer = createPacer({ redis, keyPrefix, maxPerSecond: account.maxRequestsPerSecond });
+  const pacer = createPacer({
+    redis,
+    keyPrefix,
+    maxPerSecond: account.maxRequestsPerSecond,
+    maxInlineWaitMs: config.zoom.pacerInlineWaitMs,
+  });
   const zoom = createZoomClient({
     pacer,
     baseUrl: config.zoom.apiBaseUrl,

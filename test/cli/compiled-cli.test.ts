@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { verifyPassword } from '../../src/accounts/password-hash';
+import { ensureBuilt } from '../support/built-cli';
 import { redisUrl, uniquePrefix } from '../support/redis';
 import { eventually } from '../support/service';
 import { SECRET } from '../support/webhook';
@@ -13,12 +14,9 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   version: string;
 };
 
-// The compiled package, as an operator runs it. The tests share one build (tests of a file run in
-// order, and the second `--if-stale` finds nothing changed), so no two builds write dist/ at once.
-beforeAll(async () => {
-  // What `npm start` does first: compile only if src/ changed since the last build.
-  await run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--if-stale'], { cwd: root });
-}, 120_000);
+// The compiled package, as an operator runs it. `ensureBuilt` compiles only a stale dist/, under a
+// lock shared with the other test files that run it, so no two builds write dist/ at once.
+beforeAll(ensureBuilt, 120_000);
 
 // npx resolves the package's bin (dist/cli.js).
 it('`npx zoom-livestream-worker --version` prints the package version', async () => {

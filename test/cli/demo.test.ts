@@ -45,3 +45,50 @@ it('demo --missed-webhook: no webhook is sent, the sweep finds the live meeting 
     rest = rest.slice((match?.index ?? 0) + (match?.[0].length ?? 0));
   }
 });
+
+it('demo --accounts 3: three accounts start side by side while the second is in a 429 storm', async () => {
+  const run = await cli(['demo', '--accounts', '3', '--delay-ms', '300'], { REDIS_URL: '' });
+  expect(run.err).toBe('');
+  expect(run.code).toBe(0);
+  const lines = run.out.split('\n');
+  const index = (pattern: RegExp) => {
+    const i = lines.findIndex((l) => pattern.test(l));
+    expect(i >= 0 ? lines[i] : `missing: ${pattern}`).toMatch(pattern);
+    return i;
+  };
+  index(/3 accounts \(campus, medicine, law\), each with its own credentials/);
+  index(/accounts file \S+accounts\.yaml: 3 accounts, every secret a \$\{VAR\} reference/);
+  const stormOn = index(/medicine\s+Zoom\s+429 storm on for 3\.3 s/);
+  for (const name of ['campus', 'medicine', 'law']) {
+    index(new RegExp(`^\\S+  ${name}\\s+Zoom OAuth  POST /oauth/token → 200`));
+    index(new RegExp(`${name}\\s+Zoom → us   POST /webhooks/zoom/${name} meeting\\.started`));
+    index(
+      new RegExp(`${name}\\s+receiver    webhook accepted \\(204\\); start job ${name}\\.meeting-`),
+    );
+  }
+  const stormed = index(
+    /medicine\s+Zoom API {4}PATCH \/v2\/meetings\/85012345602\/livestream\/status → 429 account-level 429 \(X-RateLimit-Type: QPS\): this account only/,
+  );
+  const stormOver = index(/medicine\s+Zoom\s+storm over/);
+  const campusStarted = index(/campus\s+worker {6}stream started after 2 attempts/);
+  const lawStarted = index(/law\s+worker {6}stream started after 2 attempts/);
+  const medicineStarted = index(/medicine\s+worker {6}stream started after \d+ attempts/);
+  expect(stormOn).toBeLessThan(stormed);
+  // The others' streams start during the storm; the stormed account's only after it.
+  expect(campusStarted).toBeLessThan(stormOver);
+  expect(lawStarted).toBeLessThan(stormOver);
+  expect(medicineStarted).toBeGreaterThan(stormOver);
+  index(
+    /summary {2}medicine: meeting 85012345602 stream started [\d.]+ s after its webhook \(\d+ attempts, [1-9]\d* account-level 429s in its storm\)/,
+  );
+  index(/done: 3 accounts' streams are live in the sandbox/);
+}, 60_000);
+
+it('demo --accounts refuses a count out of range, and --missed-webhook with it', async () => {
+  const zero = await cli(['demo', '--accounts', '0'], { REDIS_URL: '' });
+  expect(zero.code).toBe(2);
+  expect(zero.err).toContain('--accounts takes 1 to 10, and not with --missed-webhook');
+  expect((await cli(['demo', '--accounts', '3', '--missed-webhook'], { REDIS_URL: '' })).code).toBe(
+    2,
+  );
+});

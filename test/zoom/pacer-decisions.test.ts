@@ -7,13 +7,15 @@ import { createPacer, PacerBusyError } from '../../src/zoom/pacer';
 beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] }));
 afterEach(() => jest.useRealTimers());
 
-function pacerAnswering(waits: number[]) {
+function pacerAnswering(waits: (number | number[])[]) {
   const sent: unknown[][] = [];
   const redis = {
-    // (script, 2, last-slot key, pause key, spacing ms, longest inline wait ms)
+    // (script, 3, last-slot key, pause key, epoch key, spacing ms, longest inline wait ms,
+    //  reserve ahead, reserved slot, its epoch, lateness allowed) → {wait, slot, epoch, late}
     eval: async (_script: string, _keys: number, ...args: unknown[]) => {
       sent.push(args);
-      return waits.shift() ?? 0;
+      const answer = waits.shift() ?? 0;
+      return typeof answer === 'number' ? [answer, 0, 0, 0] : answer;
     },
   } as unknown as RedisConnection;
   const pacer = createPacer({ redis, keyPrefix: 'p', maxPerSecond: 10, maxInlineWaitMs: 2000 });
@@ -70,5 +72,34 @@ it('takes a new slot when it could not leave on time (a busy event loop), and gi
 it('spaces slots 1.1 s / maxPerSecond apart', async () => {
   const { pacer, sent } = pacerAnswering([0]);
   await pacer.acquire();
-  expect(sent[0]).toEqual(['p:zoom:slot', 'p:zoom:paused', 110, 2000]);
+  expect(sent[0]!.slice(0, 5)).toEqual([
+    'p:zoom:slot',
+    'p:zoom:paused',
+    'p:zoom:pauses',
+    110,
+    2000,
+  ]);
+});
+
+it('reserves a far slot when asked to, and says to come back an inline wait before it', async () => {
+  const { pacer, sent } = pacerAnswering([[-4500, 1_800_000_004_500, 3, 0]]);
+  const busy = await pacer.acquire({ reserveAhead: true }).catch((e: unknown) => e);
+  expect(busy).toBeInstanceOf(PacerBusyError);
+  const error = busy as PacerBusyError;
+  expect(error.reservation).toEqual({ at: 1_800_000_004_500, epoch: 3 });
+  expect(error.returnInMs).toBe(2500); // 4500 ms away, the last 2000 ms slept in place
+  expect(sent[0]!.slice(5)).toEqual(['1', '', '', 30]);
+  expect(jest.getTimerCount()).toBe(0);
+});
+
+it('presents a reserved slot, and counts how late it already is against the slot', async () => {
+  const { pacer, sent } = pacerAnswering([[0, 1_800_000_004_500, 3, 20]]);
+  const reserved = { at: 1_800_000_004_500, epoch: 3 };
+  const grant = await pacer.acquire({ reserveAhead: true, reserved });
+  expect(sent[0]!.slice(5)).toEqual(['1', 1_800_000_004_500, 3, 30]);
+  expect(sent).toHaveLength(1); // the reserved slot itself: no new one taken
+  // 20 ms late at Redis already: of the 30 ms a slot is good for, 10 are left.
+  expect(grant.fresh()).toBe(true);
+  jest.advanceTimersByTime(11);
+  expect(grant.fresh()).toBe(false);
 });

@@ -1,7 +1,7 @@
-import { signZoomWebhook } from '../src/webhook/signature';
 import { webhookPath, type SoakAccount } from './accounts';
 import type { InstanceRecord, Ledger, PhantomRecord } from './ledger';
 import type { Plan } from './plan';
+import { postSigned } from './post-signed';
 import type { ZoomSandbox } from '../src/sandbox/zoom-sandbox';
 
 /** Zoom redelivers a webhook that was not answered 2xx after 5, 20 and 60 minutes. */
@@ -42,25 +42,8 @@ export function createDriver(deps: DriverDeps) {
     onStatus: (status: number) => void,
     secret = account.webhookSecret,
   ): void {
-    const raw = JSON.stringify(body);
-    const ts = String(Math.floor(Date.now() / 1000));
-    const headers = {
-      'content-type': 'application/json; charset=utf-8',
-      'x-zm-request-timestamp': ts,
-      'x-zm-signature': signZoomWebhook(secret, ts, Buffer.from(raw)),
-    };
-    const p = fetch(`${deps.proxyUrl()}${webhookPath(accounts, account)}`, {
-      method: 'POST',
-      headers,
-      body: raw,
-      signal: AbortSignal.timeout(3000),
-    })
-      .then(async (res) => {
-        await res.arrayBuffer();
-        return res.status;
-      })
-      .catch(() => 0)
-      .then((status) => onStatus(status));
+    const url = `${deps.proxyUrl()}${webhookPath(accounts, account)}`;
+    const p = postSigned(url, secret, body).then((status) => onStatus(status));
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   }
@@ -148,32 +131,37 @@ export function createDriver(deps: DriverDeps) {
     at(endAt, () => end(r));
   }
 
-  function phantom(p: PhantomRecord): void {
+  /**
+   * A phantom event, on its account's path: a bad signature (a forged secret, or with several
+   * accounts every other one: another account's secret), or a correctly signed event of another
+   * Zoom account (another of ours when there are several, else a stranger's).
+   */
+  function phantom(p: PhantomRecord, n: number): void {
     const account = accountNamed(p.plan.account);
+    const other = accounts.find((a) => a !== account);
     const bad = p.plan.fault === 'bad_signature';
     const body = {
       event: 'meeting.started',
       event_ts: Date.now(),
       payload: {
-        account_id: bad ? account.zoomAccountId : FOREIGN_ZOOM_ACCOUNT,
+        account_id: bad ? account.zoomAccountId : (other?.zoomAccountId ?? FOREIGN_ZOOM_ACCOUNT),
         object: {
           id: Number(p.plan.meetingId),
           uuid: p.plan.uuid,
           host_id: 'sandbox-host',
-          topic: 'Phantom',
           type: 2,
         },
       },
     };
-    const secret = bad ? `${account.webhookSecret}-forged` : account.webhookSecret;
-    send(account, body, (status) => void (p.status = status), secret);
+    const forged = other && n % 4 === 0 ? other.webhookSecret : `${account.webhookSecret}-forged`;
+    send(account, body, (status) => void (p.status = status), bad ? forged : account.webhookSecret);
   }
 
   for (const planned of deps.plan.instances) schedule(ledger.add(planned));
-  for (const p of deps.plan.phantoms) {
+  deps.plan.phantoms.forEach((p, n) => {
     const record = ledger.addPhantom(p);
-    at(p.at, () => phantom(record));
-  }
+    at(p.at, () => phantom(record, n));
+  });
   tasks.sort((a, b) => a.at - b.at);
 
   return {

@@ -77,6 +77,7 @@ pre{white-space:pre-wrap;font-size:11px;background:#f9fafb;padding:6px}.big{font
 <h2>Time to stream, minus the waits Zoom imposed</h2>
 <p>p50 ${ms(r.timeToStreamMs.p50)} · p95 ${ms(r.timeToStreamMs.p95)} · p99 ${ms(r.timeToStreamMs.p99)} · max ${ms(r.timeToStreamMs.max)} (wall clock, from the moment Zoom had the meeting live; ${r.timeToStreamMs.count} instances)</p>
 ${lineChart(ttsSeries, r.wallMs, (n) => `${Math.round(n)} ms`)}
+<h3>By account</h3><table><tr><th>account</th><th>instances</th><th>started</th><th>Zoom faults met</th><th>p50</th><th>p99</th></tr>${r.perAccount.map((a) => `<tr><td>${esc(a.account)}</td><td>${a.instances}</td><td>${a.started}</td><td>${a.zoomFaults}</td><td>${ms(a.p50)}</td><td>${ms(a.p99)}</td></tr>`).join('')}</table>
 <h2>Webhooks answered 502/503 or not at all</h2><p>${(100 * r.rate503).toFixed(2)} % of ${r.counts.deliveries} deliveries</p>
 ${lineChart([{ name: '% of deliveries', points: rate }], r.wallMs, (n) => `${n.toFixed(1)} %`)}
 <h2>Memory</h2><p>Redis used memory slope ${slope(r.slopes.redisBytesPerMin)} · worker RSS (mean) slope ${slope(r.slopes.workerRssBytesPerMin)}</p>

@@ -2,6 +2,7 @@ import type { FaultRecord, Ledger } from './ledger';
 import type { Verdict } from './invariants';
 import type { LogScan } from './logs';
 import type { SoakOptions } from './options';
+import { perAccount, type AccountFigures } from './per-account';
 import { bucketize, percentile, slope } from './stats';
 
 export interface ReportVerdict extends Verdict {
@@ -31,6 +32,7 @@ export interface SoakReport {
     /** Time-to-stream percentiles of the instances first started in each bucket (ms). */
     tts: { p50?: number; p95?: number; p99?: number }[];
   };
+  perAccount: AccountFigures[];
   timeToStreamMs: { count: number; p50?: number; p95?: number; p99?: number; max?: number };
   rate503: number;
   memory: { at: number; redisBytes?: number; workerRssMax?: number; workerRssMean?: number }[];
@@ -151,6 +153,7 @@ export function buildReport(input: ReportInput): SoakReport {
         count,
       ),
     },
+    perAccount: perAccount(ledger),
     timeToStreamMs: {
       count: tts.length,
       ...defined({

@@ -29,6 +29,9 @@ export async function inject(fault: ScheduledFault, deps: InjectDeps): Promise<v
     at: Date.now(),
     until: Date.now() + fault.durationMs,
     ...(fault.account !== undefined && { account: fault.account }),
+    ...(fault.expireTokens === true && {
+      detail: 'tokens issued before it expire (401, code 124)',
+    }),
   };
   ledger.faults.push(record);
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -40,6 +43,7 @@ export async function inject(fault: ScheduledFault, deps: InjectDeps): Promise<v
       ...(fault.probability !== undefined && { probability: fault.probability }),
       ...(fault.retryAfterSeconds !== undefined && { retryAfterSeconds: fault.retryAfterSeconds }),
       ...(fault.delayMs !== undefined && { delayMs: fault.delayMs }),
+      ...(fault.expireTokens === true && { expireTokens: true }),
     });
     return;
   }

@@ -31,6 +31,7 @@ export interface ScheduledFault {
   probability?: number;
   retryAfterSeconds?: number;
   delayMs?: number;
+  expireTokens?: boolean;
 }
 
 export interface ScheduleShape {
@@ -95,7 +96,13 @@ export function scheduleFaults(shape: ScheduleShape, random: Random): ScheduledF
       case 'reset':
         return { kind, durationMs: wall(sim(2, 5), 1500), probability: 0.3 };
       case 'oauth_outage':
-        return { kind, account: account(), durationMs: wall(sim(3, 10), 2000) };
+        // Every second outage also expires the tokens in use (Zoom's 401, code 124).
+        return {
+          kind,
+          account: account(),
+          durationMs: wall(sim(3, 10), 2000),
+          ...(faults.filter((f) => f.kind === kind).length % 2 === 1 && { expireTokens: true }),
+        };
       case 'answer_lost':
         return { kind, durationMs: wall(sim(10, 30), 3000), probability: 0.15 };
       case 'worker_kill':

@@ -29,8 +29,13 @@ export interface ChaosWindow {
   retryAfterSeconds?: number;
   /** `slow`: how long the answer is held after Zoom acted. */
   delayMs?: number;
-  /** When it began (set by `open`): an OAuth outage expires the tokens issued before it. */
+  /** When it began (set by `open`). */
   from?: number;
+  /**
+   * `oauth_outage`: the tokens issued before it are also answered 401 (code 124, expired), as
+   * if Zoom had revoked them; unset, only the token calls fail and tokens live their time.
+   */
+  expireTokens?: boolean;
 }
 
 /** One fault the sandbox made, for the caller's record. */

@@ -115,6 +115,7 @@ export function createSandboxChaos(options: ChaosOptions): SandboxChaos {
     const outage = windows.find(
       (w) =>
         w.fault === 'oauth_outage' &&
+        w.expireTokens === true &&
         w.until > now() &&
         (w.account === undefined || w.account === account),
     );

@@ -112,6 +112,10 @@ it("fails one account's token calls during an OAuth outage and expires its token
   now += 1;
   chaos.open({ fault: 'oauth_outage', account: 'a', until: now + 1000 });
   expect((await oauth()).status).toBe(503);
+  expect(await start('107', before)).toMatchObject({ status: 204 });
+  chaos.calm();
+  chaos.open({ fault: 'oauth_outage', account: 'a', until: now + 1000, expireTokens: true });
+  expect((await oauth()).status).toBe(503);
   expect(await start('106', before)).toMatchObject({
     status: 401,
     body: expect.stringContaining('"code":124'),
@@ -126,6 +130,7 @@ it("fails one account's token calls during an OAuth outage and expires its token
   await expect(start('104', bearer)).rejects.toThrow();
   expect(zoom.started.has('103') || zoom.started.has('104')).toBe(false);
   expect(events.map((e) => e.fault)).toEqual([
+    'oauth_outage',
     'oauth_outage',
     'oauth_outage',
     'server_error',

@@ -90,3 +90,11 @@ export function readField(
     problems: () => count,
   };
 }
+
+/** Each value listed more than once, as a problem naming it. */
+export function duplicates(values: readonly string[], what: string): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const v of values) (seen.has(v) ? twice : seen).add(v);
+  return [...twice].map((v) => `${what} "${v}" is used by more than one account`);
+}

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { isAccountName } from '../domain/account';
 import { parseReconcileUsers, type ReconcileUsers } from '../config/reconcile-config';
-import { AccountsError, type Account, type AccountSet, type ConsoleUser } from './account-types';
-import { readField, type FieldReader } from './account-fields';
+import { AccountsError, type Account, type AccountSet } from './account-types';
+import { duplicates, readField, type FieldReader } from './account-fields';
+import { readConsoleUsers } from './console-users';
 
 /** What an account inherits when the file leaves a field out, and which credentials this process needs. */
 export interface AccountDefaults {
@@ -144,58 +145,4 @@ function readAccount(
     alertWebhookUrl: alertUrl ?? defaults.alertWebhookUrl,
     reconcileUsers,
   };
-}
-
-function duplicates(values: readonly string[], what: string): string[] {
-  const seen = new Set<string>();
-  const twice = new Set<string>();
-  for (const v of values) (seen.has(v) ? twice : seen).add(v);
-  return [...twice].map((v) => `${what} "${v}" is used by more than one account`);
-}
-
-const SCRYPT_HASH = /^scrypt\$\d+\$\d+\$\d+\$[\w-]{16,}\$[\w-]{32,}$/;
-
-function readConsoleUsers(
-  raw: unknown,
-  accounts: readonly Account[],
-  problems: string[],
-): ConsoleUser[] {
-  if (raw === undefined) return [];
-  if (!Array.isArray(raw)) {
-    problems.push('console_users: must be a list');
-    return [];
-  }
-  const names = new Set(accounts.map((a) => a.name));
-  const users: ConsoleUser[] = [];
-  raw.forEach((u: unknown, i) => {
-    const label = `console_users[${i}]`;
-    const user = (u ?? {}) as Record<string, unknown>;
-    const username = typeof user.username === 'string' ? user.username : '';
-    if (!/^[^:\s]{1,200}$/.test(username))
-      problems.push(`${label}.username: 1-200 characters, no spaces or ":"`);
-    const hash = typeof user.password_hash === 'string' ? user.password_hash : '';
-    if (!SCRYPT_HASH.test(hash))
-      problems.push(
-        `${label}.password_hash: must be an scrypt hash (make one with \`zoom-livestream-worker hash-password\`), never a password`,
-      );
-    const list = user.accounts;
-    const allowed =
-      list === 'all'
-        ? 'all'
-        : Array.isArray(list) && list.length > 0 && list.every((a) => typeof a === 'string')
-          ? list
-          : undefined;
-    if (!allowed) problems.push(`${label}.accounts: must be "all" or a list of account names`);
-    else if (allowed !== 'all')
-      for (const a of allowed.filter((a) => !names.has(a)))
-        problems.push(`${label}.accounts: "${a}" is not an account of this file`);
-    if (allowed) users.push({ username, passwordHash: hash, accounts: allowed });
-  });
-  problems.push(
-    ...duplicates(
-      users.map((u) => u.username),
-      'console username',
-    ).map((p) => p.replace('account', 'console user')),
-  );
-  return users;
 }

@@ -14,7 +14,7 @@ import {
   type SayFor,
 } from './demo-accounts-narration';
 import { DEMO_ACCOUNT_RATE, demoAccounts, writeAccountsFile } from './demo-accounts-setup';
-import type { DemoRun } from './demo-command';
+import type { DemoRun } from './demo-run';
 import { EXIT } from './io';
 
 /** The first demo meeting number; account i (from 0) hosts FIRST_MEETING + i. */

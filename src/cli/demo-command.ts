@@ -9,31 +9,13 @@ import { startZoomSandbox, type ZoomSandbox } from '../sandbox/zoom-sandbox';
 import { runService } from '../service/run-service';
 import { runAccountsDemo } from './demo-accounts';
 import { MAX_DEMO_ACCOUNTS } from './demo-accounts-setup';
-import { createDemoStory, narrateZoomAnswer, type DemoProgress, type Say } from './demo-narration';
+import { createDemoStory, narrateZoomAnswer, type DemoProgress } from './demo-narration';
 import { DEMO_MEETING_ID, sendDemoWebhook } from './demo-webhook';
+import type { DemoOptions, DemoRun } from './demo-run';
 import { EXIT, type CliIo } from './io';
 
 /** The demo's sweep interval with `--missed-webhook` (60 s by default in the service). */
 const DEMO_SWEEP_MS = 2000;
-
-export interface DemoOptions {
-  short?: boolean;
-  delayMs?: string;
-  missedWebhook?: boolean;
-  /** Several Zoom accounts in one deployment, one of them in a 429 storm. */
-  accounts?: string;
-}
-
-/** What every demo shares: where it prints, its working directory, what it tears down. */
-export interface DemoRun {
-  io: CliIo;
-  options: DemoOptions;
-  missed: boolean;
-  delayMs: number;
-  say: Say;
-  dir: string;
-  cleanups: (() => Promise<unknown>)[];
-}
 
 /**
  * `demo`: the whole story on this machine with no Zoom account — embedded Redis, the Zoom sandbox

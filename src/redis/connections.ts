@@ -42,6 +42,8 @@ export function createWorkerConnection(
   return watch(
     connect(mode, {
       offlineQueue: true,
+      // Fifty jobs in flight issue their writes in the same ticks: one socket write for all of them.
+      autoPipelining: true,
       maxRetriesPerRequest: null,
       retryDelay: (times) => Math.min(times * 200, 2000),
     }),

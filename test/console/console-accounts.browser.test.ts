@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { singleShard } from '../support/single-shard';
-import { tempDir, writeAccountsFile } from '../support/accounts-service';
+import { sandboxAccountsFile } from '../support/accounts-service';
 import express from 'express';
 import type { Browser, Page } from 'playwright-core';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
@@ -34,24 +34,10 @@ beforeAll(async () => {
     rateLimitedStarts: 5,
     accounts: [{ name: 'campus' }, { name: 'studio' }],
   });
-  // The service serves both accounts, each with its own app at the sandbox.
-  const env: Record<string, string> = {};
-  const accounts = zoom.accounts().map((a) => {
-    const key = a.name.toUpperCase();
-    env[`${key}_SECRET`] = a.credentials.clientSecret;
-    env[`${key}_HOOK`] = a.webhookSecret;
-    return {
-      name: a.name,
-      zoom_account_id: a.credentials.accountId,
-      client_id: a.credentials.clientId,
-      client_secret: `\${${key}_SECRET}`,
-      webhook_secret_token: `\${${key}_HOOK}`,
-    };
-  });
+  const accounts = sandboxAccountsFile(zoom);
   service = await startTestService({
-    ...env,
+    ...accounts,
     ROLE: 'all',
-    ACCOUNTS_FILE: writeAccountsFile(tempDir(), accounts),
     ZOOM_WEBHOOK_SECRET_TOKEN: '',
     ZOOM_API_BASE_URL: zoom.apiBaseUrl,
     ZOOM_OAUTH_TOKEN_URL: zoom.oauthTokenUrl,

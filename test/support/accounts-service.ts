@@ -99,3 +99,30 @@ export async function startAccountsService(
 
 /** A new temp directory for an accounts file and the files it names. */
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'zlw-accounts-'));
+
+/**
+ * An accounts file for every account the sandbox plays, its secrets as `${VAR}` references, and
+ * the variables they name: what a deployment against the sandbox is started with.
+ */
+export function sandboxAccountsFile(zoom: {
+  accounts(): readonly {
+    name: string;
+    credentials: { accountId: string; clientId: string; clientSecret: string };
+    webhookSecret: string;
+  }[];
+}): { ACCOUNTS_FILE: string } & Record<string, string> {
+  const env: Record<string, string> = {};
+  const entries = zoom.accounts().map((a) => {
+    const v = a.name.toUpperCase().replace(/-/g, '_');
+    env[`${v}_SECRET`] = a.credentials.clientSecret;
+    env[`${v}_HOOK`] = a.webhookSecret;
+    return {
+      name: a.name,
+      zoom_account_id: a.credentials.accountId,
+      client_id: a.credentials.clientId,
+      client_secret: `\${${v}_SECRET}`,
+      webhook_secret_token: `\${${v}_HOOK}`,
+    };
+  });
+  return { ...env, ACCOUNTS_FILE: writeAccountsFile(tempDir(), entries) };
+}

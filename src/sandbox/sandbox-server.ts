@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { createSandboxApi } from './sandbox-api';
+import type { ChaosHooks } from './chaos-types';
 import type { SandboxOAuth } from './sandbox-oauth';
 import {
   playScripted,
+  type Reply,
   type RecordedRequest,
   type ScriptedAnswer,
   type SendReply,
@@ -23,6 +25,8 @@ export interface Handling {
   oauth: SandboxOAuth;
   api: ReturnType<typeof createSandboxApi>;
   send: SendReply;
+  /** The soak's chaos mode: trouble before Zoom acts, a lost or slow answer after. */
+  chaos?: ChaosHooks | undefined;
 }
 
 /** Records a request, then answers it: the next scripted answer if any, else as Zoom would. */
@@ -45,16 +49,21 @@ function receive(h: Handling, req: IncomingMessage, res: ServerResponse): void {
       : record.method === 'GET'
         ? h.scripts.gets
         : h.scripts.api;
-    const scripted = script.shift();
+    const scripted = script.shift() ?? h.chaos?.before(record, url);
     if (scripted) return playScripted(h.send, res, record, scripted);
+    const reply = (answer: Reply): void => {
+      const after = h.chaos?.after(record, answer, res);
+      if (after) return playScripted(h.send, res, record, after);
+      h.send(res, record, answer);
+    };
     if (!isOAuth) {
       const answer = h.api(record, url);
-      if (answer instanceof Promise) return void answer.then((a) => h.send(res, record, a));
-      return h.send(res, record, answer);
+      if (answer instanceof Promise) return void answer.then(reply);
+      return reply(answer);
     }
     const { account, ...answer } = h.oauth.issue(record.method, req.headers.authorization, url);
     if (account !== undefined) record.account = account;
-    h.send(res, record, answer);
+    reply(answer);
   });
 }
 

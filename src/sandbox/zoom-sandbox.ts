@@ -1,3 +1,4 @@
+import type { ChaosHooks } from './chaos-types';
 import {
   createSandboxAccount,
   type SandboxAccount,
@@ -37,6 +38,8 @@ export interface SandboxOptions {
    * and the demo print them).
    */
   onAnswer?: (request: RecordedRequest, status: number, headers: Record<string, string>) => void;
+  /** Chaos mode (`sandbox-chaos.ts`): faults before Zoom acts, lost or slow answers after. */
+  chaos?: ChaosHooks;
 }
 
 export interface ZoomSandbox {
@@ -110,7 +113,7 @@ export async function startZoomSandbox(options: SandboxOptions = {}): Promise<Zo
 
   const send = createReplier(options.onAnswer);
   const { origin, close } = await serveSandbox(
-    { now, requests, scripts, oauth, api, send },
+    { now, requests, scripts, oauth, api, send, chaos: options.chaos },
     options.host ?? '127.0.0.1',
     options.port ?? 0,
   );

@@ -46,7 +46,12 @@ export function decide(input: DecideInput): Decision {
     Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.min(n - 1, 30)) *
     (0.5 + input.random / 2);
 
-  if (error instanceof ZoomCredentialsError) {
+  // A token rejected again after the client fetched one (401, Zoom code 124): the token shared in
+  // Redis may be another process's, issued before the same outage. The next attempt starts over
+  // with a new one; a start must not fail for a token.
+  const tokenRejected =
+    error instanceof ZoomApiError && error.status === 401 && error.zoomCode === 124;
+  if (error instanceof ZoomCredentialsError || tokenRejected) {
     // A wrong secret is fixed by a deploy, often minutes later: the start waits for it, on the
     // same backoff as trouble, rather than the whole day's streams failing at once.
     const n = input.counters.transientFailures + 1;
@@ -97,7 +102,6 @@ function msToUtcMidnight(now: number): number {
 /** Zoom's words plus what an operator should do for the codes we know. */
 function explain(error: ZoomApiError): string {
   const hints: Record<number, string> = {
-    124: 'the access token was rejected twice',
     4711: 'the app lacks a scope: add meeting:write:admin or meeting:update:livestream_status:admin',
     3000: 'the meeting is not set up for custom live streaming (stream URL and key)',
     1001: 'the user does not exist on this account',

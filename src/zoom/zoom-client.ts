@@ -130,8 +130,12 @@ async function patch(
   if (error?.status === 401 && error.zoomCode === 124) {
     // The token expired or was replaced: one new token, one more try (Zoom error 124).
     await deps.tokens.invalidate(token);
-    answer = await send(await deps.tokens.get());
+    const second = await deps.tokens.get();
+    answer = await send(second);
     error = answer.status >= 300 ? answerError(endpoint, answer, now()) : undefined;
+    // Rejected as well (another process's token, issued before the same outage): forget it too,
+    // so the start's next attempt fetches a token of its own.
+    if (error?.status === 401 && error.zoomCode === 124) await deps.tokens.invalidate(second);
   }
   if (error) throw error;
   return { status: answer.status, trackingId: answer.headers['x-zm-trackingid'] };

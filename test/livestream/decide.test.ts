@@ -150,9 +150,11 @@ describe('decide', () => {
       }),
     ],
     [
-      '401/124 (after the client retried once) → fail',
+      // Another process's token may have been rejected too (an OAuth outage expires every token
+      // issued before it): the next attempt gets a new one, on the backoff, until the deadline.
+      '401/124 (after the client retried once) → retry on the backoff, counted',
       api(401, { zoomCode: 124 }),
-      expect.objectContaining({ type: 'fail', code: 'zoom_rejected' }),
+      { type: 'retry', at: NOW + 1500, reason: 'oauth_rejected', counted: true },
     ],
     [
       'rejected credentials → retry on the backoff, counted (a deploy fixes them)',

@@ -209,6 +209,18 @@ it('fetches a new token once on 401/124 and retries the call', async () => {
   expect(rejected!.headers.authorization).not.toBe(retried!.headers.authorization);
 });
 
+it('a token rejected again after the refetch is forgotten too, and the start goes on with a new one', async () => {
+  const s = await setup();
+  const invalid = { status: 401, body: { code: 124, message: 'Invalid access token.' } };
+  zoom.script(invalid, invalid);
+  const job = await finished(s, await startMeeting(s, { uuid: 'twice-rejected' }));
+  expect(job.returnvalue).toMatchObject({ state: 'started', attempts: 2 });
+  // One token per rejection: the second rejected one was not used again.
+  expect(oauthCalls()).toHaveLength(3);
+  const auth = statusCalls().map((c) => c.headers.authorization);
+  expect(new Set(auth).size).toBe(3);
+});
+
 it('starts 200 meetings at once with one token request', async () => {
   const s = await setup({ WORKER_CONCURRENCY: '50' });
   const ids = await Promise.all(

@@ -24,6 +24,11 @@ export interface SignIn {
 /** How long a verified user's credentials are taken without a new scrypt (htmx polls every 2 s). */
 export const VERIFIED_FOR_MS = 60_000;
 const CACHE_MAX = 1000;
+/**
+ * Password checks (scrypt, 32 MiB each) running at once at most; more sign-ins at the same moment
+ * get 429 at once, so a flood of wrong passwords cannot take the process's memory and threads.
+ */
+export const MAX_CONCURRENT_CHECKS = 4;
 /** Checked when the name is no user's, so a wrong name costs the same time as a wrong password. */
 const DUMMY_HASH = `scrypt$32768$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`;
 
@@ -48,6 +53,7 @@ export function consoleAuth(signIn: SignIn, realm: string): RequestHandler {
     const hash = user?.passwordHash ?? DUMMY_HASH;
     let check = pending.get(key);
     if (!check) {
+      if (pending.size >= MAX_CONCURRENT_CHECKS) return 'busy';
       check = verifyPassword(password, hash).finally(() => pending.delete(key));
       pending.set(key, check);
     }
@@ -71,8 +77,17 @@ export function consoleAuth(signIn: SignIn, realm: string): RequestHandler {
       } satisfies Principal;
       return next();
     }
-    const user = given && signIn.users().find((u) => u.username === given.name);
-    if (given && (await checkUser(user, given.name, given.password))) {
+    const users = signIn.users();
+    const user = given && users.find((u) => u.username === given.name);
+    // Without console users there is no hash to check: a wrong admin password costs no scrypt.
+    const checked =
+      given && users.length > 0 && (await checkUser(user, given.name, given.password));
+    if (checked === 'busy') {
+      res.set('Retry-After', '1');
+      res.status(429).json({ error: 'busy', message: 'too many sign-ins at once; try again' });
+      return;
+    }
+    if (checked) {
       res.locals.principal = {
         name: user!.username,
         accounts: user!.accounts,

@@ -105,9 +105,8 @@ function accountOfPost(
     };
   }
   const account = chosenAccount(user, given);
-  // A trigger queues new work: only for an account in force.
-  if (account !== undefined && (action !== 'trigger' || offered.includes(account)))
-    return { ok: true, account };
+  // Only an account in force: a name the file does not list is never looked up (nor placed on a shard).
+  if (account !== undefined && offered.includes(account)) return { ok: true, account };
   deps.log.warn(
     {
       action,

@@ -43,11 +43,10 @@ export function createAccountSweeps(
 ): (name: string) => Promise<Sweep | undefined> {
   const built = new Map<string, { account: Account; sweep: Sweep }>();
   return async (name) => {
+    // Accounts a reload removed are never asked for again: forget their sweeps here.
+    for (const known of built.keys()) if (!deps.accounts.get(known)) built.delete(known);
     const account = deps.accounts.get(name);
-    if (!account) {
-      built.delete(name);
-      return undefined;
-    }
+    if (!account) return undefined;
     const known = built.get(name);
     if (known && isDeepStrictEqual(known.account, account)) return known.sweep;
     const log = deps.log.child({ account: name });

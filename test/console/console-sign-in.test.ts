@@ -51,3 +51,22 @@ it('works with console users and no admin: the admin credentials are not there t
   // One account: no account column to tell rows apart.
   expect(campus.text).not.toContain('<th>Account</th>');
 });
+
+it('checks at most a few passwords at once: a flood of wrong ones gets 429, and the right one still signs in', async () => {
+  const url = await consoleServer();
+  const before = world.users;
+  // The shipped cost (32 MiB, tens of milliseconds a check): the checks overlap.
+  world.users = [{ ...before[0]!, passwordHash: await hashPassword(CAMPUS.password) }];
+  try {
+    const flood = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        page(url, { ...CAMPUS, password: `wrong-password-${i}` }).then((r) => r.status),
+      ),
+    );
+    expect(flood.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(flood.every((s) => s === 401 || s === 429)).toBe(true);
+    expect((await page(url, CAMPUS)).status).toBe(200);
+  } finally {
+    world.users = before;
+  }
+});

@@ -1,5 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { accountOf } from '../domain/account';
+import { readProgress } from '../domain/start-progress';
 
 /** How long a job of an account at its cap waits in the delayed set, on average. */
 export const ACCOUNT_HAND_BACK_MS = 50;
@@ -14,6 +15,9 @@ export interface AccountSlotsOptions<D extends { account?: string } = { account?
   /** Told of each job handed back (metrics, logs). */
   onHandBack?: (account: string, job: Job<D>) => void;
 }
+
+const holdsReservation = (job: Job<{ account?: string }>): boolean =>
+  readProgress(job.progress).reservedSlot !== undefined;
 
 type Processor<D extends { account?: string }, R> = (job: Job<D>, token?: string) => Promise<R>;
 
@@ -53,7 +57,9 @@ export function withAccountSlots<D extends { account?: string }, R>(
   const wrapped = async (job: Job<D>, token?: string): Promise<R> => {
     const account = accountOf(job.data);
     const held = busy.get(account) ?? 0;
-    if (held >= limit()) {
+    // A job back for the pacing slot it reserved has waited its turn in the queue already: sent
+    // back again it would miss the slot and queue behind the account's whole backlog.
+    if (held >= limit() && !holdsReservation(job)) {
       options.onHandBack?.(account, job);
       await job.moveToDelayed(now() + Math.round(mean * (0.5 + random())), token);
       throw new DelayedError();

@@ -63,6 +63,21 @@ it('hands back a job of an account at its cap, after a short jittered delay, whi
   expect(slots.held('a')).toBe(0);
 });
 
+it('lets a job back for its reserved pacing slot through even at the cap: sent back, it would miss the slot', async () => {
+  const { processor, started, releaseAll } = gatedProcessor();
+  const slots = withAccountSlots(processor, { perAccount: 1, now: () => 1000 });
+  const first = slots(asJob(fakeJob('a', 1)), 't');
+  const reserved = {
+    ...fakeJob('a', 2),
+    progress: { state: 'waiting', history: [], reservedSlot: { at: 1200, epoch: 0 } },
+  };
+  const second = slots(asJob(reserved), 't');
+  expect(started).toEqual([1, 2]);
+  expect(reserved.delayedTo).toEqual([]);
+  releaseAll();
+  expect(await Promise.all([first, second])).toEqual([1, 2]);
+});
+
 it('counts a job without an account (queued by the previous release) as the default account, and frees its slot when it throws', async () => {
   let fail = true;
   const slots = withAccountSlots(

@@ -78,7 +78,17 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
       inflight ??= obtain(shared, credentials, fetchAndShare, now, lockTtlMs)
         .then((token) => (cached = token).token)
         .finally(() => (inflight = undefined));
-      return inflight;
+      try {
+        return await inflight;
+      } catch (err) {
+        // OAuth trouble during the token's last minute: the token in hand is still good, use it.
+        // (`cached` is read again: it may have been set since the freshness check above.)
+        const held = cached as CachedToken | undefined;
+        const left = held ? held.expiresAt - now() : 0;
+        if (!(err instanceof ZoomCredentialsError) && held && left > STILL_GOOD_MS)
+          return held.token;
+        throw err;
+      }
     },
     async verify() {
       try {
@@ -99,6 +109,9 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     },
   };
 }
+
+/** A token this close to its expiry is not used past a failed refresh. */
+const STILL_GOOD_MS = 5000;
 
 /**
  * The shared token, or a new one fetched and shared by whoever takes the refresh lock; the others

@@ -127,3 +127,18 @@ it('reports the credentials accepted again once a token fetched with them is sha
   expect(await rejecting.get()).toBe('shared');
   expect(rejecting.credentials()).toBe('accepted');
 });
+
+it("keeps using the token in hand when its refresh fails within the token's last minute", async () => {
+  const prefix = uniquePrefix();
+  let calls = 0;
+  const fetchToken = () => {
+    calls++;
+    if (calls === 1) return Promise.resolve({ accessToken: 'still-good', expiresInSec: 50 });
+    return Promise.reject(new Error('OAuth answered 503'));
+  };
+  const { tokens } = provider(prefix, fetchToken);
+  expect(await tokens.get()).toBe('still-good');
+  // 50 s left is inside the refresh minute: a refresh is tried, fails, and the token is kept.
+  expect(await tokens.get()).toBe('still-good');
+  expect(calls).toBe(2);
+});

@@ -1,9 +1,8 @@
 import { Redis } from 'ioredis';
 import { createLogger } from '../src/logging/create-logger';
-import { ZoomApiError } from '../src/zoom/errors';
 import { createZoomDispatcher } from '../src/zoom/http';
-import { createZoomClient, type ZoomClient } from '../src/zoom/zoom-client';
-import { startAccountWorkers } from './account-workers';
+import { createZoomClient } from '../src/zoom/zoom-client';
+import { startAccountWorkers, stormyZoom } from './account-workers';
 
 // A worker process for many accounts, composed by bench/account-workers.ts (see there). Env:
 // REDIS_URL, QUEUE_PREFIX, ZOOM_API_BASE_URL, ACCOUNTS (names a0, a1, …), RATE (calls/s per
@@ -25,26 +24,6 @@ const tokens = {
   credentials: () => 'accepted' as const,
 };
 const stormEvery = Number(env('STORM_EVERY', '0'));
-
-function stormy(inner: ZoomClient): ZoomClient {
-  let calls = 0;
-  return {
-    ...inner,
-    startLivestream: async (...args) => {
-      const answer = await inner.startLivestream(...args);
-      if (++calls % stormEvery !== 0) return answer;
-      throw new ZoomApiError({
-        endpoint: 'livestream.status',
-        status: 429,
-        zoomCode: 429,
-        zoomMessage: 'You have reached the maximum per-second rate limit for this API.',
-        trackingId: undefined,
-        retryAfterMs: 1000,
-        rateLimitType: 'QPS',
-      });
-    },
-  };
-}
 
 async function main(): Promise<void> {
   const base = env('ZOOM_API_BASE_URL');
@@ -78,7 +57,7 @@ async function main(): Promise<void> {
           timeoutMs: 10_000,
           pacer,
         });
-        return i === 0 && stormEvery > 0 ? stormy(client) : client;
+        return i === 0 && stormEvery > 0 ? stormyZoom(client, stormEvery) : client;
       },
     })),
   });

@@ -1,13 +1,19 @@
 import { Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { accountOf } from '../src/domain/account';
-import type { StartJobData } from '../src/domain/start-job';
+import { startJobId, type StartJobData } from '../src/domain/start-job';
 import { withAccountSlots } from '../src/livestream/account-slots';
 import { createStartProcessor, type StartPolicy } from '../src/livestream/start-processor';
 import { createStartWorker } from '../src/livestream/start-worker';
 import type { Logger } from '../src/logging/create-logger';
 import { DEFAULT_RULES } from '../src/policy/rules';
-import { LIVESTREAM_QUEUE, readInstanceFacts } from '../src/queue/start-queue';
+import {
+  LIVESTREAM_QUEUE,
+  readInstanceFacts,
+  START_JOB,
+  START_JOB_OPTIONS,
+} from '../src/queue/start-queue';
+import { ZoomApiError } from '../src/zoom/errors';
 import { createPacer, type Pacer } from '../src/zoom/pacer';
 import type { ZoomClient } from '../src/zoom/zoom-client';
 
@@ -102,6 +108,47 @@ export function startAccountWorkers(options: AccountWorkersOptions): {
     close: async () => {
       await worker.close();
       await facts.close();
+    },
+  };
+}
+
+/** `count` start jobs of `account` (meeting ids from `firstId`), ready for `Queue.addBulk`. */
+export function accountStarts(account: string, count: number, firstId: number, tag: string) {
+  return Array.from({ length: count }, (_, i) => {
+    const uuid = `${tag}-${account}-${i}`;
+    const data: StartJobData = {
+      kind: 'meeting',
+      meetingId: String(firstId + i),
+      uuid,
+      receivedAt: Date.now(),
+      source: 'cli',
+      account,
+    };
+    return {
+      name: START_JOB,
+      data,
+      opts: { ...START_JOB_OPTIONS, jobId: startJobId('meeting', uuid, account) },
+    };
+  });
+}
+
+/** A Zoom whose every `every`-th start call is answered with an account-level 429 (a storm). */
+export function stormyZoom(inner: ZoomClient, every: number): ZoomClient {
+  let calls = 0;
+  return {
+    ...inner,
+    startLivestream: async (...args) => {
+      const answer = await inner.startLivestream(...args);
+      if (++calls % every !== 0) return answer;
+      throw new ZoomApiError({
+        endpoint: 'livestream.status',
+        status: 429,
+        zoomCode: 429,
+        zoomMessage: 'You have reached the maximum per-second rate limit for this API.',
+        trackingId: undefined,
+        retryAfterMs: 1000,
+        rateLimitType: 'QPS',
+      });
     },
   };
 }

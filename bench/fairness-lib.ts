@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
-import { startJobId, type StartJobData } from '../src/domain/start-job';
+import type { StartJobData } from '../src/domain/start-job';
 import { accountSlotLimit } from '../src/livestream/account-slots';
-import { START_JOB, START_JOB_OPTIONS } from '../src/queue/start-queue';
+import { accountStarts } from './account-workers';
 import { sleep, spawnTs, type Child } from './lib';
 
 // Shared by the fairness figures: start jobs of an account, the many-account worker process,
@@ -9,24 +9,8 @@ import { sleep, spawnTs, type Child } from './lib';
 
 export const CONCURRENCY = 50;
 
-export function startsFor(account: string, count: number, firstId: number, tag: string) {
-  return Array.from({ length: count }, (_, i) => {
-    const uuid = `${tag}-${account}-${i}`;
-    const data: StartJobData = {
-      kind: 'meeting',
-      meetingId: String(firstId + i),
-      uuid,
-      receivedAt: Date.now(),
-      source: 'cli',
-      account,
-    };
-    return {
-      name: START_JOB,
-      data,
-      opts: { ...START_JOB_OPTIONS, jobId: startJobId('meeting', uuid, account) },
-    };
-  });
-}
+/** The bench's start jobs of one account. */
+export const startsFor = accountStarts;
 
 export async function addAll(
   q: Queue<StartJobData>,

@@ -1,9 +1,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { startAccountWorkers } from '../../bench/account-workers';
-import { startJobId, type StartJobData } from '../../src/domain/start-job';
-import { LIVESTREAM_QUEUE, START_JOB, START_JOB_OPTIONS } from '../../src/queue/start-queue';
-import { ZoomApiError } from '../../src/zoom/errors';
+import { accountStarts, startAccountWorkers, stormyZoom } from '../../bench/account-workers';
+import type { StartJobData } from '../../src/domain/start-job';
+import { LIVESTREAM_QUEUE } from '../../src/queue/start-queue';
 import { createZoomDispatcher } from '../../src/zoom/http';
 import type { Pacer } from '../../src/zoom/pacer';
 import { createZoomClient, type ZoomClient } from '../../src/zoom/zoom-client';
@@ -42,43 +41,9 @@ function client(server: ArrivalsServer, pacer: Pacer): ZoomClient {
 }
 
 /** Every fifth call that reached Zoom is answered as an account-level 429 ("retry after 1 s"). */
-function stormy(inner: ZoomClient): ZoomClient {
-  let calls = 0;
-  return {
-    ...inner,
-    startLivestream: async (...args) => {
-      const answer = await inner.startLivestream(...args);
-      if (++calls % 5 !== 0) return answer;
-      throw new ZoomApiError({
-        endpoint: 'livestream.status',
-        status: 429,
-        zoomCode: 429,
-        zoomMessage: 'You have reached the maximum per-second rate limit for this API.',
-        trackingId: undefined,
-        retryAfterMs: 1000,
-        rateLimitType: 'QPS',
-      });
-    },
-  };
-}
 
 const startsOf = (account: string, count: number, from: number) =>
-  Array.from({ length: count }, (_, i) => {
-    const uuid = `${account}-${i}`;
-    const data: StartJobData = {
-      kind: 'meeting',
-      meetingId: String(from + i),
-      uuid,
-      receivedAt: Date.now(),
-      source: 'cli',
-      account,
-    };
-    return {
-      name: START_JOB,
-      data,
-      opts: { ...START_JOB_OPTIONS, jobId: startJobId('meeting', uuid, account) },
-    };
-  });
+  accountStarts(account, count, from, 'fair');
 
 it("calls B's new meeting at once while A's backlog drains at A's own limit through a 429 storm", async () => {
   const [zoomA, zoomB] = await Promise.all([startArrivalsServer(), startArrivalsServer()]);
@@ -95,7 +60,7 @@ it("calls B's new meeting at once while A's backlog drains at A's own limit thro
     inlineWaitMs: 250,
     log: captureLog('warn').log,
     accounts: [
-      { name: 'a', maxPerSecond: 10, zoom: (pacer) => stormy(client(zoomA, pacer)) },
+      { name: 'a', maxPerSecond: 10, zoom: (pacer) => stormyZoom(client(zoomA, pacer), 5) },
       { name: 'b', maxPerSecond: 10, zoom: (pacer) => client(zoomB, pacer) },
     ],
   });

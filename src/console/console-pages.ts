@@ -5,7 +5,8 @@ import { readOverview } from '../status/overview';
 import { readInstanceFacts } from '../queue/start-queue';
 import type { OpenZoom } from './console-actions';
 import { principalOf, type Principal } from './console-auth';
-import { chosenAccount, findJob, readPage, scopeOf, type ConsoleQueues } from './console-scope';
+import { listMeetingPage } from '../status/meeting-page';
+import { chosenAccount, findJob, scopeOf, type ConsoleQueues } from './console-scope';
 import { pageView, SOURCES } from './view-model';
 import {
   renderDetail,
@@ -51,7 +52,7 @@ export async function listInput(
     0,
     Number.parseInt(typeof req.query.offset === 'string' ? req.query.offset : '0', 10) || 0,
   );
-  const page = await readPage(await reader.queues.all(), {
+  const page = await listMeetingPage(await reader.queues.all(), {
     ...(state && { state }),
     ...(source && { source }),
     ...(q && { text: q }),

@@ -1,7 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import { accountOf, isAccountName } from '../domain/account';
 import type { StartJobData } from '../domain/start-job';
-import { listMeetingPage, type MeetingPage, type MeetingPageQuery } from '../status/meeting-page';
 import type { Principal } from './console-auth';
 
 /** The start queues the console reads (one per shard) and the queue of an account. */
@@ -25,14 +24,6 @@ export const offeredAccounts = (p: Principal, inForce: readonly string[]): strin
 /** The `account` a request names, when it is one the principal may see; else undefined. */
 export function chosenAccount(p: Principal, value: unknown): string | undefined {
   return typeof value === 'string' && isAccountName(value) && mayUse(p, value) ? value : undefined;
-}
-
-/** One page of starts across every shard's queue, newest first (see `listMeetingPage`). */
-export function readPage(
-  queues: readonly Queue<StartJobData>[],
-  query: MeetingPageQuery,
-): Promise<MeetingPage> {
-  return listMeetingPage(queues, query);
 }
 
 /**

@@ -1,15 +1,12 @@
-import { DEFAULT_ACCOUNT } from '../domain/account';
 import type { StartQueues } from '../queue/start-queues';
 
 /** Which instance of which account's meeting an action is about. */
 export interface InstanceOptions {
   uuid?: string;
   webinar?: boolean;
-  /** The account whose meeting it is (its shard, its job ids); default: `default`. */
+  /** The account whose meeting it is (its shard, its job ids); default: `default` (`accountOf`). */
   account?: string;
 }
 
 /** Where the actions find an account's starts: the queue of its shard. */
 export type AccountQueues = Pick<StartQueues, 'forAccount'>;
-
-export const accountIn = (o: InstanceOptions): string => o.account ?? DEFAULT_ACCOUNT;

@@ -6,7 +6,8 @@ import {
   recordInstanceFact,
   type EnqueueResult,
 } from '../queue/start-queue';
-import { accountIn, type AccountQueues, type InstanceOptions } from './account-queues';
+import type { AccountQueues, InstanceOptions } from './account-queues';
+import { accountOf } from '../domain/account';
 import { DEFAULT_ACCOUNT } from '../domain/account';
 import { startJobId, type EventKind, type StartJobData } from '../domain/start-job';
 import type { MeetingState } from '../domain/start-progress';
@@ -36,7 +37,7 @@ export async function instances(
   options: InstanceOptions,
   states: readonly MeetingState[],
 ): Promise<MeetingStatus[]> {
-  const account = accountIn(options);
+  const account = accountOf(options);
   const queue = await queues.forAccount(account);
   if (options.uuid === undefined)
     return (await listMeetingStatuses([queue], meeting, { accounts: new Set([account]) })).filter(
@@ -59,7 +60,7 @@ export async function cancelWaiting(
   operator: string,
   log: Logger,
 ): Promise<MeetingStatus[]> {
-  const account = accountIn(options);
+  const account = accountOf(options);
   const queue = await queues.forAccount(account);
   const waiting = await instances(queues, meeting, options, IN_PLAY);
   for (const s of waiting) {
@@ -86,7 +87,7 @@ export async function stopLive(
   log: Logger,
 ): Promise<MeetingStatus[]> {
   const kind: EventKind = options.webinar ? 'webinar' : 'meeting';
-  const account = accountIn(options);
+  const account = accountOf(options);
   try {
     const answer = await zoom.stopLivestream(kind, meeting);
     log.info(
@@ -131,7 +132,7 @@ export async function triggerStart(
   log: Logger,
 ): Promise<TriggerResult> {
   const kind: EventKind = options.webinar ? 'webinar' : 'meeting';
-  const account = accountIn(options);
+  const account = accountOf(options);
   const queue = await queues.forAccount(account);
   const uuid = options.uuid ?? `manual-${meeting}-${randomBytes(6).toString('hex')}`;
   const data: StartJobData = {

@@ -4,7 +4,8 @@ import { readInstanceFacts } from '../queue/start-queue';
 import { startJobId, type StartJobData } from '../domain/start-job';
 import type { Logger } from '../logging/create-logger';
 import { listMeetingStatuses } from '../status/read-statuses';
-import { accountIn, type AccountQueues, type InstanceOptions } from './account-queues';
+import type { AccountQueues, InstanceOptions } from './account-queues';
+import { accountOf } from '../domain/account';
 
 export type RetryStartResult =
   { ok: true } | { ok: false; why: 'not_found' | 'not_failed' | 'ended'; message: string };
@@ -59,7 +60,7 @@ export async function retryMeeting(
   operator: string,
   log: Logger,
 ): Promise<RetryMeetingResult> {
-  const account = accountIn(options);
+  const account = accountOf(options);
   const queue = await queues.forAccount(account);
   let jobId: string;
   if (options.uuid !== undefined)

@@ -6,8 +6,13 @@ import { createRulesStore, type RulesStore } from './rules-store';
 export interface RulesBook {
   /** The rules in force for `file` (undefined: the default rules); the file is read the first time. */
   forFile(file: string | undefined): () => readonly Rule[];
-  /** Re-reads every file (SIGHUP); an invalid one keeps its rules in force. */
+  /** Re-reads every file in use (SIGHUP); an invalid one keeps its rules in force. */
   reload(): void;
+  /**
+   * Forgets the files not among `inUse` (after the accounts changed): a file no account names any
+   * more is not read again; named again later, it is read afresh.
+   */
+  retain(inUse: Iterable<string | undefined>): void;
 }
 
 /** `seed` is the store the service already loaded (`LIVESTREAM_RULES_FILE`). */
@@ -30,6 +35,11 @@ export function createRulesBook(
     },
     reload() {
       for (const store of stores.values()) store.reload();
+    },
+    retain(inUse) {
+      const keep = new Set(inUse);
+      if (seed) keep.add(seed.file); // the deployment's own file, read at start-up
+      for (const file of stores.keys()) if (!keep.has(file)) stores.delete(file);
     },
   };
 }

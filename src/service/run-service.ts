@@ -99,9 +99,9 @@ export async function runService(
       redisUrl: redis.redisUrl,
       close: closeAll,
       reloadRules: () => {
-        // Every rules file in use first; an account the reload adds or changes reads its own.
-        workerRole?.reloadRules();
+        // The accounts first: the rules files they no longer name are not read again.
         accounts.reload();
+        workerRole?.reloadRules();
       },
       accounts,
       failed: redis.embedded?.gaveUp ?? new Promise<string>(() => undefined),

@@ -41,6 +41,7 @@ export function openAccountSides(
     file: config.livestream.rulesFile,
     store: deps.rules,
   });
+  accounts.onChange((_, set) => rules.retain(set.accounts.map((a) => a.rulesFile)));
   const sides = createAccountSides({
     config,
     accounts,

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -64,7 +64,7 @@ async function start(
   env: Record<string, string> = {},
   dir = tempDir(),
 ): Promise<AccountsService> {
-  const s = await startAccountsService(zoom, dir, accounts, { ...SECRETS, ...env });
+  const s = await startAccountsService(accounts, { ...SECRETS, ...env }, { zoom, dir });
   services.push(s);
   return s;
 }
@@ -157,6 +157,29 @@ it('starts each account with its own token and rules; the same meeting number in
     ),
   ).toBe(true);
 }, 40_000);
+
+it('a reload that gives an account another rules file applies it and no longer reads the old one', async () => {
+  const dir = tempDir();
+  const oldRules = join(dir, 'old-rules.yaml');
+  const newRules = join(dir, 'new-rules.yaml');
+  const skip = (id: string) =>
+    `rules:\n  - { name: no-${id}, action: skip, match: { meeting_ids: ["${id}"] } }\n  - { name: all, action: stream }\n`;
+  writeFileSync(oldRules, skip('3001'));
+  writeFileSync(newRules, skip('3002'));
+  const s = await start([entry('default'), entry('campus', { rules_file: oldRules })], {}, dir);
+  const stateOf = async (id: string, uuid: string) =>
+    ((await finished(s, 'campus', await s.enqueue('campus', id, uuid))).returnvalue as StartResult)
+      .state;
+  expect(await stateOf('3001', 'before-1')).toBe('skipped');
+
+  rmSync(oldRules); // the old file is gone with the change, as an operator would tidy up
+  s.rewrite([entry('default'), entry('campus', { rules_file: newRules })]);
+  expect(await stateOf('3001', 'after-1')).toBe('started');
+  expect(await stateOf('3002', 'after-2')).toBe('skipped');
+  expect(
+    s.logs.lines.filter((l) => String(l.msg).startsWith('livestream rules not reloaded')),
+  ).toEqual([]);
+}, 30_000);
 
 it("one account's rejected credentials: the other keeps starting, /readyz stays 200 naming it, one alert; a new client_secret_file takes effect on reload", async () => {
   const dir = tempDir();

@@ -2,79 +2,79 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../../src/config/load-config';
 import type { StartJobData } from '../../src/domain/start-job';
 import { enqueueStart } from '../../src/queue/start-queue';
 import { createStartQueues, type StartQueues } from '../../src/queue/start-queues';
-import { runService, type RunningService } from '../../src/service/run-service';
 import type { AccountsZoom } from './accounts-zoom';
-import { captureLog, type CapturedLog } from './log-capture';
-import { redisUrl, uniquePrefix } from './redis';
+import { redisUrl } from './redis';
+import { startTestService, type TestService } from './service';
 
 /** One entry of the accounts file, in the file's own words (secrets as `${VAR}` or `*_file`). */
 export type AccountEntry = Record<string, string | number>;
 
 /** Writes an accounts file (JSON, which is YAML) into `dir` and returns its path. */
-export function writeAccountsFile(dir: string, accounts: AccountEntry[]): string {
+export function writeAccountsFile(dir: string, accounts: readonly AccountEntry[]): string {
   const path = join(dir, 'accounts.yaml');
   writeFileSync(path, JSON.stringify({ accounts }, null, 2));
   return path;
 }
 
-export interface AccountsService extends RunningService {
-  prefix: string;
+/** A new temp directory for an accounts file and the files it names. */
+export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'zlw-accounts-'));
+
+export interface AccountsService extends TestService {
   dir: string;
-  logs: CapturedLog;
+  /** The accounts file. */
+  file: string;
   /** The test's own view of the shard queues. */
   queues: StartQueues;
   /** Queues a start for `account` (undefined: a job of the shape stored before accounts). */
   enqueue(account: string | undefined, meetingId: string, uuid?: string): Promise<string>;
-  stop(): Promise<void>;
+  /** Rewrites the accounts file with `accounts` and reloads it, as SIGHUP does. */
+  rewrite(accounts: readonly AccountEntry[]): void;
+}
+
+export interface AccountsServiceOptions {
+  /** A fake Zoom of several accounts; with it the service is a worker unless `env.ROLE` says otherwise. */
+  zoom?: AccountsZoom;
+  /** Where the accounts file is written (default: a new temp directory). */
+  dir?: string;
 }
 
 /**
- * The real service with `ACCOUNTS_FILE` (worker role unless `env.ROLE` says otherwise) against a
- * fake Zoom of several accounts. `env` holds the secrets the file refers to.
+ * The real service with an `ACCOUNTS_FILE` holding `accounts`; a receiver, or with `options.zoom`
+ * a worker against that fake Zoom. `env` holds the secrets the file refers to.
  */
 export async function startAccountsService(
-  zoom: AccountsZoom,
-  dir: string,
-  accounts: AccountEntry[],
+  accounts: readonly AccountEntry[],
   env: Record<string, string> = {},
+  options: AccountsServiceOptions = {},
 ): Promise<AccountsService> {
-  const prefix = env.QUEUE_PREFIX ?? uniquePrefix();
-  const fullEnv: Record<string, string> = {
-    REDIS_URL: redisUrl(),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ROLE: 'worker',
-    ACCOUNTS_FILE: writeAccountsFile(dir, accounts),
-    ZOOM_API_BASE_URL: zoom.apiBaseUrl,
-    ZOOM_OAUTH_TOKEN_URL: zoom.oauthTokenUrl,
-    LIVESTREAM_RETRY_DELAY_MS: '300',
-    LIVESTREAM_BACKOFF_BASE_MS: '50',
+  const { zoom, dir = tempDir() } = options;
+  const file = writeAccountsFile(dir, accounts);
+  const service = await startTestService({
+    ACCOUNTS_FILE: file,
+    ZOOM_WEBHOOK_SECRET_TOKEN: '', // the file holds every secret; ZOOM_* beside it is refused
     LIVESTREAM_BACKOFF_MAX_MS: '200',
-    ZOOM_HTTP_TIMEOUT_MS: '1000',
-    SHUTDOWN_TIMEOUT_MS: '3000',
     RECONCILE_INTERVAL_MS: '0',
+    ...(zoom && {
+      ROLE: 'worker',
+      ZOOM_API_BASE_URL: zoom.apiBaseUrl,
+      ZOOM_OAUTH_TOKEN_URL: zoom.oauthTokenUrl,
+    }),
     ...env,
-    QUEUE_PREFIX: prefix,
-  };
-  const config = loadConfig(fullEnv);
-  const logs = captureLog('debug');
-  const service = await runService(config, logs.log, fullEnv);
+  });
   const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
   const queues = createStartQueues({
     connection,
-    prefix,
-    shards: config.redis.queueShards,
-    log: logs.log,
+    prefix: service.prefix,
+    shards: Number(env.QUEUE_SHARDS ?? 1),
+    log: service.logs.log,
   });
   return {
     ...service,
-    prefix,
     dir,
-    logs,
+    file,
     queues,
     async enqueue(account, meetingId, uuid = `u-${meetingId}`) {
       const data: StartJobData = {
@@ -89,16 +89,41 @@ export async function startAccountsService(
       const { jobId } = await enqueueStart(await queues.forAccount(account ?? 'default'), data);
       return jobId;
     },
+    rewrite(next) {
+      writeAccountsFile(dir, next);
+      service.reloadRules();
+    },
     stop: async () => {
-      await service.close();
+      await service.stop();
       await queues.close();
       connection.disconnect();
     },
   };
 }
 
-/** A new temp directory for an accounts file and the files it names. */
-export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'zlw-accounts-'));
+/** An account of a receiver test: its webhook secret is `${<NAME>_SECRET}`, or the file `secretFile`. */
+export interface HookAccount {
+  name: string;
+  zoomAccountId: string;
+  secretFile?: string;
+}
+
+export const secretOf = (name: string): string => `${name}-webhook-secret`;
+const variableOf = (name: string): string => `${name.toUpperCase().replace(/-/g, '_')}_SECRET`;
+
+/** The accounts file's entries of `accounts`: each with its Zoom account id and webhook secret. */
+export const hookEntries = (accounts: readonly HookAccount[]): AccountEntry[] =>
+  accounts.map((a) => ({
+    name: a.name,
+    zoom_account_id: a.zoomAccountId,
+    ...(a.secretFile === undefined
+      ? { webhook_secret_token: `\${${variableOf(a.name)}}` }
+      : { webhook_secret_token_file: a.secretFile }),
+  }));
+
+/** The variables holding the webhook secrets of `accounts` (see {@link secretOf}). */
+export const hookSecrets = (accounts: readonly HookAccount[]): Record<string, string> =>
+  Object.fromEntries(accounts.map((a) => [variableOf(a.name), secretOf(a.name)]));
 
 /**
  * An accounts file for every account the sandbox plays, its secrets as `${VAR}` references, and
@@ -126,3 +151,14 @@ export function sandboxAccountsFile(zoom: {
   });
   return { ...env, ACCOUNTS_FILE: writeAccountsFile(tempDir(), entries) };
 }
+
+/**
+ * A receiver serving `accounts`; the webhook secrets of `known` (default: the accounts) are in
+ * its environment, so a later rewrite may add those accounts.
+ */
+export const startHookAccounts = (
+  accounts: readonly HookAccount[],
+  env: Record<string, string> = {},
+  known: readonly HookAccount[] = accounts,
+): Promise<AccountsService> =>
+  startAccountsService(hookEntries(accounts), { ...hookSecrets(known), ...env });

@@ -3,35 +3,35 @@ import { readInstanceFacts } from '../../src/queue/start-queue';
 import { startJobId } from '../../src/domain/start-job';
 import {
   secretOf,
-  startAccountsService,
+  startHookAccounts,
   type AccountsService,
-  type FileAccount,
-} from '../support/webhook-accounts-service';
+  type HookAccount,
+} from '../support/accounts-service';
 import { openConnection } from '../support/raw-socket';
 import { startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
 
-const NORTH: FileAccount = { name: 'north', zoomAccountId: 'north-zoom-id' };
-const SOUTH: FileAccount = { name: 'south', zoomAccountId: 'south-zoom-id' };
+const NORTH: HookAccount = { name: 'north', zoomAccountId: 'north-zoom-id' };
+const SOUTH: HookAccount = { name: 'south', zoomAccountId: 'south-zoom-id' };
 // QUEUE_SHARDS=3: south's starts go to shard 1, north's to shard 2 (FNV-1a of the name).
 const SHARD = { south: 1, north: 2 } as const;
 
-const started = (a: FileAccount, object: { id?: number; uuid?: string } = {}) =>
+const started = (a: HookAccount, object: { id?: number; uuid?: string } = {}) =>
   meetingEvent('meeting.started', object, a.zoomAccountId);
 /** Signed with `by`'s secret, posted to `to`'s path. */
-const deliver = (body: object, by: FileAccount, to: string = by.name) =>
+const deliver = (body: object, by: HookAccount, to: string = by.name) =>
   post(service.url, signed(body, { secret: secretOf(by.name) }), to);
 const handled = () => service.logs.lines.filter((l) => l.msg === 'webhook handled');
 const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
 
 let service: AccountsService;
 beforeEach(async () => {
-  service = await startAccountsService([NORTH, SOUTH], { QUEUE_SHARDS: '3' });
+  service = await startHookAccounts([NORTH, SOUTH], { QUEUE_SHARDS: '3' });
 });
 afterEach(() => service.stop());
 
 async function everyJob() {
-  const shards = [0, 1, 2].map((n) => service.shardQueue(n));
+  const shards = [0, 1, 2].map((n) => service.queues.forShard(n));
   const all = await Promise.all(shards.map((q) => q.getJobs(['waiting', 'delayed'])));
   return all.flat();
 }
@@ -82,7 +82,7 @@ describe("a signed event of another Zoom account than the path's", () => {
     expect((await deliver(ended, NORTH)).status).toBe(403);
 
     expect(await everyJob()).toEqual([]);
-    const northQueue = service.shardQueue(SHARD.north);
+    const northQueue = service.queues.forShard(SHARD.north);
     const facts = await readInstanceFacts(northQueue, startJobId('meeting', 'cross-1', 'north'));
     expect(facts).toEqual({});
     const [first, second] = handled();
@@ -102,7 +102,7 @@ describe('a path that names no account in force', () => {
   it('is 404 on the head, the declared 20 MB body never read, and closed at once', async () => {
     // Timeouts far beyond the test's: only a close on the answer ends the connection in time.
     await service.stop();
-    service = await startAccountsService([NORTH, SOUTH], {
+    service = await startHookAccounts([NORTH, SOUTH], {
       HTTP_REQUEST_TIMEOUT_MS: '300000',
       HTTP_IDLE_TIMEOUT_MS: '600000',
     });

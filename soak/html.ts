@@ -1,10 +1,30 @@
+import { FIRST_HOUR } from './plan';
 import type { SoakReport } from './report';
-import { barChart, esc, lineChart, timeline, type TimelineRow } from './svg';
+import { barChart, esc, lineChart, timeline, type TimeLabel, type TimelineRow } from './svg';
 
 const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
 const ms = (n: number | undefined) => (n === undefined ? '–' : `${Math.round(n)} ms`);
 const table = (rows: [string, string | number][]) =>
   `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(String(v))}</td></tr>`).join('')}</table>`;
+
+const HOUR = 3_600_000;
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The time axes' ticks: the wall clock since the load began (minutes in runs of 10 minutes or
+ * more) and, in a time-scaled run, the simulated day and hour under it.
+ */
+export function clockLabel(wallMs: number, timeScale: number): TimeLabel {
+  return (ms) => {
+    const wall =
+      wallMs >= 600_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+    if (timeScale === 1) return wall;
+    const simulated = FIRST_HOUR * HOUR + ms * timeScale;
+    const day = Math.floor(simulated / (24 * HOUR)) + 1;
+    const minute = Math.floor((simulated % (24 * HOUR)) / 60_000);
+    return [wall, `day ${day} ${two(Math.floor(minute / 60))}:${two(minute % 60)}`];
+  };
+}
 
 function faultRows(r: SoakReport): TimelineRow[] {
   const rows = new Map<string, TimelineRow>();
@@ -61,6 +81,7 @@ export function renderHtml(r: SoakReport): string {
   }));
   const mem = (pick: (m: SoakReport['memory'][number]) => number | undefined) =>
     r.memory.flatMap((m): [number, number][] => (pick(m) === undefined ? [] : [[m.at, pick(m)!]]));
+  const at = clockLabel(r.wallMs, r.options.timeScale);
   const slope = (n: number | undefined) =>
     n === undefined ? '–' : `${(n / 1024).toFixed(1)} KiB/min`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Soak ${r.seed}</title>
@@ -72,16 +93,16 @@ pre{white-space:pre-wrap;font-size:11px;background:#f9fafb;padding:6px}.big{font
 <p class="big">${r.counts.instances} meeting instances · ${r.options.accounts} accounts · ${(r.wallMs / 60000).toFixed(1)} min wall · ${r.simulatedDays.toFixed(2)} simulated days</p>
 <p>Replay: <code>npm run soak -- --seed ${r.seed} --minutes ${r.options.minutes} --time-scale ${r.options.timeScale} --accounts ${r.options.accounts} --receivers ${r.options.receivers} --workers ${r.options.workers} --redis ${esc(r.options.redis)} --meetings-per-minute ${r.options.meetingsPerMinute} --faults-per-kind ${r.options.faultsPerKind}</code>. Started ${esc(r.startedAt)}.</p>
 <h2>Invariants</h2>${verdicts(r)}
-<h2>Faults over time</h2>${timeline(faultRows(r), r.wallMs)}
-<h2>Streams started per ${Math.round(r.buckets.sizeMs / 1000)} s</h2>${barChart(r.buckets.starts, r.buckets.sizeMs)}
+<h2>Faults over time</h2>${timeline(faultRows(r), r.wallMs, at)}
+<h2>Streams started per ${Math.round(r.buckets.sizeMs / 1000)} s</h2>${barChart(r.buckets.starts, r.buckets.sizeMs, at)}
 <h2>Time to stream, minus the waits Zoom imposed</h2>
 <p>p50 ${ms(r.timeToStreamMs.p50)} · p95 ${ms(r.timeToStreamMs.p95)} · p99 ${ms(r.timeToStreamMs.p99)} · max ${ms(r.timeToStreamMs.max)} (wall clock, from the moment Zoom had the meeting live; ${r.timeToStreamMs.count} instances)</p>
-${lineChart(ttsSeries, r.wallMs, (n) => `${Math.round(n)} ms`)}
+${lineChart(ttsSeries, r.wallMs, (n) => `${Math.round(n)} ms`, at)}
 <h3>By account</h3><table><tr><th>account</th><th>instances</th><th>started</th><th>Zoom faults met</th><th>p50</th><th>p99</th></tr>${r.perAccount.map((a) => `<tr><td>${esc(a.account)}</td><td>${a.instances}</td><td>${a.started}</td><td>${a.zoomFaults}</td><td>${ms(a.p50)}</td><td>${ms(a.p99)}</td></tr>`).join('')}</table>
 <h2>Webhooks answered 502/503 or not at all</h2><p>${(100 * r.rate503).toFixed(2)} % of ${r.counts.deliveries} deliveries</p>
-${lineChart([{ name: '% of deliveries', points: rate }], r.wallMs, (n) => `${n.toFixed(1)} %`)}
+${lineChart([{ name: '% of deliveries', points: rate }], r.wallMs, (n) => `${n.toFixed(1)} %`, at)}
 <h2>Memory</h2><p>Redis used memory slope ${slope(r.slopes.redisBytesPerMin)} · worker RSS (mean) slope ${slope(r.slopes.workerRssBytesPerMin)}</p>
-${lineChart([{ name: 'Redis used_memory', points: mem((m) => m.redisBytes) }], r.wallMs, mb)}
+${lineChart([{ name: 'Redis used_memory', points: mem((m) => m.redisBytes) }], r.wallMs, mb, at)}
 ${lineChart(
   [
     { name: 'worker RSS, max', points: mem((m) => m.workerRssMax) },
@@ -89,6 +110,7 @@ ${lineChart(
   ],
   r.wallMs,
   mb,
+  at,
 )}
 <h2>Counts</h2>${table(Object.entries(r.counts))}
 <h3>Webhook faults (instances)</h3>${table(Object.entries(r.webhookFaults))}

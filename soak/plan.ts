@@ -57,7 +57,7 @@ const HOUR_WEIGHT = [
   0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 1, 3, 4, 3, 3, 1.5, 3, 4, 3, 2.5, 1.5, 1, 1, 1, 0.8, 0.4, 0.2,
 ];
 /** The simulated day starts at 07:00, so that even a short run meets the morning's peak. */
-const FIRST_HOUR = 7;
+export const FIRST_HOUR = 7;
 const MINUTE = 60_000;
 
 /** Where in its hour a meeting starts: most right at the top, some at half past, a few anywhere. */

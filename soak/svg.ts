@@ -3,7 +3,7 @@ export const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const W = 900;
-const PAD = { left: 70, right: 20, top: 14, bottom: 26 };
+const PAD = { left: 70, right: 40, top: 14, bottom: 38 };
 export const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563'];
 
 export interface Series {
@@ -12,9 +12,34 @@ export interface Series {
   color?: string;
 }
 
-const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+/** What a tick of the time axis says: one line, or two (the wall clock, then the simulated one). */
+export type TimeLabel = (ms: number) => string | [string, string];
+const seconds: TimeLabel = (ms) => `${Math.round(ms / 1000)} s`;
 
-function axes(height: number, xMax: number, yMax: number, yFormat: (n: number) => string): string {
+const STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200].map(
+  (s) => s * 1000,
+);
+
+/** Where the time axis has its ticks: at round multiples, at most seven. */
+export function tickTimes(xMax: number): number[] {
+  const step = STEPS_MS.find((s) => xMax / s <= 6) ?? Math.ceil(xMax / 6);
+  return Array.from({ length: Math.floor(xMax / step) + 1 }, (_, i) => i * step);
+}
+
+function tick(x: number, y: number, label: string | [string, string]): string {
+  const [first, second] = typeof label === 'string' ? [label, undefined] : label;
+  const under =
+    second === undefined ? '' : `<tspan x="${x}" dy="13" fill="#6b7280">${esc(second)}</tspan>`;
+  return `<text x="${x}" y="${y}" text-anchor="middle">${esc(first)}${under}</text>`;
+}
+
+function axes(
+  height: number,
+  xMax: number,
+  yMax: number,
+  yFormat: (n: number) => string,
+  xLabel: TimeLabel,
+): string {
   const innerW = W - PAD.left - PAD.right;
   const innerH = height - PAD.top - PAD.bottom;
   const parts: string[] = [];
@@ -27,12 +52,8 @@ function axes(height: number, xMax: number, yMax: number, yFormat: (n: number) =
       `<text x="${PAD.left - 6}" y="${y + 4}" text-anchor="end">${esc(yFormat((yMax * i) / 4))}</text>`,
     );
   }
-  for (let i = 0; i <= 6; i++) {
-    const x = PAD.left + (innerW * i) / 6;
-    parts.push(
-      `<text x="${x}" y="${height - 8}" text-anchor="middle">${esc(seconds((xMax * i) / 6))}</text>`,
-    );
-  }
+  for (const t of tickTimes(xMax))
+    parts.push(tick(PAD.left + (innerW * t) / Math.max(1, xMax), height - 22, xLabel(t)));
   return parts.join('');
 }
 
@@ -41,7 +62,8 @@ export function lineChart(
   series: Series[],
   xMax: number,
   yFormat: (n: number) => string,
-  height = 220,
+  xLabel: TimeLabel = seconds,
+  height = 230,
 ): string {
   const all = series.flatMap((s) => s.points.map((p) => p[1]));
   const yMax = Math.max(1e-9, ...all) * 1.1;
@@ -60,15 +82,16 @@ export function lineChart(
     const color = s.color ?? COLORS[i % COLORS.length]!;
     return `<tspan fill="${color}">■ ${esc(s.name)}</tspan>`;
   });
-  return `<svg viewBox="0 0 ${W} ${height + 16}" role="img">${axes(height, xMax, yMax, yFormat)}${lines.join('')}<text x="${PAD.left}" y="${height + 12}">${legend.join('  ')}</text></svg>`;
+  return `<svg viewBox="0 0 ${W} ${height + 16}" role="img">${axes(height, xMax, yMax, yFormat, xLabel)}${lines.join('')}<text x="${PAD.left}" y="${height + 12}">${legend.join('  ')}</text></svg>`;
 }
 
 /** One bar per bucket (counts over time). */
 export function barChart(
   values: number[],
   sizeMs: number,
+  xLabel: TimeLabel = seconds,
   color = COLORS[0]!,
-  height = 200,
+  height = 210,
 ): string {
   const yMax = Math.max(1, ...values) * 1.1;
   const innerW = W - PAD.left - PAD.right;
@@ -78,7 +101,7 @@ export function barChart(
     const h = (innerH * v) / yMax;
     return `<rect x="${(PAD.left + i * bw).toFixed(1)}" y="${(PAD.top + innerH - h).toFixed(1)}" width="${Math.max(1, bw - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${color}"><title>${v}</title></rect>`;
   });
-  return `<svg viewBox="0 0 ${W} ${height}" role="img">${axes(height, sizeMs * values.length, yMax, (n) => String(Math.round(n)))}${bars.join('')}</svg>`;
+  return `<svg viewBox="0 0 ${W} ${height}" role="img">${axes(height, sizeMs * values.length, yMax, (n) => String(Math.round(n)), xLabel)}${bars.join('')}</svg>`;
 }
 
 export interface TimelineRow {
@@ -87,7 +110,7 @@ export interface TimelineRow {
 }
 
 /** One row per fault kind: a bar for each time it was on (at least a tick wide). */
-export function timeline(rows: TimelineRow[], xMax: number): string {
+export function timeline(rows: TimelineRow[], xMax: number, xLabel: TimeLabel = seconds): string {
   const rowH = 18;
   const height = PAD.top + rows.length * rowH + PAD.bottom;
   const left = 170;
@@ -102,10 +125,6 @@ export function timeline(rows: TimelineRow[], xMax: number): string {
     );
     return `<text x="${left - 6}" y="${y + rowH - 5}" text-anchor="end">${esc(row.label)}</text>${spans.join('')}`;
   });
-  const ticks = Array.from(
-    { length: 7 },
-    (_, i) =>
-      `<text x="${px((xMax * i) / 6)}" y="${height - 8}" text-anchor="middle">${seconds((xMax * i) / 6)}</text>`,
-  );
+  const ticks = tickTimes(xMax).map((t) => tick(px(t), height - 22, xLabel(t)));
   return `<svg viewBox="0 0 ${W} ${height}" role="img">${body.join('')}${ticks.join('')}</svg>`;
 }

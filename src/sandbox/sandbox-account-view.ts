@@ -1,7 +1,7 @@
 import type { DeclaredMeeting, SandboxMeeting, SandboxUser } from './directory-types';
 import type { SandboxAccount } from './sandbox-account';
 import type { SandboxOAuth } from './sandbox-oauth';
-import type { Storm } from './sandbox-rate-limit';
+import type { Storm, StormShape } from './sandbox-rate-limit';
 import type { RecordedRequest } from './sandbox-reply';
 import { sendMeetingEvent, webhookPath, type MeetingEvent } from './sandbox-webhooks';
 
@@ -23,8 +23,11 @@ export interface SandboxAccountView {
   declareMeeting(meeting: DeclaredMeeting): SandboxMeeting;
   /** Its livestream PATCHes (those made with its token), oldest first. */
   livestreamCalls(): RecordedRequest[];
-  /** Every API call of the account gets an account-level 429 for `seconds` (or until `calm`). */
-  storm(seconds?: number, type?: Storm['type']): void;
+  /**
+   * Every API call of the account (or every `shape.every`-th) gets an account-level 429 for
+   * `seconds` (or until `calm`).
+   */
+  storm(seconds?: number, type?: Storm['type'], shape?: StormShape): void;
   calm(): void;
   /** Invalidates its issued tokens only. */
   revokeTokens(): void;
@@ -64,7 +67,7 @@ export function accountView(
       requests.filter(
         (r) => r.account === account.name && r.method === 'PATCH' && r.path.includes('/livestream'),
       ),
-    storm: (seconds, type = 'QPS') => void account.limit.storm(type, seconds),
+    storm: (seconds, type = 'QPS', shape) => void account.limit.storm(type, seconds, shape),
     calm: () => account.limit.calm(),
     revokeTokens: () => oauth.revoke(account.name),
     rotateClientSecret: (secret) => void (account.credentials.clientSecret = secret),

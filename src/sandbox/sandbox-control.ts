@@ -65,7 +65,10 @@ function meetingControl(
   return { status: 201, body: account.directory.declare(declared as DeclaredMeeting) };
 }
 
-/** `POST …/storm` (`{"seconds"?: n, "type"?: "QPS" | "Daily-limit"}`) and `POST …/calm`. */
+/**
+ * `POST …/storm` (`{"seconds"?: n, "type"?: "QPS" | "Daily-limit", "every"?: n,
+ * "retryAfterSeconds"?: n}`) and `POST …/calm`.
+ */
 function stormControl(account: SandboxAccount, rest: string, body: string): Answer {
   if (rest === '/calm') {
     account.limit.calm();
@@ -74,12 +77,20 @@ function stormControl(account: SandboxAccount, rest: string, body: string): Answ
   const asked = parse(body)?.value as { seconds?: unknown; type?: unknown } | undefined;
   if (asked === undefined || asked === null || typeof asked !== 'object')
     return { status: 400, body: { message: 'body must be a JSON object' } };
-  const { seconds, type = 'QPS' } = asked;
-  if (seconds !== undefined && (typeof seconds !== 'number' || !(seconds > 0)))
+  const { seconds, type = 'QPS', every, retryAfterSeconds } = asked as Record<string, unknown>;
+  const positive = (v: unknown) => v === undefined || (typeof v === 'number' && v > 0);
+  if (!positive(seconds))
     return { status: 400, body: { message: 'seconds must be a positive number' } };
   if (type !== 'QPS' && type !== 'Daily-limit')
     return { status: 400, body: { message: 'type must be "QPS" or "Daily-limit"' } };
-  const storm = account.limit.storm(type, seconds);
+  if (!positive(every) || (every !== undefined && !Number.isInteger(every)))
+    return { status: 400, body: { message: 'every must be a positive integer' } };
+  if (!positive(retryAfterSeconds))
+    return { status: 400, body: { message: 'retryAfterSeconds must be a positive number' } };
+  const storm = account.limit.storm(type, seconds as number | undefined, {
+    ...(every !== undefined && { every: every as number }),
+    ...(retryAfterSeconds !== undefined && { retryAfterSeconds: retryAfterSeconds as number }),
+  });
   return {
     status: 200,
     body: {
@@ -101,7 +112,8 @@ function stormControl(account: SandboxAccount, rest: string, body: string): Answ
  *   same for the named account (its webhook on `/webhooks/zoom/{name}`, with its secret);
  * - `/sandbox/accounts/{name}/storm` with `{"seconds": 20, "type": "QPS"}` (both optional; the
  *   type may be `Daily-limit`) answers every API call of that account with an account-level 429
- *   for that long, or until `/sandbox/accounts/{name}/calm`.
+ *   for that long, or until `/sandbox/accounts/{name}/calm`; `"every": 3` refuses only every
+ *   third call, and `"retryAfterSeconds": 1` sends that `Retry-After` with a `QPS` refusal.
  */
 export function sandboxControl(
   accounts: ReadonlyMap<string, SandboxAccount>,

@@ -6,7 +6,14 @@ export interface Storm {
   type: 'QPS' | 'Daily-limit';
   /** Epoch ms when it ends; undefined: until called off. */
   until: number | undefined;
+  /** Every `every`-th call of the account in the storm is refused (1: every call). */
+  every: number;
+  /** The `Retry-After` of a `QPS` refusal, in seconds; unset, none is sent (as Zoom's QPS 429s). */
+  retryAfterSeconds: number | undefined;
 }
+
+/** How a storm refuses: every call or every `every`-th one, and the `Retry-After` it sends. */
+export type StormShape = Partial<Pick<Storm, 'every' | 'retryAfterSeconds'>>;
 
 const QPS_MESSAGE = "You have exceeded the per-second rate limit of this account's API calls.";
 const DAILY_MESSAGE =
@@ -14,7 +21,8 @@ const DAILY_MESSAGE =
 
 /**
  * One account's Zoom rate limit: its API calls counted per one-second window; over
- * `maxRequestsPerSecond` (none when undefined), or while a storm is on, the call is answered
+ * `maxRequestsPerSecond` (none when undefined), or while a storm is on (every call, or every
+ * `every`-th one of a thinned storm), the call is answered
  * Zoom's account-level 429 with `X-RateLimit-Category`, `-Type`, `-Limit`, `-Remaining`.
  * A call refused this way is counted too (Zoom counts every request).
  */
@@ -25,8 +33,13 @@ export function createAccountRateLimit(
   let window = -1;
   let count = 0;
   let storm: Storm | undefined;
+  let stormCalls = 0;
 
-  function refused(type: Storm['type'], until: number | undefined): Answer {
+  function refused(
+    type: Storm['type'],
+    until: number | undefined,
+    retryAfterSeconds?: number,
+  ): Answer {
     const limit = String(maxRequestsPerSecond ?? 0);
     const headers: Record<string, string> = {
       'x-ratelimit-category': 'Light',
@@ -36,6 +49,7 @@ export function createAccountRateLimit(
     };
     if (type === 'Daily-limit' && until !== undefined)
       headers['retry-after'] = new Date(until).toUTCString();
+    else if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
     const message = type === 'QPS' ? QPS_MESSAGE : DAILY_MESSAGE;
     return { status: 429, body: { code: 429, message }, headers };
   }
@@ -47,16 +61,19 @@ export function createAccountRateLimit(
       const second = Math.floor(at / 1000);
       if (second !== window) [window, count] = [second, 0];
       count += 1;
-      if (storm && (storm.until === undefined || at < storm.until))
-        return refused(storm.type, storm.until);
-      storm = undefined;
+      if (storm && (storm.until === undefined || at < storm.until)) {
+        if (++stormCalls % storm.every === 0)
+          return refused(storm.type, storm.until, storm.retryAfterSeconds);
+      } else storm = undefined;
       if (maxRequestsPerSecond !== undefined && count > maxRequestsPerSecond)
         return refused('QPS', undefined);
       return undefined;
     },
-    /** Starts a storm (for `seconds`, or until {@link calm}). */
-    storm(type: Storm['type'], seconds: number | undefined): Storm {
-      storm = { type, until: seconds === undefined ? undefined : now() + seconds * 1000 };
+    /** Starts a storm (for `seconds`, or until {@link calm}); `shape` thins it out. */
+    storm(type: Storm['type'], seconds: number | undefined, shape: StormShape = {}): Storm {
+      const until = seconds === undefined ? undefined : now() + seconds * 1000;
+      storm = { type, until, every: shape.every ?? 1, retryAfterSeconds: shape.retryAfterSeconds };
+      stormCalls = 0;
       return storm;
     },
     calm(): void {

@@ -141,10 +141,23 @@ it('puts one account in a 429 storm over HTTP until it ends or is called off; th
   expect(dated.headers.get('retry-after')).toBe('Mon, 04 May 2026 10:01:05 GMT');
 });
 
+it('thins a storm to every third call, with the Retry-After asked for', async () => {
+  const med = await bearer('med');
+  const asked = await control('/accounts/med/storm', { every: 3, retryAfterSeconds: 1 });
+  expect(asked.status).toBe(200);
+  const answers: Response[] = [];
+  for (let i = 0; i < 6; i++) answers.push(await start(med, 20 + i));
+  expect(answers.map((a) => a.status)).toEqual([204, 204, 429, 204, 204, 429]);
+  expect(answers[2]!.headers.get('x-ratelimit-type')).toBe('QPS');
+  expect(answers[2]!.headers.get('retry-after')).toBe('1');
+});
+
 it('refuses storm and meeting controls it cannot follow', async () => {
   expect((await control('/accounts/nope/storm', {})).status).toBe(404);
   expect((await control('/accounts/med/storm', { seconds: -1 })).status).toBe(400);
   expect((await control('/accounts/med/storm', { type: 'hourly' })).status).toBe(400);
+  expect((await control('/accounts/med/storm', { every: 1.5 })).status).toBe(400);
+  expect((await control('/accounts/med/storm', { retryAfterSeconds: 0 })).status).toBe(400);
   expect((await control('/accounts/med/meetings', { id: 'x' })).status).toBe(400);
   expect((await fetch(`${zoom.origin}/sandbox/accounts/med/calm`)).status).toBe(405);
 });

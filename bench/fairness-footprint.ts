@@ -1,21 +1,24 @@
 import { Redis } from 'ioredis';
-import { benchQueue, sandboxProcess, type BenchContext } from './fixtures';
-import { accountWorker, addAll, startsFor } from './fairness-lib';
+import { benchQueue, type BenchContext } from './fixtures';
+import { accountsSandbox, accountWorker, addAll, startsFor } from './fairness-lib';
 import { rssMb, sleep } from './lib';
 import { record, recordValue } from './report';
 
 /** RSS of a worker for 100 accounts with 100 meetings each waiting on a 429; Redis per account. */
 export async function manyAccountsFootprint(ctx: BenchContext): Promise<void> {
-  const sandbox = await sandboxProcess(1_000_000);
+  const sandbox = await accountsSandbox(1_000_000);
   ctx.cleanups.push(() => sandbox.stop());
   const prefix = 'bench9m';
   const c = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
   const q = benchQueue(c, prefix);
-  const worker = await accountWorker(
-    { REDIS_URL: ctx.redisUrl, QUEUE_PREFIX: prefix, ZOOM_API_BASE_URL: sandbox.zoom.apiBaseUrl },
-    100,
-    { RATE: '1000', RETRY_DELAY_MS: '1800000' },
-  );
+  const worker = await accountWorker({
+    redisUrl: ctx.redisUrl,
+    prefix,
+    zoom: sandbox.zoom,
+    accounts: 100,
+    rate: 1000,
+    env: { LIVESTREAM_RETRY_DELAY_MS: '1800000' },
+  });
   await sleep(2000);
   const idle = rssMb(worker.child.pid!);
   for (let a = 0; a < 100; a++) await addAll(q, startsFor(`a${a}`, 100, a * 100, prefix));
@@ -43,7 +46,7 @@ export async function manyAccountsFootprint(ctx: BenchContext): Promise<void> {
   >) {
     for (const key of batch) {
       keys++;
-      if (/:a\d+:zoom:/.test(key)) pacerKeys++;
+      if (/:account:a\d+:zoom:(?:slot|paused|pauses)$/.test(key)) pacerKeys++;
       bytes += Number(await c.memory('USAGE', key));
     }
   }

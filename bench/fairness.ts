@@ -1,29 +1,38 @@
 import { Redis } from 'ioredis';
-import { benchQueue, sandboxProcess, type BenchContext } from './fixtures';
-import { accountWorker, addAll, completed, latencies, startsFor } from './fairness-lib';
+import { benchQueue, type BenchContext, type ZoomAt } from './fixtures';
+import {
+  accountsSandbox,
+  accountWorker,
+  addAll,
+  completed,
+  latencies,
+  startsFor,
+  storm,
+} from './fairness-lib';
 import { manyAccountsFootprint } from './fairness-footprint';
 import { percentile, sleep } from './lib';
 import { record } from './report';
 import { pairedRatios } from './stats';
 
-// Fairness between accounts. The worker is composed by bench/account-workers.ts from the
-// service's parts (a pacer and a start processor per account, withAccountSlots around them);
-// the service's own per-account wiring composes the same parts.
+// Fairness between accounts, measured on the service's own worker (`start --role worker`, a
+// process of its own) serving accounts from an accounts file, against the sandbox playing them.
 
 /**
- * B's new meetings while A holds 2,000 due starts at its limit (10/s) and answers every third call
- * with an account-level 429: B's latency from enqueue, against the same with A idle.
+ * B's new meetings while A holds 2,000 due starts at its limit (10/s) and its Zoom answers every
+ * third call with an account-level 429: B's latency from enqueue, against the same with A idle.
  */
-async function neighbourLatency(ctx: BenchContext, zoomBase: string): Promise<void> {
+async function neighbourLatency(ctx: BenchContext, zoom: ZoomAt): Promise<void> {
   const run = async (backlog: boolean, n: number) => {
     const prefix = `bench9f${backlog ? 'busy' : 'idle'}${n}`;
     const c = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
     const q = benchQueue(c, prefix);
-    const worker = await accountWorker(
-      { REDIS_URL: ctx.redisUrl, QUEUE_PREFIX: prefix, ZOOM_API_BASE_URL: zoomBase },
-      2,
-      { RATE: '10', STORM_EVERY: '3' },
-    );
+    const worker = await accountWorker({
+      redisUrl: ctx.redisUrl,
+      prefix,
+      zoom,
+      accounts: 2,
+      rate: 10,
+    });
     if (backlog) {
       await addAll(q, startsFor('a0', 2000, 10_000, prefix));
       // B's meetings come once A's backlog waits for its slots (handed back, not in the way).
@@ -43,8 +52,10 @@ async function neighbourLatency(ctx: BenchContext, zoomBase: string): Promise<vo
     c.disconnect();
     return { b, aDone };
   };
+  await storm(zoom, 'a0', 3);
   const idle = await run(false, 0);
   const busy = await run(true, 0);
+  await storm(zoom, 'a0');
   const p = (v: number[], q: number) => Math.round(percentile(v, q));
   console.log(
     `        B (40 meetings at 4/s, its limit 10/s): p50 ${p(idle.b, 50)} ms, p99 ${p(idle.b, 99)} ms with A idle; ` +
@@ -63,7 +74,7 @@ async function neighbourLatency(ctx: BenchContext, zoomBase: string): Promise<vo
 }
 
 /** Worker throughput with 2,000 starts spread over 100 accounts, against the same on 1 account. */
-async function manyAccountsThroughput(ctx: BenchContext, zoomBase: string): Promise<void> {
+async function manyAccountsThroughput(ctx: BenchContext, zoom: ZoomAt): Promise<void> {
   const JOBS = 2000;
   const run = async (accounts: number, n: number) => {
     const prefix = `bench9t${accounts}x${n}`;
@@ -72,11 +83,14 @@ async function manyAccountsThroughput(ctx: BenchContext, zoomBase: string): Prom
     await q.pause();
     const per = JOBS / accounts;
     for (let a = 0; a < accounts; a++) await addAll(q, startsFor(`a${a}`, per, a * per, prefix));
-    const worker = await accountWorker(
-      { REDIS_URL: ctx.redisUrl, QUEUE_PREFIX: prefix, ZOOM_API_BASE_URL: zoomBase },
+    // Each account's limit far above Zoom's, so the figure is the worker's own cost.
+    const worker = await accountWorker({
+      redisUrl: ctx.redisUrl,
+      prefix,
+      zoom,
       accounts,
-      { RATE: '100000' },
-    );
+      rate: 100_000,
+    });
     const began = performance.now();
     await q.resume();
     await completed(q, JOBS, 120_000);
@@ -106,12 +120,12 @@ async function manyAccountsThroughput(ctx: BenchContext, zoomBase: string): Prom
 /** `npm run bench -- fairness`: one account's backlog against another's new meetings, many accounts. */
 export async function fairnessFigures(ctx: BenchContext): Promise<void> {
   console.log(
-    'fairness between accounts (the worker composed in bench/account-workers.ts from the service parts: a pacer and a processor per account, withAccountSlots; sandbox Zoom in its own process)',
+    "fairness between accounts (the service's worker, start --role worker, with an accounts file; the sandbox Zoom playing the accounts in its own process)",
   );
-  const sandbox = await sandboxProcess(0);
+  const sandbox = await accountsSandbox(0);
   ctx.cleanups.push(() => sandbox.stop());
-  await neighbourLatency(ctx, sandbox.zoom.apiBaseUrl);
-  await manyAccountsThroughput(ctx, sandbox.zoom.apiBaseUrl);
+  await neighbourLatency(ctx, sandbox.zoom);
+  await manyAccountsThroughput(ctx, sandbox.zoom);
   await sandbox.stop();
   await manyAccountsFootprint(ctx);
 }

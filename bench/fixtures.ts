@@ -48,11 +48,24 @@ export const zoomEnv = (z: ZoomAt) => ({
   ZOOM_CLIENT_SECRET: z.credentials.clientSecret,
 });
 
-/** A sandbox Zoom in its own process answering 429 `limited` times per meeting, then 204. */
-export async function sandboxProcess(limited: number): Promise<Child & { zoom: ZoomAt }> {
+/**
+ * A sandbox Zoom in its own process answering 429 `limited` times per meeting, then 204; with
+ * `accounts`, it plays each named account (credentials derived from the name: `credentialsOf`).
+ */
+export async function sandboxProcess(
+  limited: number,
+  accounts: readonly string[] = [],
+): Promise<Child & { zoom: ZoomAt }> {
   const child = await spawnTs(
     'src/cli.ts',
-    ['sandbox', '--port', '0', '--rate-limited-starts', String(limited)],
+    [
+      'sandbox',
+      '--port',
+      '0',
+      '--rate-limited-starts',
+      String(limited),
+      ...(accounts.length > 0 ? ['--accounts', accounts.join(',')] : []),
+    ],
     {},
     /listening on (http:\S+)/,
   );

@@ -16,8 +16,12 @@ export interface SandboxAccountOptions {
   maxRequestsPerSecond?: number;
 }
 
-/** The account named `default` is the one-account sandbox of before, with its fixed credentials. */
-function credentialsOf(o: SandboxAccountOptions) {
+/**
+ * The credentials of an account the sandbox plays, unless given: derived from its name (a
+ * deployment's accounts file can be written from the names alone). The account named `default`
+ * is the one-account sandbox of before, with its fixed credentials.
+ */
+export function credentialsOf(o: SandboxAccountOptions) {
   const suffix = o.name === 'default' ? '' : `-${o.name}`;
   return {
     accountId: o.accountId ?? `sandbox-account${suffix}`,

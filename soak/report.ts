@@ -12,7 +12,8 @@ export interface ReportVerdict extends Verdict {
 
 export interface SoakReport {
   seed: number;
-  options: SoakOptions;
+  /** How it ran (without `out`: where a report was written says nothing of the run). */
+  options: Omit<SoakOptions, 'out'>;
   startedAt: string;
   wallMs: number;
   simulatedDays: number;
@@ -58,6 +59,8 @@ const countBy = <T>(items: readonly T[], key: (t: T) => string) => {
 };
 
 /** The soak's figures and verdicts, times relative to the start of the load (ms). */
+const withoutOut = ({ out: _, ...rest }: SoakOptions): Omit<SoakOptions, 'out'> => rest;
+
 export function buildReport(input: ReportInput): SoakReport {
   const { ledger, options } = input;
   const t0 = ledger.t0;
@@ -98,7 +101,7 @@ export function buildReport(input: ReportInput): SoakReport {
     );
   return {
     seed: options.seed,
-    options,
+    options: withoutOut(options),
     startedAt: new Date(t0).toISOString(),
     wallMs,
     simulatedDays: (options.minutes * options.timeScale) / (24 * 60),

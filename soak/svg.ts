@@ -66,7 +66,7 @@ export function lineChart(
   height = 230,
 ): string {
   const all = series.flatMap((s) => s.points.map((p) => p[1]));
-  const yMax = Math.max(1e-9, ...all) * 1.1;
+  const yMax = (Math.max(0, ...all) || 1) * 1.1; // all zero: an axis up to 1, not 0 … 0
   const innerW = W - PAD.left - PAD.right;
   const innerH = height - PAD.top - PAD.bottom;
   const px = (x: number) => PAD.left + (innerW * x) / Math.max(1, xMax);

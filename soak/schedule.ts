@@ -44,6 +44,8 @@ export interface ScheduleShape {
 }
 
 const MINUTE = 60_000;
+/** The shortest account-level 429 window, in wall time. */
+export const ACCOUNT_429_FLOOR_MS = 8000;
 
 /**
  * The fault schedule: each kind `perKind` times, one in each equal slice of the first 85% of the
@@ -70,10 +72,12 @@ export function scheduleFaults(shape: ScheduleShape, random: Random): ScheduledF
       case 'storm_429':
         return { kind, account: account(), durationMs: wall(sim(10, 30), 2000), probability: 0.8 };
       case 'account_429':
+        // At least 8 s of wall time: the account pauses a second at each 429, so a shorter
+        // window at a high time scale meets a call or none at all.
         return {
           kind,
           account: account(),
-          durationMs: wall(sim(1, 3), 1500),
+          durationMs: wall(sim(1, 3), ACCOUNT_429_FLOOR_MS),
           retryAfterSeconds: 1,
         };
       case 'daily_429':

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { scanLogs } from '../../soak/logs';
 import { planMeetings, WEBHOOK_FATES, type PlanShape } from '../../soak/plan';
 import { seededRandom } from '../../soak/random';
-import { scheduleFaults, PROCESS_FAULTS, ZOOM_FAULTS } from '../../soak/schedule';
+import {
+  ACCOUNT_429_FLOOR_MS,
+  scheduleFaults,
+  PROCESS_FAULTS,
+  ZOOM_FAULTS,
+} from '../../soak/schedule';
 
 const HOUR = 3_600_000;
 const shape: PlanShape = {
@@ -51,6 +56,13 @@ it('schedules every process, Redis and Zoom fault the asked number of times, spr
   expect(Math.max(...faults.map((f) => f.at))).toBeLessThan(0.85 * shape.durationMs);
   const slow = faults.filter((f) => f.kind === 'slow');
   expect(slow.every((f) => (f.delayMs ?? 0) < 2000)).toBe(true);
+  // At 168× an account-level 429 of 1–3 simulated minutes would last under a second of wall time.
+  const perAccount = scheduleFaults(
+    { ...shape, timeScale: 168, perKind: 5, zoomTimeoutMs: 2000 },
+    seededRandom(9),
+  );
+  const windows = perAccount.filter((f) => f.kind === 'account_429').map((f) => f.durationMs);
+  expect(Math.min(...windows)).toBeGreaterThanOrEqual(ACCOUNT_429_FLOOR_MS);
 });
 
 it('finds secrets and issued tokens in log lines, redacted, and collects the lines of given meetings', () => {

@@ -26,6 +26,22 @@ export function clockLabel(wallMs: number, timeScale: number): TimeLabel {
   };
 }
 
+/** `--without …` of the replay command (reports before the option have none). */
+const without = (r: SoakReport): string => {
+  const kinds: readonly string[] = (r.options as Partial<SoakReport['options']>).without ?? [];
+  return kinds.length > 0 ? ` --without ${esc(kinds.join(','))}` : '';
+};
+
+/** The longest-lived workers: a leak shows in one process living long, not in the mean. */
+function lives(r: SoakReport): string {
+  if (!r.workerLives?.length) return '';
+  const items = r.workerLives.map(
+    (l) =>
+      `<li>pid ${l.pid}: ${((l.to - l.from) / 60_000).toFixed(1)} min, ${mb(l.fromBytes)} → ${mb(l.toBytes)}; second half of its life ${l.laterSlopeBytesPerMin === undefined ? '–' : `${(l.laterSlopeBytesPerMin / 1024).toFixed(0)} KiB/min`}</li>`,
+  );
+  return `<p>Longest-lived worker processes (deploys and kills replace the others):</p><ul>${items.join('')}</ul>`;
+}
+
 function faultRows(r: SoakReport): TimelineRow[] {
   const rows = new Map<string, TimelineRow>();
   const row = (label: string) =>
@@ -91,7 +107,7 @@ table{border-collapse:collapse}th,td{padding:2px 10px;text-align:left;border-bot
 pre{white-space:pre-wrap;font-size:11px;background:#f9fafb;padding:6px}.big{font-size:28px;font-weight:600}</style></head><body>
 <h1>Soak ${r.ok ? '<span style="color:#16a34a">passed</span>' : '<span style="color:#dc2626">FAILED</span>'} — seed ${r.seed}</h1>
 <p class="big">${r.counts.instances} meeting instances · ${r.options.accounts} accounts · ${(r.wallMs / 60000).toFixed(1)} min wall · ${r.simulatedDays.toFixed(2)} simulated days</p>
-<p>Replay: <code>npm run soak -- --seed ${r.seed} --minutes ${r.options.minutes} --time-scale ${r.options.timeScale} --accounts ${r.options.accounts} --receivers ${r.options.receivers} --workers ${r.options.workers} --redis ${esc(r.options.redis)} --meetings-per-minute ${r.options.meetingsPerMinute} --faults-per-kind ${r.options.faultsPerKind}</code>. Started ${esc(r.startedAt)}.</p>
+<p>Replay: <code>npm run soak -- --seed ${r.seed} --minutes ${r.options.minutes} --time-scale ${r.options.timeScale} --accounts ${r.options.accounts} --receivers ${r.options.receivers} --workers ${r.options.workers} --redis ${esc(r.options.redis)} --meetings-per-minute ${r.options.meetingsPerMinute} --faults-per-kind ${r.options.faultsPerKind}${without(r)}</code>. Started ${esc(r.startedAt)}.</p>
 <h2>Invariants</h2>${verdicts(r)}
 <h2>Faults over time</h2>${timeline(faultRows(r), r.wallMs, at)}
 <h2>Streams started per ${Math.round(r.buckets.sizeMs / 1000)} s</h2>${barChart(r.buckets.starts, r.buckets.sizeMs, at)}
@@ -101,7 +117,7 @@ ${lineChart(ttsSeries, r.wallMs, (n) => `${Math.round(n)} ms`, at)}
 <h3>By account</h3><table><tr><th>account</th><th>instances</th><th>started</th><th>Zoom faults met</th><th>p50</th><th>p99</th></tr>${r.perAccount.map((a) => `<tr><td>${esc(a.account)}</td><td>${a.instances}</td><td>${a.started}</td><td>${a.zoomFaults}</td><td>${ms(a.p50)}</td><td>${ms(a.p99)}</td></tr>`).join('')}</table>
 <h2>Webhooks answered 502/503 or not at all</h2><p>${(100 * r.rate503).toFixed(2)} % of ${r.counts.deliveries} deliveries</p>
 ${lineChart([{ name: '% of deliveries', points: rate }], r.wallMs, (n) => `${n.toFixed(1)} %`, at)}
-<h2>Memory</h2><p>Redis used memory slope ${slope(r.slopes.redisBytesPerMin)} · worker RSS (mean) slope ${slope(r.slopes.workerRssBytesPerMin)}</p>
+<h2>Memory</h2><p>Redis used memory slope ${slope(r.slopes.redisBytesPerMin)} · worker RSS (mean) slope ${slope(r.slopes.workerRssBytesPerMin)}</p>${lives(r)}
 ${lineChart([{ name: 'Redis used_memory', points: mem((m) => m.redisBytes) }], r.wallMs, mb, at)}
 ${lineChart(
   [

@@ -46,7 +46,8 @@ export interface FaultRecord {
 export interface Sample {
   at: number;
   redisBytes?: number;
-  workerRss: number[];
+  /** Each worker process's resident memory (bytes), by pid. */
+  workers: { pid: number; rss: number }[];
 }
 
 export interface AlertRecord {

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { newSeed } from './random';
+import { PROCESS_FAULTS, ZOOM_FAULTS, type ScheduledFault } from './schedule';
 
 export interface SoakOptions {
   seed: number;
@@ -19,6 +20,8 @@ export interface SoakOptions {
   out: string;
   /** Simulated minutes a start may take beyond the waits Zoom imposed (its deadline). */
   graceMinutes: number;
+  /** Process, Redis and Zoom fault kinds left out of the schedule (`--without`). */
+  without: readonly ScheduledFault['kind'][];
   /** Print progress lines. */
   verbose: boolean;
 }
@@ -33,7 +36,19 @@ export const DEFAULTS: Omit<SoakOptions, 'seed' | 'out'> = {
   meetingsPerMinute: 120,
   faultsPerKind: 2,
   graceMinutes: 30,
+  without: [],
   verbose: true,
+};
+
+const KINDS: readonly string[] = [...ZOOM_FAULTS, ...PROCESS_FAULTS];
+const kinds = (value: string): ScheduledFault['kind'][] => {
+  const asked = value.split(',').map((k) => k.trim());
+  const unknown = asked.filter((k) => !KINDS.includes(k));
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(
+      `unknown fault kind ${unknown.join(', ')}; the kinds are ${KINDS.join(', ')}`,
+    );
+  return asked as ScheduledFault['kind'][];
 };
 
 const positive = (value: string): number => {
@@ -71,6 +86,12 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions {
       positive,
       DEFAULTS.graceMinutes,
     )
+    .option(
+      '--without <kinds>',
+      'process, Redis and Zoom fault kinds to leave out, comma-separated (e.g. worker_kill,deploy)',
+      kinds,
+      DEFAULTS.without,
+    )
     .option('--out <dir>', 'report and logs directory (default soak/results/<seed>)')
     .option('--quiet', 'no progress lines')
     .exitOverride();
@@ -90,6 +111,7 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions {
     meetingsPerMinute: o.meetingsPerMinute as number,
     faultsPerKind: o.faultsPerKind as number,
     graceMinutes: o.graceMinutes as number,
+    without: o.without as ScheduledFault['kind'][],
     out: (o.out as string | undefined) ?? `soak/results/${seed}`,
     verbose: o.quiet !== true,
   };

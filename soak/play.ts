@@ -118,6 +118,7 @@ function progress(ledger: Ledger, violations: number): string {
   const live = ledger.instances.filter((r) => r.liveAtWall !== undefined);
   const started = live.filter((r) => r.starts.length > 0).length;
   const last = ledger.samples.at(-1);
-  const rss = last && last.workerRss.length > 0 ? Math.max(...last.workerRss) / 1048576 : 0;
+  const rss =
+    last && last.workers.length > 0 ? Math.max(...last.workers.map((w) => w.rss)) / 1048576 : 0;
   return `${Math.round((Date.now() - ledger.t0) / 1000)} s: ${live.length} live, ${started} started, ${ledger.faults.length} faults, ${violations} violations, Redis ${((last?.redisBytes ?? 0) / 1048576).toFixed(1)} MB, worker RSS max ${rss.toFixed(0)} MB`;
 }

@@ -4,6 +4,7 @@ import type { LogScan } from './logs';
 import type { SoakOptions } from './options';
 import { perAccount, type AccountFigures } from './per-account';
 import { bucketize, percentile, slope } from './stats';
+import { workerLives, type WorkerLife } from './worker-lives';
 
 export interface ReportVerdict extends Verdict {
   /** The first offenders with the log lines that name their meeting. */
@@ -38,6 +39,8 @@ export interface SoakReport {
   rate503: number;
   memory: { at: number; redisBytes?: number; workerRssMax?: number; workerRssMean?: number }[];
   slopes: { redisBytesPerMin?: number; workerRssBytesPerMin?: number };
+  /** The longest-lived worker processes and how their memory went (absent in older reports). */
+  workerLives?: WorkerLife[];
   verdicts: ReportVerdict[];
   ok: boolean;
 }
@@ -90,9 +93,9 @@ export function buildReport(input: ReportInput): SoakReport {
   const memory = ledger.samples.map((s) => ({
     at: s.at - t0,
     ...(s.redisBytes !== undefined && { redisBytes: s.redisBytes }),
-    ...(s.workerRss.length > 0 && {
-      workerRssMax: Math.max(...s.workerRss),
-      workerRssMean: s.workerRss.reduce((a, b) => a + b, 0) / s.workerRss.length,
+    ...(s.workers.length > 0 && {
+      workerRssMax: Math.max(...s.workers.map((w) => w.rss)),
+      workerRssMean: s.workers.reduce((a, w) => a + w.rss, 0) / s.workers.length,
     }),
   }));
   const perMin = (pick: (m: (typeof memory)[number]) => number | undefined) =>
@@ -168,6 +171,7 @@ export function buildReport(input: ReportInput): SoakReport {
     },
     rate503: ledger.answers.length === 0 ? 0 : unavailable.length / ledger.answers.length,
     memory,
+    workerLives: workerLives(ledger.samples, t0).slice(0, 3),
     slopes: defined({
       redisBytesPerMin: perMin((m) => m.redisBytes),
       workerRssBytesPerMin: perMin((m) => m.workerRssMean),

@@ -15,10 +15,10 @@ export function rssOf(pid: number): number | undefined {
 
 /** Samples Redis' used memory and each worker's RSS into the ledger. */
 export async function sample(ledger: Ledger, fleet: Fleet, redis: Redis): Promise<void> {
-  const workerRss = fleet
-    .workers()
-    .map((w) => rssOf(w.pid))
-    .filter((n): n is number => n !== undefined);
+  const workers = fleet.workers().flatMap((w) => {
+    const rss = rssOf(w.pid);
+    return rss === undefined ? [] : [{ pid: w.pid, rss }];
+  });
   let redisBytes: number | undefined;
   try {
     const info = await Promise.race([
@@ -33,6 +33,6 @@ export async function sample(ledger: Ledger, fleet: Fleet, redis: Redis): Promis
   ledger.samples.push({
     at: Date.now(),
     ...(redisBytes !== undefined && { redisBytes }),
-    workerRss,
+    workers,
   });
 }

@@ -41,6 +41,8 @@ export interface ScheduleShape {
   perKind: number;
   /** The service's Zoom HTTP time limit: slow answers stay under it (a lost answer is its own fault). */
   zoomTimeoutMs: number;
+  /** Kinds left out (`--without`). */
+  without?: readonly ScheduledFault['kind'][];
 }
 
 const MINUTE = 60_000;
@@ -57,7 +59,7 @@ export function scheduleFaults(shape: ScheduleShape, random: Random): ScheduledF
   const wall = (simMs: number, floorMs: number) => Math.max(floorMs, simMs);
   const account = () => random.pick(shape.accounts);
   const faults: ScheduledFault[] = [];
-  const kinds = [...ZOOM_FAULTS, ...PROCESS_FAULTS];
+  const kinds = [...ZOOM_FAULTS, ...PROCESS_FAULTS].filter((k) => !shape.without?.includes(k));
   for (const kind of kinds) {
     const slice = (0.8 * shape.durationMs) / shape.perKind;
     for (let n = 0; n < shape.perKind; n++) {

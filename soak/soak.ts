@@ -49,7 +49,12 @@ export async function runSoak(
       random.fork('plan'),
     );
     const faults = scheduleFaults(
-      { ...shape, perKind: options.faultsPerKind, zoomTimeoutMs: ZOOM_TIMEOUT_MS },
+      {
+        ...shape,
+        perKind: options.faultsPerKind,
+        zoomTimeoutMs: ZOOM_TIMEOUT_MS,
+        without: options.without,
+      },
       random.fork('faults'),
     );
     say(

@@ -63,6 +63,12 @@ it('schedules every process, Redis and Zoom fault the asked number of times, spr
   );
   const windows = perAccount.filter((f) => f.kind === 'account_429').map((f) => f.durationMs);
   expect(Math.min(...windows)).toBeGreaterThanOrEqual(ACCOUNT_429_FLOOR_MS);
+  const kept = scheduleFaults(
+    { ...shape, perKind: 5, zoomTimeoutMs: 2000, without: ['worker_kill', 'deploy'] },
+    seededRandom(9),
+  );
+  expect(kept.some((f) => f.kind === 'worker_kill' || f.kind === 'deploy')).toBe(false);
+  expect(kept.filter((f) => f.kind === 'master_kill')).toHaveLength(5);
 });
 
 it('finds secrets and issued tokens in log lines, redacted, and collects the lines of given meetings', () => {

@@ -2,6 +2,8 @@ import { FIRST_HOUR } from './plan';
 import type { SoakReport } from './report';
 import { barChart, esc, lineChart, timeline, type TimeLabel, type TimelineRow } from './svg';
 
+/** A number of the report as text (a report drawn again may come from any JSON). */
+const num = (v: unknown): string => String(Number(v));
 const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
 const ms = (n: number | undefined) => (n === undefined ? '–' : `${Math.round(n)} ms`);
 const table = (rows: [string, string | number][]) =>
@@ -100,14 +102,14 @@ export function renderHtml(r: SoakReport): string {
   const at = clockLabel(r.wallMs, r.options.timeScale);
   const slope = (n: number | undefined) =>
     n === undefined ? '–' : `${(n / 1024).toFixed(1)} KiB/min`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Soak ${r.seed}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Soak ${num(r.seed)}</title>
 <style>body{font:14px system-ui,sans-serif;max-width:960px;margin:2em auto;color:#111}svg{width:100%;font:11px system-ui}
 table{border-collapse:collapse}th,td{padding:2px 10px;text-align:left;border-bottom:1px solid #eee}
 .verdict{border-left:6px solid #16a34a;padding:2px 12px;margin:8px 0}.broken{border-color:#dc2626;background:#fef2f2}
 pre{white-space:pre-wrap;font-size:11px;background:#f9fafb;padding:6px}.big{font-size:28px;font-weight:600}</style></head><body>
-<h1>Soak ${r.ok ? '<span style="color:#16a34a">passed</span>' : '<span style="color:#dc2626">FAILED</span>'} — seed ${r.seed}</h1>
-<p class="big">${r.counts.instances} meeting instances · ${r.options.accounts} accounts · ${(r.wallMs / 60000).toFixed(1)} min wall · ${r.simulatedDays.toFixed(2)} simulated days</p>
-<p>Replay: <code>npm run soak -- --seed ${r.seed} --minutes ${r.options.minutes} --time-scale ${r.options.timeScale} --accounts ${r.options.accounts} --receivers ${r.options.receivers} --workers ${r.options.workers} --redis ${esc(r.options.redis)} --meetings-per-minute ${r.options.meetingsPerMinute} --faults-per-kind ${r.options.faultsPerKind}${without(r)}</code>. Started ${esc(r.startedAt)}.</p>
+<h1>Soak ${r.ok ? '<span style="color:#16a34a">passed</span>' : '<span style="color:#dc2626">FAILED</span>'} — seed ${num(r.seed)}</h1>
+<p class="big">${num(r.counts.instances)} meeting instances · ${num(r.options.accounts)} accounts · ${(r.wallMs / 60000).toFixed(1)} min wall · ${r.simulatedDays.toFixed(2)} simulated days</p>
+<p>Replay: <code>npm run soak -- --seed ${num(r.seed)} --minutes ${num(r.options.minutes)} --time-scale ${num(r.options.timeScale)} --accounts ${num(r.options.accounts)} --receivers ${num(r.options.receivers)} --workers ${num(r.options.workers)} --redis ${esc(r.options.redis)} --meetings-per-minute ${num(r.options.meetingsPerMinute)} --faults-per-kind ${num(r.options.faultsPerKind)}${without(r)}</code>. Started ${esc(r.startedAt)}.</p>
 <h2>Invariants</h2>${verdicts(r)}
 <h2>Faults over time</h2>${timeline(faultRows(r), r.wallMs, at)}
 <h2>Streams started per ${Math.round(r.buckets.sizeMs / 1000)} s</h2>${barChart(r.buckets.starts, r.buckets.sizeMs, at)}

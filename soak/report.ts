@@ -61,8 +61,9 @@ const countBy = <T>(items: readonly T[], key: (t: T) => string) => {
   return out;
 };
 
-/** The soak's figures and verdicts, times relative to the start of the load (ms). */
 const withoutOut = ({ out: _, ...rest }: SoakOptions): Omit<SoakOptions, 'out'> => rest;
+
+/** The soak's figures and verdicts, times relative to the start of the load (ms). */
 
 export function buildReport(input: ReportInput): SoakReport {
   const { ledger, options } = input;

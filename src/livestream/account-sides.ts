@@ -99,6 +99,8 @@ export function createAccountSides(deps: AccountSidesDeps): AccountSides {
 async function build(deps: AccountSidesDeps, account: Account): Promise<AccountSide> {
   const { config, log } = deps;
   const name = account.name;
+  // Before the await: a reload meanwhile may forget this (by then former) file.
+  const rules = deps.rules.forFile(account.rulesFile);
   const shard = await deps.shardMap.shardOf(name);
   const zoom = createAccountZoom({
     config,
@@ -113,7 +115,7 @@ async function build(deps: AccountSidesDeps, account: Account): Promise<AccountS
   return {
     ...zoom,
     name,
-    rules: deps.rules.forFile(account.rulesFile),
+    rules,
     alert: deps.alerts?.(name),
   };
 }

@@ -50,13 +50,14 @@ export function createAccountSweeps(
     const known = built.get(name);
     if (known && isDeepStrictEqual(known.account, account)) return known.sweep;
     const log = deps.log.child({ account: name });
+    const rules = deps.rulesFor(account); // before the awaits, as the account stood when asked
     const sweep = createSweep({
       account: name,
       list: await deps.listFor(account),
       queue: await deps.queueFor(name),
       redis: deps.redis,
       users: account.reconcileUsers,
-      rules: deps.rulesFor(account),
+      rules,
       preflightLeadMs: deps.preflightLeadMs,
       ...(deps.alert && { alert: deps.alert }),
       log,

@@ -87,6 +87,11 @@ function stormControl(account: SandboxAccount, rest: string, body: string): Answ
     return { status: 400, body: { message: 'every must be a positive integer' } };
   if (!positive(retryAfterSeconds))
     return { status: 400, body: { message: 'retryAfterSeconds must be a positive number' } };
+  if (retryAfterSeconds !== undefined && type !== 'QPS')
+    return {
+      status: 400,
+      body: { message: 'retryAfterSeconds is for a QPS storm (a daily limit says when it ends)' },
+    };
   const storm = account.limit.storm(type, seconds as number | undefined, {
     ...(every !== undefined && { every: every as number }),
     ...(retryAfterSeconds !== undefined && { retryAfterSeconds: retryAfterSeconds as number }),

@@ -100,8 +100,11 @@ export async function runService(
       close: closeAll,
       reloadRules: () => {
         // The accounts first: the rules files they no longer name are not read again.
-        accounts.reload();
-        workerRole?.reloadRules();
+        try {
+          accounts.reload();
+        } finally {
+          workerRole?.reloadRules();
+        }
       },
       accounts,
       failed: redis.embedded?.gaveUp ?? new Promise<string>(() => undefined),

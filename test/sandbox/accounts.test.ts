@@ -158,6 +158,8 @@ it('refuses storm and meeting controls it cannot follow', async () => {
   expect((await control('/accounts/med/storm', { type: 'hourly' })).status).toBe(400);
   expect((await control('/accounts/med/storm', { every: 1.5 })).status).toBe(400);
   expect((await control('/accounts/med/storm', { retryAfterSeconds: 0 })).status).toBe(400);
+  const daily = { type: 'Daily-limit', seconds: 5, retryAfterSeconds: 1 };
+  expect((await control('/accounts/med/storm', daily)).status).toBe(400);
   expect((await control('/accounts/med/meetings', { id: 'x' })).status).toBe(400);
   expect((await fetch(`${zoom.origin}/sandbox/accounts/med/calm`)).status).toBe(405);
 });

@@ -1,8 +1,7 @@
 import { createZoomDispatcher } from '../../src/zoom/http';
-import { fetchAccessToken } from '../../src/zoom/oauth';
 import { PacerBusyError, type AcquireOptions, type Pacer } from '../../src/zoom/pacer';
-import { createZoomClient } from '../../src/zoom/zoom-client';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
+import { pacedSandboxClient } from '../support/paced-client';
 
 // A start whose reserved slot went stale takes a new one reserved ahead (it will wait for it in
 // the queue); an operator's stop, which cannot come back for a slot, reserves nothing ahead.
@@ -16,11 +15,6 @@ afterEach(() => zoom.close());
 afterAll(() => dispatcher.close());
 
 async function staleCall(kind: 'start' | 'stop') {
-  const token = await fetchAccessToken(dispatcher, {
-    tokenUrl: zoom.oauthTokenUrl,
-    ...zoom.credentials,
-    timeoutMs: 2000,
-  });
   const asked: (AcquireOptions | undefined)[] = [];
   const reservation = { at: 1_800_000_000_000, epoch: 1 };
   const pacer: Pacer = {
@@ -30,18 +24,7 @@ async function staleCall(kind: 'start' | 'stop') {
     },
     pause: async () => undefined,
   };
-  const client = createZoomClient({
-    baseUrl: zoom.apiBaseUrl,
-    dispatcher,
-    timeoutMs: 2000,
-    pacer,
-    tokens: {
-      get: async () => token.accessToken,
-      invalidate: async () => undefined,
-      verify: async () => 'accepted' as const,
-      credentials: () => 'accepted' as const,
-    },
-  });
+  const client = await pacedSandboxClient(zoom, dispatcher, pacer);
   const slot = Promise.resolve({ fresh: () => false });
   const call =
     kind === 'start'

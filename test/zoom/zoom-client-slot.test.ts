@@ -1,8 +1,7 @@
 import { createZoomDispatcher } from '../../src/zoom/http';
-import { fetchAccessToken } from '../../src/zoom/oauth';
 import type { Grant, Pacer } from '../../src/zoom/pacer';
-import { createZoomClient } from '../../src/zoom/zoom-client';
 import { startZoomSandbox, type ZoomSandbox } from '../../src/sandbox/zoom-sandbox';
+import { pacedSandboxClient } from '../support/paced-client';
 
 let zoom: ZoomSandbox;
 const dispatcher = createZoomDispatcher(2000);
@@ -13,11 +12,6 @@ afterEach(() => zoom.close());
 afterAll(() => dispatcher.close());
 
 async function clientWith(fresh: boolean | (() => boolean), beforeSend?: () => Promise<void>) {
-  const token = await fetchAccessToken(dispatcher, {
-    tokenUrl: zoom.oauthTokenUrl,
-    ...zoom.credentials,
-    timeoutMs: 2000,
-  });
   let acquired = 0;
   const pacer: Pacer = {
     acquire: async () => {
@@ -26,18 +20,7 @@ async function clientWith(fresh: boolean | (() => boolean), beforeSend?: () => P
     },
     pause: async () => undefined,
   };
-  const client = createZoomClient({
-    baseUrl: zoom.apiBaseUrl,
-    dispatcher,
-    timeoutMs: 2000,
-    pacer,
-    tokens: {
-      get: async () => token.accessToken,
-      invalidate: async () => undefined,
-      verify: async () => 'accepted' as const,
-      credentials: () => 'accepted' as const,
-    },
-  });
+  const client = await pacedSandboxClient(zoom, dispatcher, pacer);
   const slot: Promise<Grant> = Promise.resolve({
     fresh: typeof fresh === 'function' ? fresh : () => fresh,
   });

@@ -109,6 +109,11 @@ export interface HookAccount {
 }
 
 export const secretOf = (name: string): string => `${name}-webhook-secret`;
+
+/** The receiver tests' accounts (with `QUEUE_SHARDS=3`: south in shard 1, north in 2). */
+export const NORTH: HookAccount = { name: 'north', zoomAccountId: 'north-zoom-id' };
+export const SOUTH: HookAccount = { name: 'south', zoomAccountId: 'south-zoom-id' };
+export const EAST: HookAccount = { name: 'east', zoomAccountId: 'east-zoom-id' };
 const variableOf = (name: string): string => `${name.toUpperCase().replace(/-/g, '_')}_SECRET`;
 
 /** The accounts file's entries of `accounts`: each with its Zoom account id and webhook secret. */

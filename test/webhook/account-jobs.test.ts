@@ -5,6 +5,9 @@ import { startJobId } from '../../src/domain/start-job';
 import {
   hookEntries,
   secretOf,
+  NORTH,
+  SOUTH,
+  EAST,
   startHookAccounts,
   type AccountsService,
   type HookAccount,
@@ -12,10 +15,6 @@ import {
 import { tempFile } from '../support/files';
 import { redisUrl } from '../support/redis';
 import { meetingEvent, post, signed } from '../support/webhook';
-
-const NORTH: HookAccount = { name: 'north', zoomAccountId: 'north-zoom-id' };
-const SOUTH: HookAccount = { name: 'south', zoomAccountId: 'south-zoom-id' };
-const EAST: HookAccount = { name: 'east', zoomAccountId: 'east-zoom-id' };
 
 const event = (name: string, a: HookAccount, uuid: string) =>
   meetingEvent(name, { id: 85012345678, uuid }, a.zoomAccountId);

@@ -3,6 +3,8 @@ import { readInstanceFacts } from '../../src/queue/start-queue';
 import { startJobId } from '../../src/domain/start-job';
 import {
   secretOf,
+  NORTH,
+  SOUTH,
   startHookAccounts,
   type AccountsService,
   type HookAccount,
@@ -11,8 +13,6 @@ import { openConnection } from '../support/raw-socket';
 import { startTestService, type TestService } from '../support/service';
 import { meetingEvent, post, signed } from '../support/webhook';
 
-const NORTH: HookAccount = { name: 'north', zoomAccountId: 'north-zoom-id' };
-const SOUTH: HookAccount = { name: 'south', zoomAccountId: 'south-zoom-id' };
 // QUEUE_SHARDS=3: south's starts go to shard 1, north's to shard 2 (FNV-1a of the name).
 const SHARD = { south: 1, north: 2 } as const;
 

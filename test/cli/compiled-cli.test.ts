@@ -1,11 +1,10 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { verifyPassword } from '../../src/accounts/password-hash';
-import { ensureBuilt } from '../support/built-cli';
+import { ensureBuilt, startBuiltService } from '../support/built-cli';
 import { redisUrl, uniquePrefix } from '../support/redis';
-import { eventually } from '../support/service';
 import { SECRET } from '../support/webhook';
 
 const run = promisify(execFile);
@@ -29,35 +28,20 @@ it('`npx zoom-livestream-worker --version` prints the package version', async ()
 
 // The console's views are template files beside the compiled code: the build must bring them.
 it('the compiled service serves the console page from its template files', async () => {
-  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'start'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      ROLE: 'receiver',
-      REDIS_URL: redisUrl(),
-      QUEUE_PREFIX: uniquePrefix(),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      ZOOM_WEBHOOK_SECRET_TOKEN: SECRET,
-      ADMIN_USERNAME: 'admin',
-      ADMIN_PASSWORD: 'a-long-password-1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const service = await startBuiltService({
+    PATH: process.env.PATH,
+    ROLE: 'receiver',
+    REDIS_URL: redisUrl(),
+    QUEUE_PREFIX: uniquePrefix(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ZOOM_WEBHOOK_SECRET_TOKEN: SECRET,
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: 'a-long-password-1',
   });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
-    const url = await eventually(
-      () =>
-        child.exitCode === null
-          ? /"url":"(http:[^"]+)"[^}]*"msg":"service started"/.exec(output)?.[1]
-          : Promise.reject(new Error(`the service exited:\n${output}`)),
-      30_000,
-    );
-    const answer = await fetch(`${url}/console`, {
+    const answer = await fetch(`${service.url}/console`, {
       headers: {
         authorization: `Basic ${Buffer.from('admin:a-long-password-1').toString('base64')}`,
       },
@@ -68,8 +52,7 @@ it('the compiled service serves the console page from its template files', async
     expect(page).toContain('Nothing needs a person now.'); // overview.eta
     expect(page).toContain('No meetings match.'); // rows.eta
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    await service.stop();
   }
 }, 60_000);
 

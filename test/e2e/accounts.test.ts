@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import {
   type SandboxAccountView,
   type ZoomSandbox,
 } from '../../src/sandbox/zoom-sandbox';
-import { ensureBuilt, ROOT } from '../support/built-cli';
+import { ensureBuilt, startBuiltService } from '../support/built-cli';
 import { redisUrl, uniquePrefix } from '../support/redis';
 import { eventually } from '../support/service';
 
@@ -69,37 +68,21 @@ function writeAccounts(names: string[]): string {
   return file;
 }
 
-async function startService(file: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'start'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      REDIS_URL: redisUrl(),
-      QUEUE_PREFIX: uniquePrefix(),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      ACCOUNTS_FILE: file,
-      ZOOM_API_BASE_URL: zoom.apiBaseUrl,
-      ZOOM_OAUTH_TOKEN_URL: zoom.oauthTokenUrl,
-      LIVESTREAM_RETRY_DELAY_MS: '200',
-      LIVESTREAM_BACKOFF_BASE_MS: '100',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startService(file: string, env: Record<string, string>) {
+  return startBuiltService({
+    PATH: process.env.PATH,
+    REDIS_URL: redisUrl(),
+    QUEUE_PREFIX: uniquePrefix(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ACCOUNTS_FILE: file,
+    ZOOM_API_BASE_URL: zoom.apiBaseUrl,
+    ZOOM_OAUTH_TOKEN_URL: zoom.oauthTokenUrl,
+    LIVESTREAM_RETRY_DELAY_MS: '200',
+    LIVESTREAM_BACKOFF_BASE_MS: '100',
+    ...env,
   });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = await eventually(
-    () =>
-      child.exitCode === null
-        ? /"url":"(http:[^"]+)"[^}]*"msg":"service started"/.exec(output)?.[1]
-        : Promise.reject(new Error(`the service exited:\n${output}`)),
-    30_000,
-  );
-  return { child, url, output: () => output, stop: () => (child.kill('SIGTERM'), exited) };
 }
 
 const meeting = (id: number, tag: string) => ({ id, uuid: `${tag}-${id}==`, topic: tag });

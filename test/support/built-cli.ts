@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { eventually } from './service';
 
 const run = promisify(execFile);
 export const ROOT = join(__dirname, '..', '..');
@@ -39,5 +40,40 @@ function statSafe(path: string): number | undefined {
     return statSync(path).mtimeMs;
   } catch {
     return undefined;
+  }
+}
+
+/** The compiled `start` in a process of its own, once it logged "service started". */
+export interface BuiltService {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Runs `node dist/cli.js start` with `env` (its whole environment) until it serves. */
+export async function startBuiltService(env: NodeJS.ProcessEnv): Promise<BuiltService> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'start'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    const url = await eventually(
+      () =>
+        child.exitCode === null
+          ? /"url":"(http:[^"]+)"[^}]*"msg":"service started"/.exec(output)?.[1]
+          : Promise.reject(new Error(`the service exited:\n${output}`)),
+      30_000,
+    );
+    return { child, url, output: () => output, stop: () => (child.kill('SIGTERM'), exited) };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
   }
 }

@@ -1,9 +1,9 @@
 import type { Queue } from 'bullmq';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StartJobData } from '../src/domain/start-job';
-import { credentialsOf } from '../src/sandbox/sandbox-account';
+import { writeSandboxAccountsFile } from '../src/sandbox/sandbox-accounts-file';
 import { accountStarts } from './account-starts';
 import { sandboxProcess, serviceProcess, type ZoomAt } from './fixtures';
 import { sleep, type Child } from './lib';
@@ -32,25 +32,15 @@ export const accountsSandbox = (limited: number) =>
 
 /**
  * An accounts file of a0 … a(count − 1), each with the app the sandbox gives it and its own limit
- * of `rate` calls/s, and the variables holding their client secrets.
+ * of `rate` calls/s, and the variables holding their credentials.
  */
 function accountsFile(count: number, rate: number): Record<string, string> {
-  const env: Record<string, string> = {};
-  const accounts = Array.from({ length: count }, (_, i) => {
-    const name = accountName(i);
-    const { accountId, clientId, clientSecret } = credentialsOf({ name });
-    const variable = `${name.toUpperCase()}_CLIENT_SECRET`;
-    env[variable] = clientSecret;
-    return {
-      name,
-      zoom_account_id: accountId,
-      client_id: clientId,
-      client_secret: `\${${variable}}`,
-      max_requests_per_second: rate,
-    };
-  });
-  const file = join(mkdtempSync(join(tmpdir(), 'zlw-bench-accounts-')), 'accounts.yaml');
-  writeFileSync(file, JSON.stringify({ accounts }, null, 2));
+  const accounts = Array.from({ length: count }, (_, i) => ({
+    name: accountName(i),
+    maxRequestsPerSecond: rate,
+  }));
+  const dir = mkdtempSync(join(tmpdir(), 'zlw-bench-accounts-'));
+  const { file, env } = writeSandboxAccountsFile(dir, accounts, 'BENCH');
   return { ...env, ACCOUNTS_FILE: file };
 }
 

@@ -13,7 +13,8 @@ import {
   type AccountStory,
   type SayFor,
 } from './demo-accounts-narration';
-import { DEMO_ACCOUNT_RATE, demoAccounts, writeAccountsFile } from './demo-accounts-setup';
+import { writeSandboxAccountsFile } from '../sandbox/sandbox-accounts-file';
+import { DEMO_ACCOUNT_RATE, demoAccounts } from './demo-accounts-setup';
 import type { DemoRun } from './demo-run';
 import { EXIT } from './io';
 
@@ -79,7 +80,7 @@ async function startAccountsWorld(
   say(
     `Zoom sandbox on ${zoom.origin}: ${accounts.length} accounts (${names}), each with its own credentials, webhook secret and ${DEMO_ACCOUNT_RATE} calls/s`,
   );
-  const { file, env } = writeAccountsFile(demo.dir, accounts);
+  const { file, env } = writeSandboxAccountsFile(demo.dir, accounts, 'DEMO');
   say(`accounts file ${file}: ${accounts.length} accounts, every secret a \${VAR} reference`);
   const config = loadConfig({
     ROLE: 'all',

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type { StartJobData } from '../../src/domain/start-job';
 import { enqueueStart } from '../../src/queue/start-queue';
 import { createStartQueues, type StartQueues } from '../../src/queue/start-queues';
+import { writeSandboxAccountsFile } from '../../src/sandbox/sandbox-accounts-file';
 import type { AccountsZoom } from './accounts-zoom';
 import { redisUrl } from './redis';
 import { startTestService, type TestService } from './service';
@@ -141,20 +142,11 @@ export function sandboxAccountsFile(zoom: {
     webhookSecret: string;
   }[];
 }): { ACCOUNTS_FILE: string } & Record<string, string> {
-  const env: Record<string, string> = {};
-  const entries = zoom.accounts().map((a) => {
-    const v = a.name.toUpperCase().replace(/-/g, '_');
-    env[`${v}_SECRET`] = a.credentials.clientSecret;
-    env[`${v}_HOOK`] = a.webhookSecret;
-    return {
-      name: a.name,
-      zoom_account_id: a.credentials.accountId,
-      client_id: a.credentials.clientId,
-      client_secret: `\${${v}_SECRET}`,
-      webhook_secret_token: `\${${v}_HOOK}`,
-    };
-  });
-  return { ...env, ACCOUNTS_FILE: writeAccountsFile(tempDir(), entries) };
+  const accounts = zoom
+    .accounts()
+    .map((a) => ({ name: a.name, ...a.credentials, webhookSecret: a.webhookSecret }));
+  const { file, env } = writeSandboxAccountsFile(tempDir(), accounts, 'TEST');
+  return { ...env, ACCOUNTS_FILE: file };
 }
 
 /**
